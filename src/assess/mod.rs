@@ -1,0 +1,314 @@
+//! The audit's judgement of one snapshot: which terms apply and what they allow, the weights,
+//! declared datasets and base models, openness and the risks — each with its evidence. Pure:
+//! a snapshot and the rules in, a model report out.
+
+pub mod risks;
+pub mod terms;
+pub mod weights;
+
+use crate::card::{self, CardMeta};
+use crate::license::identify::{self, Candidate, MetaOrigin, SourceKind};
+use crate::report::{DatasetReport, Evidence, LineageEntry, ModelReport, Openness, Status};
+use crate::rules::{RuleSet, Verdict};
+use crate::snapshot::{FileOutcome, Snapshot, Source};
+use risks::RiskCode;
+use terms::TermsInput;
+
+/// Files that accompany a license but are not one: an unidentified NOTICE is no risk.
+fn is_notice(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .unwrap_or(path)
+        .to_ascii_uppercase()
+        .starts_with("NOTICE")
+}
+
+/// Audits one snapshot.
+pub fn assess(snap: &Snapshot, rules: &RuleSet) -> ModelReport {
+    let mut notes = snap.notes.clone();
+
+    // The card: README front matter when readable, else the Hub's cardData.
+    let readme = snap.file("README.md").and_then(|f| f.text());
+    let parsed = readme.map(card::parse);
+    if let Some(c) = &parsed {
+        notes.extend(c.warnings.iter().cloned());
+    }
+    let (metadata, origin) = match (&parsed, readme) {
+        (Some(c), Some(text)) if c.metadata.is_some() => {
+            (c.metadata.clone(), MetaOrigin::Readme(text))
+        }
+        _ => (snap.info.card_data.clone(), MetaOrigin::HubCardData),
+    };
+    if matches!(origin, MetaOrigin::HubCardData) && metadata.is_some() && readme.is_some() {
+        notes.push("the card metadata was taken from the Hub's cardData".into());
+    }
+    let mut meta = metadata
+        .as_ref()
+        .map(CardMeta::from_value)
+        .unwrap_or_default();
+    merge_tags(&mut meta, &snap.info.tags);
+
+    let mut candidates: Vec<Candidate> = identify::from_metadata(&meta, origin, rules);
+    let mut unrecognized = Vec::new();
+    let mut unreadable = Vec::new();
+    let mut texts: Vec<(&str, &str)> = Vec::new();
+    for f in snap.files.iter().filter(|f| f.path != "README.md") {
+        match &f.outcome {
+            FileOutcome::Text { text, truncated } => {
+                if *truncated {
+                    notes.push(format!("{} was truncated at the size limit", f.path));
+                }
+                texts.push((&f.path, text));
+                let found = identify::from_text(SourceKind::LicenseFile, &f.path, text, rules);
+                if found.is_empty() && !is_notice(&f.path) {
+                    let first = text
+                        .lines()
+                        .map(str::trim)
+                        .find(|l| !l.is_empty())
+                        .unwrap_or("");
+                    unrecognized.push((
+                        f.path.clone(),
+                        Evidence {
+                            file: Some(f.path.clone()),
+                            line: text
+                                .lines()
+                                .position(|l| !l.trim().is_empty())
+                                .map(|i| i + 1),
+                            quote: identify::clip(first, 200),
+                            rule: None,
+                        },
+                    ));
+                }
+                candidates.extend(found);
+            }
+            FileOutcome::Unavailable { reason } => {
+                notes.push(format!("{} could not be read: {reason}", f.path));
+                if !is_notice(&f.path) {
+                    unreadable.push((f.path.clone(), reason.clone()));
+                }
+            }
+        }
+    }
+    if let Some(prompt) = &meta.extra_gated_prompt {
+        let found =
+            identify::from_text(SourceKind::GatePrompt, "extra_gated_prompt", prompt, rules);
+        texts.push(("extra_gated_prompt", prompt));
+        candidates.extend(found);
+    }
+
+    let declared = declared_license(&meta);
+    let lineage = lineage(&meta, &snap.info.tags);
+    let terms = terms::reconcile(TermsInput {
+        declared,
+        candidates,
+        unrecognized_files: unrecognized,
+        unreadable_files: unreadable,
+        texts,
+        unchecked_base_models: lineage.iter().map(|l| l.model.clone()).collect(),
+    });
+    notes.extend(terms.notes.iter().cloned());
+    let mut risks = terms.risks;
+
+    let w = weights::assess(&snap.info, snap.source);
+    match w.weights.availability.as_str() {
+        "gated" => risks.push(RiskCode::WeightsGated.risk(
+            format!(
+                "the weights need an access request on the Hub (gating: {})",
+                w.weights.gating.as_deref().unwrap_or("unknown")
+            ),
+            vec![Evidence {
+                file: None,
+                line: None,
+                quote: format!("gated: {}", w.weights.gating.as_deref().unwrap_or("?")),
+                rule: None,
+            }],
+        )),
+        "absent" => risks.push(RiskCode::WeightsAbsent.risk(
+            "the repository's file list holds no model weights".into(),
+            Vec::new(),
+        )),
+        _ => {}
+    }
+    if w.pickle_only {
+        risks.push(
+            RiskCode::UnsafeWeightFormat.risk(
+                "the weights exist only in pickle-based formats, which can run code when loaded"
+                    .into(),
+                w.pickle_files
+                    .iter()
+                    .take(3)
+                    .map(|f| Evidence {
+                        file: Some(f.clone()),
+                        line: None,
+                        quote: f.clone(),
+                        rule: None,
+                    })
+                    .collect(),
+            ),
+        );
+    }
+    let code = weights::remote_code_files(&snap.info);
+    if !code.is_empty() {
+        risks.push(
+            RiskCode::RemoteCode.risk(
+                "loading the model needs code from the repository (trust_remote_code)".into(),
+                code.iter()
+                    .take(3)
+                    .map(|f| Evidence {
+                        file: Some(f.clone()),
+                        line: None,
+                        quote: f.clone(),
+                        rule: None,
+                    })
+                    .collect(),
+            ),
+        );
+    }
+
+    let datasets: Vec<DatasetReport> = meta
+        .datasets
+        .iter()
+        .map(|id| DatasetReport {
+            id: id.clone(),
+            license: None,
+            availability: "unknown".into(),
+            commercial_use: Verdict::Unknown,
+        })
+        .collect();
+    if datasets.is_empty() {
+        risks.push(RiskCode::TrainingDataUndisclosed.risk(
+            "the card names no training dataset (no `datasets:` key or `dataset:` tag)".into(),
+            Vec::new(),
+        ));
+    }
+
+    let openness = openness(terms.chosen.as_ref(), terms.commercial.verdict);
+    risks.sort_by_key(|r| std::cmp::Reverse(r.severity));
+
+    ModelReport {
+        model: snap.model.clone(),
+        source: match snap.source {
+            Source::Huggingface => "huggingface",
+            Source::Local => "local",
+        }
+        .to_string(),
+        revision: snap.revision.clone(),
+        status: Status::Ok,
+        error: None,
+        license: Some(terms.license),
+        commercial_use: Some(terms.commercial),
+        weights: Some(w.weights),
+        datasets,
+        lineage,
+        openness: Some(openness),
+        risks,
+        notes,
+    }
+}
+
+/// Card keys win; the Hub's derived tags fill what the card lacks (a card may be unreadable).
+fn merge_tags(meta: &mut CardMeta, tags: &[String]) {
+    let tagged = |prefix: &str| -> Vec<String> {
+        tags.iter()
+            .filter_map(|t| t.strip_prefix(prefix))
+            .map(str::to_string)
+            .collect()
+    };
+    if meta.license.is_empty() {
+        meta.license = tagged("license:");
+    }
+    for d in tagged("dataset:") {
+        if !meta.datasets.contains(&d) {
+            meta.datasets.push(d);
+        }
+    }
+}
+
+fn declared_license(meta: &CardMeta) -> Option<String> {
+    if meta.license.is_empty() {
+        return meta.license_name.clone();
+    }
+    let parts: Vec<String> = meta
+        .license
+        .iter()
+        .map(
+            |l| match (&meta.license_name, l.eq_ignore_ascii_case("other")) {
+                (Some(name), true) => name.clone(),
+                _ => l.clone(),
+            },
+        )
+        .collect();
+    Some(parts.join(", "))
+}
+
+/// Base models from the card and from `base_model:<relation>:<id>` tags.
+fn lineage(meta: &CardMeta, tags: &[String]) -> Vec<LineageEntry> {
+    let mut out: Vec<LineageEntry> = Vec::new();
+    for t in tags.iter().filter_map(|t| t.strip_prefix("base_model:")) {
+        if let Some((relation, id)) = t.split_once(':') {
+            if let Some(e) = out.iter_mut().find(|e| e.model == id) {
+                e.relation = relation.to_string();
+            } else {
+                out.push(LineageEntry {
+                    model: id.to_string(),
+                    relation: relation.to_string(),
+                    license: None,
+                });
+            }
+        } else if !out.iter().any(|e| e.model == t) {
+            out.push(LineageEntry {
+                model: t.to_string(),
+                relation: "unknown".into(),
+                license: None,
+            });
+        }
+    }
+    if out.is_empty() {
+        let relation = meta.base_model_relation.clone().unwrap_or_else(|| {
+            if meta.base_model.len() > 1 {
+                "merge"
+            } else {
+                "unknown"
+            }
+            .to_string()
+        });
+        for b in &meta.base_model {
+            out.push(LineageEntry {
+                model: b.clone(),
+                relation: relation.clone(),
+                license: None,
+            });
+        }
+    }
+    out
+}
+
+/// OSAID from what the license alone shows: a restriction is enough to fail; a pass needs
+/// evidence of data information and code that this audit does not have, so it stays unknown.
+fn openness(rule: Option<&crate::rules::Rule>, verdict: Verdict) -> Openness {
+    let (osaid, reason) = match (rule, verdict) {
+        (_, Verdict::Prohibited) => (
+            "fail",
+            "the terms forbid commercial use, so not every purpose is free".to_string(),
+        ),
+        (Some(r), _) if r.osaid_compatible == Some(false) => {
+            ("fail", format!("{}: {}", r.name, r.osaid_reason))
+        }
+        (Some(r), _) if r.osaid_compatible == Some(true) => (
+            "unknown",
+            format!(
+                "{} grants the OSAID freedoms for the parameters; a pass also needs evidence of data information and code, which the audit did not establish",
+                r.name
+            ),
+        ),
+        _ => (
+            "unknown",
+            "the license terms could not be judged against the OSAID freedoms".to_string(),
+        ),
+    };
+    Openness {
+        osaid: osaid.into(),
+        reasons: vec![reason],
+        mof_class: None,
+    }
+}

@@ -1,0 +1,326 @@
+//! Reconciliation: from every candidate (metadata, license files, gate prompt), choose the
+//! license the model really carries, the commercial verdict (the most restrictive finding wins,
+//! and never `allowed` without identified terms that allow it) and the license risks.
+
+use crate::assess::risks::RiskCode;
+use crate::license::identify::quote_span;
+use crate::license::identify::{Candidate, SourceKind, report_id};
+use crate::license::normalize::normalize;
+use crate::report::{CommercialUse, Evidence, LicenseReport, LicenseSource, Risk};
+use crate::rules::{Rule, RuleKind, Verdict};
+
+/// Everything the audit knows about the terms before choosing.
+pub struct TermsInput<'a, 'r> {
+    /// What the card declares, verbatim (`license`, or `license_name` for `other`).
+    pub declared: Option<String>,
+    pub candidates: Vec<Candidate<'r>>,
+    /// License files whose text no rule and no SPDX detection named: (path, first line).
+    pub unrecognized_files: Vec<(String, Evidence)>,
+    /// License files that exist but could not be read: (path, reason).
+    pub unreadable_files: Vec<(String, String)>,
+    /// Texts by file name, to locate evidence phrases in.
+    pub texts: Vec<(&'a str, &'a str)>,
+    /// Base models the card names; their terms are not checked here, so the child cannot be
+    /// called `allowed` on its own tag.
+    pub unchecked_base_models: Vec<String>,
+}
+
+pub struct Terms {
+    pub license: LicenseReport,
+    pub commercial: CommercialUse,
+    pub risks: Vec<Risk>,
+    pub notes: Vec<String>,
+    /// The chosen rule, for openness.
+    pub chosen: Option<Rule>,
+}
+
+fn source_priority(kind: SourceKind) -> u8 {
+    match kind {
+        SourceKind::LicenseFile => 3,
+        SourceKind::GatePrompt => 2,
+        SourceKind::CardMetadata => 1,
+        SourceKind::CardText | SourceKind::BaseModel => 0,
+    }
+}
+
+pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
+    let mut risks = Vec::new();
+    let mut notes = Vec::new();
+    let licenses: Vec<&Candidate> = input
+        .candidates
+        .iter()
+        .filter(|c| c.rule.is_some_and(|r| r.kind == RuleKind::License))
+        .collect();
+    let policies: Vec<&Candidate> = input.candidates.iter().filter(|c| c.is_policy()).collect();
+
+    // The license reported: the most restrictive identified one, preferring files over tags.
+    let chosen = licenses.iter().copied().max_by(|a, b| {
+        let key = |c: &Candidate| {
+            let r = c.rule.expect("filtered to identified");
+            (r.verdict.restrictiveness(), source_priority(c.kind))
+        };
+        key(a)
+            .cmp(&key(b))
+            .then(a.confidence.total_cmp(&b.confidence))
+    });
+
+    // Unrecognised names in the metadata.
+    for c in input.candidates.iter().filter(|c| c.rule.is_none()) {
+        let stated = c.stated.as_deref().unwrap_or("");
+        let message = if stated.eq_ignore_ascii_case("unknown") {
+            "the card declares the license as `unknown`".to_string()
+        } else if stated.eq_ignore_ascii_case("other") {
+            "the card declares `license: other` without a license name".to_string()
+        } else {
+            format!("the card names the license {stated:?}, which isopen does not know")
+        };
+        risks.push(RiskCode::LicenseUnrecognized.risk(message, vec![c.evidence.clone()]));
+    }
+    for (path, ev) in &input.unrecognized_files {
+        risks.push(RiskCode::LicenseUnrecognized.risk(
+            format!("{path} states license terms that isopen could not identify"),
+            vec![ev.clone()],
+        ));
+    }
+
+    // Disagreement between sources of different kinds.
+    let mut distinct: Vec<&Candidate> = Vec::new();
+    for c in &licenses {
+        if !distinct
+            .iter()
+            .any(|d| d.rule.map(|r| &r.id) == c.rule.map(|r| &r.id))
+        {
+            distinct.push(c);
+        }
+    }
+    let kinds_disagree = distinct.len() > 1
+        && distinct
+            .iter()
+            .any(|a| distinct.iter().any(|b| a.kind != b.kind));
+    if kinds_disagree {
+        let names: Vec<String> = distinct
+            .iter()
+            .map(|c| format!("{} says {}", describe(c), c.id()))
+            .collect();
+        let (code, what) = if distinct.iter().any(|c| c.kind == SourceKind::GatePrompt)
+            && distinct
+                .iter()
+                .filter(|c| c.kind != SourceKind::GatePrompt)
+                .count()
+                > 0
+            && !distinct.iter().any(|c| c.kind == SourceKind::LicenseFile)
+        {
+            (
+                RiskCode::GateTermsConflict,
+                "the gate prompt and the license tag disagree",
+            )
+        } else {
+            (
+                RiskCode::LicenseMismatch,
+                "the declared and the found license disagree",
+            )
+        };
+        risks.push(code.risk(
+            format!("{what}: {}; the most restrictive applies", names.join(", ")),
+            distinct.iter().map(|c| c.evidence.clone()).collect(),
+        ));
+    }
+
+    // The verdict: most restrictive over every identified license and policy.
+    let mut verdict = licenses
+        .iter()
+        .chain(policies.iter())
+        .filter_map(|c| c.rule.map(|r| r.verdict))
+        .max_by_key(|v| v.restrictiveness())
+        .unwrap_or(Verdict::Unknown);
+    if chosen.is_none() {
+        verdict = verdict.max_by_restrictiveness(Verdict::Unknown);
+    }
+    if verdict == Verdict::Allowed {
+        if let Some((path, _)) = input.unrecognized_files.first() {
+            notes.push(format!(
+                "commercial use is `unknown`, not `allowed`: {path} holds terms isopen could not identify"
+            ));
+            verdict = Verdict::Unknown;
+        } else if input.candidates.iter().any(|c| c.rule.is_none()) {
+            notes.push("commercial use is `unknown`, not `allowed`: the card also names terms isopen does not know".into());
+            verdict = Verdict::Unknown;
+        } else if let Some((path, reason)) = input.unreadable_files.first() {
+            notes.push(format!(
+                "commercial use is `unknown`, not `allowed`: {path} could not be read ({reason}); pass a token with access to read it"
+            ));
+            verdict = Verdict::Unknown;
+        } else if !input.unchecked_base_models.is_empty() {
+            notes.push(format!(
+                "commercial use is `unknown`, not `allowed`: a fine-tune carries its base model's terms, and the terms of {} were not checked",
+                input.unchecked_base_models.join(", ")
+            ));
+            verdict = Verdict::Unknown;
+        }
+    }
+
+    if input.candidates.is_empty()
+        && input.unrecognized_files.is_empty()
+        && input.unreadable_files.is_empty()
+    {
+        risks.push(RiskCode::LicenseMissing.risk(
+            "no license is stated in the card metadata, the repository's files or the gate prompt".into(),
+            Vec::new(),
+        ));
+    }
+
+    let evidence = chosen
+        .map(|c| cite_rule(c, &input.texts))
+        .unwrap_or_default();
+    let mut conditions = Vec::new();
+    let mut obligations = Vec::new();
+    for c in licenses.iter().chain(policies.iter()) {
+        let r = c.rule.expect("identified");
+        for s in r.conditions.iter() {
+            push_unique(&mut conditions, s);
+        }
+        for s in r.obligations.iter() {
+            push_unique(&mut obligations, s);
+        }
+        if let Some(u) = &r.use_restrictions {
+            push_unique(&mut conditions, &u.summary);
+        }
+    }
+
+    let mut rules_seen: Vec<&Rule> = Vec::new();
+    for c in licenses.iter().chain(policies.iter()) {
+        let r = c.rule.expect("identified");
+        if rules_seen.iter().any(|s| s.id == r.id) {
+            continue;
+        }
+        rules_seen.push(r);
+        let ev = cite_rule(c, &input.texts);
+        match r.verdict {
+            Verdict::Prohibited => risks.push(RiskCode::NonCommercial.risk(
+                format!("{} does not permit commercial use", r.name),
+                ev.clone(),
+            )),
+            Verdict::Conditional if !r.conditions.is_empty() => {
+                risks.push(RiskCode::CommercialConditions.risk(
+                    format!("{}: {}", r.name, r.conditions.join("; ")),
+                    ev.clone(),
+                ))
+            }
+            _ => {}
+        }
+        if let Some(u) = &r.use_restrictions {
+            let flow = if u.flow_down {
+                " (they must be passed on to your users)"
+            } else {
+                ""
+            };
+            risks.push(
+                RiskCode::UseRestrictions.risk(format!("{}: {}{flow}", r.name, u.summary), ev),
+            );
+        }
+    }
+    if let Some(r) = chosen.and_then(|c| c.rule)
+        && !r.osi_approved
+    {
+        risks.push(RiskCode::NotOsiApproved.risk(
+            format!("{} is not an OSI-approved license", r.name),
+            Vec::new(),
+        ));
+    }
+
+    let mut confidence = chosen.map_or(0.0, |c| c.confidence);
+    if kinds_disagree {
+        confidence = confidence.min(0.6);
+    }
+    if !input.unrecognized_files.is_empty() || !input.unreadable_files.is_empty() {
+        confidence = confidence.min(0.7);
+    }
+    let rule = chosen.and_then(|c| c.rule);
+    let license = LicenseReport {
+        id: rule.map_or_else(|| "unknown".to_string(), |r| report_id(r).to_string()),
+        name: rule.map(|r| r.name.clone()),
+        spdx: rule.and_then(|r| r.spdx.clone()),
+        declared: input.declared,
+        confidence: round2(confidence),
+        osi_approved: rule.map(|r| r.osi_approved),
+        sources: input
+            .candidates
+            .iter()
+            .map(|c| LicenseSource {
+                kind: c.kind.as_str().to_string(),
+                file: c.file.clone(),
+                id: c.id().to_string(),
+                confidence: round2(c.confidence),
+            })
+            .collect(),
+    };
+    Terms {
+        license,
+        commercial: CommercialUse {
+            verdict,
+            conditions,
+            obligations,
+            evidence,
+        },
+        risks,
+        notes,
+        chosen: rule.cloned(),
+    }
+}
+
+fn push_unique(list: &mut Vec<String>, s: &str) {
+    if !list.iter().any(|x| x == s) {
+        list.push(s.to_string());
+    }
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn describe(c: &Candidate) -> String {
+    match (&c.file, c.kind) {
+        (Some(f), SourceKind::LicenseFile) => f.clone(),
+        (_, SourceKind::CardMetadata) => "the card metadata".to_string(),
+        (_, SourceKind::GatePrompt) => "the gate prompt".to_string(),
+        (Some(f), _) => f.clone(),
+        (None, k) => k.as_str().to_string(),
+    }
+}
+
+/// Evidence for a candidate's rule: the rule's evidence phrases located in the text the
+/// candidate came from, else the candidate's own citation.
+fn cite_rule(c: &Candidate, texts: &[(&str, &str)]) -> Vec<Evidence> {
+    let Some(rule) = c.rule else {
+        return vec![c.evidence.clone()];
+    };
+    let mut out = vec![c.evidence.clone()];
+    if let Some(file) = &c.file
+        && let Some((_, text)) = texts.iter().find(|(f, _)| f == file)
+    {
+        let norm = normalize(text);
+        for p in &rule.evidence {
+            if let Some(span) = p.find(&norm.text) {
+                let ev = quote_span(file, text, &norm, span, Some(&rule.id));
+                if !out.contains(&ev) {
+                    out.push(ev);
+                }
+            }
+        }
+    }
+    out
+}
+
+trait MaxByRestrictiveness {
+    fn max_by_restrictiveness(self, other: Verdict) -> Verdict;
+}
+
+impl MaxByRestrictiveness for Verdict {
+    fn max_by_restrictiveness(self, other: Verdict) -> Verdict {
+        if other.restrictiveness() > self.restrictiveness() {
+            other
+        } else {
+            self
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! Weights: are they in the repository, can they be downloaded without an access request, in
+//! which formats, how many parameters and bytes — read from the file list and the Hub's
+//! `safetensors` summary.
+
+use crate::report::Weights;
+use crate::snapshot::{Gating, ModelInfo, Sibling, Source};
+
+/// A weight format and the file-name suffixes that carry it.
+struct Format {
+    name: &'static str,
+    suffixes: &'static [&'static str],
+    /// Pickle-based: loading it can execute arbitrary code.
+    pickle: bool,
+}
+
+const FORMATS: &[Format] = &[
+    Format {
+        name: "safetensors",
+        suffixes: &[".safetensors"],
+        pickle: false,
+    },
+    Format {
+        name: "gguf",
+        suffixes: &[".gguf"],
+        pickle: false,
+    },
+    Format {
+        name: "onnx",
+        suffixes: &[".onnx"],
+        pickle: false,
+    },
+    Format {
+        name: "pytorch",
+        suffixes: &[".bin", ".pt", ".pth"],
+        pickle: true,
+    },
+    Format {
+        name: "ckpt",
+        suffixes: &[".ckpt"],
+        pickle: true,
+    },
+    Format {
+        name: "tensorflow",
+        suffixes: &[".h5", ".tflite"],
+        pickle: false,
+    },
+    Format {
+        name: "keras",
+        suffixes: &[".keras"],
+        pickle: false,
+    },
+    Format {
+        name: "flax",
+        suffixes: &[".msgpack"],
+        pickle: false,
+    },
+    Format {
+        name: "nemo",
+        suffixes: &[".nemo"],
+        pickle: true,
+    },
+    Format {
+        name: "coreml",
+        suffixes: &[".mlmodel"],
+        pickle: false,
+    },
+];
+
+/// `.bin` files that are not weights.
+const NOT_WEIGHTS: &[&str] = &["training_args.bin", "optimizer.bin", "scheduler.bin"];
+
+fn format_of(path: &str) -> Option<&'static Format> {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    if NOT_WEIGHTS.contains(&name.as_str()) || name.ends_with(".index.json") {
+        return None;
+    }
+    FORMATS
+        .iter()
+        .find(|f| f.suffixes.iter().any(|s| name.ends_with(s)))
+}
+
+/// What the file list says about the weights.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeightFacts {
+    pub weights: Weights,
+    /// Weights exist, and every one of them is in a pickle-based format.
+    pub pickle_only: bool,
+    /// Paths of the pickle-based weight files (for evidence).
+    pub pickle_files: Vec<String>,
+}
+
+pub fn assess(info: &ModelInfo, source: Source) -> WeightFacts {
+    let files: Vec<(&Sibling, &Format)> = info
+        .siblings
+        .iter()
+        .filter_map(|s| format_of(&s.rfilename).map(|f| (s, f)))
+        .collect();
+    let mut formats: Vec<String> = Vec::new();
+    for (_, f) in &files {
+        if !formats.iter().any(|n| n == f.name) {
+            formats.push(f.name.to_string());
+        }
+    }
+    // Bytes of the format one would download: safetensors when present, else everything.
+    let primary: Vec<&Sibling> = if formats.iter().any(|f| f == "safetensors") {
+        files
+            .iter()
+            .filter(|(_, f)| f.name == "safetensors")
+            .map(|(s, _)| *s)
+            .collect()
+    } else {
+        files.iter().map(|(s, _)| *s).collect()
+    };
+    let bytes = primary
+        .iter()
+        .map(|s| s.bytes())
+        .sum::<Option<u64>>()
+        .filter(|&b| b > 0);
+    let availability = match (files.is_empty(), source, info.gated) {
+        (true, Source::Huggingface, _) if !info.siblings.is_empty() => "absent",
+        (true, _, _) => "unknown",
+        (false, _, g) if g.is_gated() => "gated",
+        (false, Source::Huggingface, Gating::Open) => "open",
+        (false, Source::Local, _) => "open",
+        (false, _, _) => "unknown",
+    };
+    let pickle_files: Vec<String> = files
+        .iter()
+        .filter(|(_, f)| f.pickle)
+        .map(|(s, _)| s.rfilename.clone())
+        .collect();
+    let pickle_only = !files.is_empty() && files.iter().all(|(_, f)| f.pickle);
+    WeightFacts {
+        weights: Weights {
+            availability: availability.to_string(),
+            gating: info.gated.as_str().map(str::to_string),
+            formats,
+            parameters: info.safetensors.as_ref().and_then(|s| s.total),
+            bytes,
+        },
+        pickle_only,
+        pickle_files,
+    }
+}
+
+/// Does loading the model run code from the repository? (`auto_map` in config, `.py` files.)
+pub fn remote_code_files(info: &ModelInfo) -> Vec<String> {
+    let mut out: Vec<String> = info
+        .siblings
+        .iter()
+        .filter(|s| s.rfilename.ends_with(".py"))
+        .map(|s| s.rfilename.clone())
+        .collect();
+    if info
+        .config
+        .as_ref()
+        .is_some_and(|c| c.get("auto_map").is_some())
+    {
+        out.insert(0, "config.json (auto_map)".to_string());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(files: &[(&str, u64)], gated: Gating) -> ModelInfo {
+        ModelInfo {
+            gated,
+            siblings: files
+                .iter()
+                .map(|(n, s)| Sibling {
+                    rfilename: n.to_string(),
+                    size: Some(*s),
+                    lfs: None,
+                })
+                .collect(),
+            ..ModelInfo::default()
+        }
+    }
+
+    #[test]
+    fn open_safetensors() {
+        let f = assess(
+            &info(
+                &[
+                    ("README.md", 1),
+                    ("model.safetensors", 10),
+                    ("pytorch_model.bin", 12),
+                ],
+                Gating::Open,
+            ),
+            Source::Huggingface,
+        );
+        assert_eq!(f.weights.availability, "open");
+        assert_eq!(f.weights.formats, ["safetensors", "pytorch"]);
+        assert_eq!(f.weights.bytes, Some(10));
+        assert!(!f.pickle_only);
+    }
+
+    #[test]
+    fn gated_pickle_only() {
+        let f = assess(
+            &info(
+                &[("pytorch_model.bin", 5), ("training_args.bin", 1)],
+                Gating::Manual,
+            ),
+            Source::Huggingface,
+        );
+        assert_eq!(f.weights.availability, "gated");
+        assert_eq!(f.weights.gating.as_deref(), Some("manual"));
+        assert!(f.pickle_only);
+        assert_eq!(f.pickle_files, ["pytorch_model.bin"]);
+    }
+
+    #[test]
+    fn absent_only_when_the_list_is_known() {
+        assert_eq!(
+            assess(
+                &info(&[("README.md", 1)], Gating::Open),
+                Source::Huggingface
+            )
+            .weights
+            .availability,
+            "absent"
+        );
+        assert_eq!(
+            assess(&info(&[], Gating::Open), Source::Huggingface)
+                .weights
+                .availability,
+            "unknown"
+        );
+        assert_eq!(
+            assess(&info(&[("README.md", 1)], Gating::Unknown), Source::Local)
+                .weights
+                .availability,
+            "unknown"
+        );
+    }
+}

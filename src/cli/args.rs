@@ -1,0 +1,78 @@
+//! Command-line arguments (clap derive): the subcommands and the options they share.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "isopen",
+    version,
+    about = "Audit an AI model's license, commercial terms, weights and openness before you adopt it",
+    after_help = "Exit codes: 0 audited and the gate passed; 1 the gate failed (--fail-on); \
+                  2 a usage or configuration error, or some model could not be audited."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// More diagnostics on standard error (-v info, -vv debug).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit one or more models: org/name, org/name@revision, hf:org/name, or a local folder.
+    Audit(AuditArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    High,
+    Medium,
+    Low,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Models to audit, reported in this order.
+    #[arg(required = true, value_name = "MODEL")]
+    pub models: Vec<String>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Options every auditing command shares.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Output format [default: table on a terminal, json otherwise].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Fail the gate (exit 1) on any risk of this severity or above.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+    /// Hub base URL [env: HF_ENDPOINT] [default: https://huggingface.co].
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// Hub token [default: HF_TOKEN, then $HF_HOME/token]. Never printed or logged.
+    #[arg(long, value_name = "TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// No network: read Hub ids from the Hugging Face cache [env: HF_HUB_OFFLINE].
+    #[arg(long)]
+    pub offline: bool,
+    /// Models audited at once.
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
+    /// Extra license rules: every *.yaml file in DIR (same format as license-rules/).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Seconds one HTTP request may take.
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+}

@@ -1,0 +1,109 @@
+//! `isopen audit MODEL...`: audit every model (several at once, reported in input order),
+//! print the report, and turn errors and `--fail-on` into the exit code.
+
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use futures_util::StreamExt;
+
+use super::args::{AuditArgs, CommonArgs, FailOn, Format};
+use super::{EXIT_ERROR, EXIT_GATE, EXIT_OK};
+use isopen::audit::Auditor;
+use isopen::hub::{ClientConfig, token};
+use isopen::report::{self, Report, Severity, Status};
+use isopen::rules::RuleSet;
+
+pub fn run(args: AuditArgs) -> Result<u8> {
+    let auditor = build_auditor(&args.common)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let jobs = usize::from(args.common.jobs);
+    let models = runtime.block_on(async {
+        futures_util::stream::iter(args.models.iter())
+            .map(|m| auditor.audit(m))
+            .buffered(jobs)
+            .collect::<Vec<_>>()
+            .await
+    });
+    let report = Report::new(models);
+    print_report(&report, args.common.format)?;
+    Ok(exit_code(&report, args.common.fail_on))
+}
+
+pub fn build_auditor(common: &CommonArgs) -> Result<Auditor> {
+    let rules = match &common.rules {
+        Some(dir) => RuleSet::builtin_with_dir(dir),
+        None => RuleSet::builtin(),
+    }
+    .context("cannot load the license rules")?;
+    let endpoint = common
+        .endpoint
+        .clone()
+        .or_else(|| {
+            std::env::var("HF_ENDPOINT")
+                .ok()
+                .filter(|s| !s.trim().is_empty())
+        })
+        .unwrap_or_else(|| "https://huggingface.co".to_string());
+    let mut cfg = ClientConfig::new(&endpoint, token::resolve(common.token.as_deref()));
+    cfg.timeout = Duration::from_secs(common.timeout);
+    let offline = common.offline || env_flag("HF_HUB_OFFLINE");
+    let hf_cache = std::env::var_os("HF_HUB_CACHE")
+        .filter(|v| !v.is_empty())
+        .map(Into::into)
+        .or_else(|| token::hf_home().map(|h| h.join("hub")));
+    Auditor::new(cfg, Arc::new(rules), offline, hf_cache).context("cannot set up the hub client")
+}
+
+/// `1`, `ON`, `YES`, `TRUE` (any case), as huggingface_hub reads its boolean variables.
+fn env_flag(name: &str) -> bool {
+    std::env::var(name)
+        .map(|v| {
+            matches!(
+                v.trim().to_ascii_uppercase().as_str(),
+                "1" | "ON" | "YES" | "TRUE"
+            )
+        })
+        .unwrap_or(false)
+}
+
+pub fn print_report(report: &Report, format: Option<Format>) -> Result<()> {
+    let format = format.unwrap_or(if std::io::stdout().is_terminal() {
+        Format::Table
+    } else {
+        Format::Json
+    });
+    let text = match format {
+        Format::Table => report::table::render(report),
+        Format::Json => report::json::render(report),
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .context("cannot write the report")?;
+    out.flush().context("cannot write the report")?;
+    Ok(())
+}
+
+/// 2 when any model could not be audited, else 1 when the gate fails, else 0.
+pub fn exit_code(report: &Report, fail_on: Option<FailOn>) -> u8 {
+    if report.models.iter().any(|m| m.status == Status::Error) {
+        return EXIT_ERROR;
+    }
+    let threshold = fail_on.map(|f| match f {
+        FailOn::High => Severity::High,
+        FailOn::Medium => Severity::Medium,
+        FailOn::Low => Severity::Low,
+    });
+    let failed = threshold.is_some_and(|t| {
+        report
+            .models
+            .iter()
+            .flat_map(|m| &m.risks)
+            .any(|r| r.severity >= t)
+    });
+    if failed { EXIT_GATE } else { EXIT_OK }
+}

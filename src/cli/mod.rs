@@ -1,0 +1,49 @@
+//! The command-line shell: parse arguments, build the auditor, run, print, choose the exit
+//! code. Only this module prints; standard output carries the report alone.
+
+pub mod args;
+mod audit;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::Cli;
+
+/// Exit codes of the contract.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_GATE: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let code = match cli.command {
+        args::Command::Audit(a) => audit::run(a),
+    };
+    match code {
+        Ok(c) => ExitCode::from(c),
+        Err(e) => {
+            eprintln!("isopen: error: {e:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "isopen=info",
+        _ => "isopen=debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ISOPEN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let color = std::env::var_os("NO_COLOR").is_none()
+        && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(color)
+        .without_time()
+        .init();
+}

@@ -1,0 +1,469 @@
+//! The HTTP client for the Hub: one reqwest client, the token as a Bearer header, limits on
+//! every request (timeout, body size), bounded retries with backoff on 429 (honouring
+//! `Retry-After`), 5xx, timeouts and resets, same-host redirects only for API calls, and typed
+//! errors from the status and `X-Error-Code`.
+
+use std::time::{Duration, Instant};
+
+use reqwest::header::{AUTHORIZATION, HeaderMap, RETRY_AFTER, USER_AGENT};
+use reqwest::{Response, StatusCode};
+use tracing::debug;
+
+use super::error::{HubError, clean_message};
+use super::token::Token;
+use crate::snapshot::ModelInfo;
+
+/// Tunables of the client. Defaults suit the real Hub; tests shorten the backoff.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Base URL without a trailing slash, e.g. `https://huggingface.co`.
+    pub endpoint: String,
+    pub token: Option<Token>,
+    /// Per-request timeout (connect + headers + body).
+    pub timeout: Duration,
+    /// Attempts per request, the first included.
+    pub max_attempts: u32,
+    /// Total time one request may spend across its retries.
+    pub retry_budget: Duration,
+    /// First backoff; it doubles per attempt.
+    pub backoff: Duration,
+    /// The largest API JSON body accepted.
+    pub max_json_bytes: usize,
+    /// Text files are truncated at this size.
+    pub max_file_bytes: usize,
+    /// The most license-like files fetched per model (README excluded).
+    pub max_files: usize,
+}
+
+impl ClientConfig {
+    pub fn new(endpoint: &str, token: Option<Token>) -> ClientConfig {
+        ClientConfig {
+            endpoint: endpoint.trim_end_matches('/').to_string(),
+            token,
+            timeout: Duration::from_secs(30),
+            max_attempts: 5,
+            retry_budget: Duration::from_secs(90),
+            backoff: Duration::from_millis(500),
+            max_json_bytes: 16 * 1024 * 1024,
+            max_file_bytes: 1024 * 1024,
+            max_files: 12,
+        }
+    }
+}
+
+/// The bytes of a fetched file.
+#[derive(Debug, Clone)]
+pub struct FileBody {
+    pub bytes: Vec<u8>,
+    pub truncated: bool,
+}
+
+/// What went wrong with one attempt, and whether another attempt may help.
+struct Failure {
+    error: HubError,
+    retry: bool,
+    wait: Option<Duration>,
+}
+
+#[derive(Clone)]
+pub struct HubClient {
+    http: reqwest::Client,
+    cfg: ClientConfig,
+}
+
+impl std::fmt::Debug for HubClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HubClient").field("cfg", &self.cfg).finish()
+    }
+}
+
+impl HubClient {
+    pub fn new(cfg: ClientConfig) -> Result<HubClient, HubError> {
+        if !(cfg.endpoint.starts_with("http://") || cfg.endpoint.starts_with("https://")) {
+            return Err(HubError::InvalidRef(format!(
+                "the endpoint {:?} is not an http(s) URL",
+                cfg.endpoint
+            )));
+        }
+        let policy = reqwest::redirect::Policy::custom(|attempt| {
+            let first = &attempt.previous()[0];
+            let same_host = attempt.url().host_str() == first.host_str()
+                && attempt.url().port_or_known_default() == first.port_or_known_default();
+            if attempt.previous().len() > 5 {
+                attempt.error("too many redirects")
+            } else if same_host || first.path().contains("/resolve/") {
+                // Renamed repos answer with a relative redirect; file bytes may live on a CDN
+                // (reqwest drops the Authorization header when the host changes).
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        });
+        let http = reqwest::Client::builder()
+            .redirect(policy)
+            .timeout(cfg.timeout)
+            .connect_timeout(cfg.timeout.min(Duration::from_secs(10)))
+            .build()
+            .map_err(|e| HubError::Network(format!("cannot build the HTTP client: {e}")))?;
+        Ok(HubClient { http, cfg })
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.cfg
+    }
+
+    /// `GET /api/models/{id}[/revision/{rev}]?blobs=true`.
+    pub async fn model_info(
+        &self,
+        id: &str,
+        revision: Option<&str>,
+    ) -> Result<ModelInfo, HubError> {
+        let path = match revision {
+            Some(rev) => format!("/api/models/{id}/revision/{}?blobs=true", encode(rev)),
+            None => format!("/api/models/{id}?blobs=true"),
+        };
+        let body = self.get(&path, self.cfg.max_json_bytes, false).await?;
+        if body.truncated {
+            return Err(HubError::BadResponse(format!(
+                "the model info for {id} is larger than {} bytes",
+                self.cfg.max_json_bytes
+            )));
+        }
+        serde_json::from_slice::<ModelInfo>(&body.bytes).map_err(|e| {
+            HubError::BadResponse(format!("the model info for {id} is not valid JSON: {e}"))
+        })
+    }
+
+    /// `GET /{id}/resolve/{rev}/{path}`, truncated at the file size limit.
+    pub async fn file(&self, id: &str, revision: &str, path: &str) -> Result<FileBody, HubError> {
+        let encoded_path: Vec<String> = path.split('/').map(encode).collect();
+        let url = format!(
+            "/{id}/resolve/{}/{}",
+            encode(revision),
+            encoded_path.join("/")
+        );
+        self.get(&url, self.cfg.max_file_bytes, true).await
+    }
+
+    /// One GET with retries. `truncate` keeps the first `limit` bytes of a larger body instead
+    /// of failing.
+    async fn get(&self, path: &str, limit: usize, truncate: bool) -> Result<FileBody, HubError> {
+        let url = format!("{}{path}", self.cfg.endpoint);
+        let start = Instant::now();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let failure = match self.attempt(&url, limit, truncate).await {
+                Ok(body) => return Ok(body),
+                Err(f) => f,
+            };
+            let wait = failure
+                .wait
+                .unwrap_or(self.cfg.backoff * 2u32.saturating_pow(attempt - 1));
+            let elapsed = start.elapsed();
+            if !failure.retry
+                || attempt >= self.cfg.max_attempts
+                || elapsed + wait > self.cfg.retry_budget
+            {
+                if failure.retry && attempt > 1 {
+                    return Err(with_attempts(failure.error, attempt));
+                }
+                return Err(failure.error);
+            }
+            debug!(
+                path,
+                attempt,
+                wait_ms = wait.as_millis() as u64,
+                "retrying: {}",
+                failure.error
+            );
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn attempt(&self, url: &str, limit: usize, truncate: bool) -> Result<FileBody, Failure> {
+        let mut req = self
+            .http
+            .get(url)
+            .header(USER_AGENT, concat!("isopen/", env!("CARGO_PKG_VERSION")));
+        if let Some(t) = &self.cfg.token {
+            req = req.header(AUTHORIZATION, format!("Bearer {}", t.secret()));
+        }
+        let resp = req.send().await.map_err(|e| transport_failure(&e))?;
+        let status = resp.status();
+        if status.is_redirection() {
+            return Err(Failure {
+                error: HubError::BadResponse(format!(
+                    "the hub redirected {} to another host",
+                    strip_query(url)
+                )),
+                retry: false,
+                wait: None,
+            });
+        }
+        if !status.is_success() {
+            let headers = resp.headers().clone();
+            let text = read_body(resp, 64 * 1024, true)
+                .await
+                .map(|b| b.bytes)
+                .unwrap_or_default();
+            return Err(status_failure(
+                status,
+                &headers,
+                &text,
+                self.cfg.token.is_some(),
+                url,
+            ));
+        }
+        read_body(resp, limit, truncate).await
+    }
+}
+
+/// Reads a body up to `limit` bytes. Over the limit: truncated, or a bad response.
+async fn read_body(mut resp: Response, limit: usize, truncate: bool) -> Result<FileBody, Failure> {
+    let mut bytes = Vec::new();
+    loop {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = limit.saturating_sub(bytes.len());
+                if chunk.len() > room {
+                    bytes.extend_from_slice(&chunk[..room]);
+                    if truncate {
+                        return Ok(FileBody {
+                            bytes,
+                            truncated: true,
+                        });
+                    }
+                    return Err(Failure {
+                        error: HubError::BadResponse(format!(
+                            "the response is larger than {limit} bytes"
+                        )),
+                        retry: false,
+                        wait: None,
+                    });
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            Ok(None) => {
+                return Ok(FileBody {
+                    bytes,
+                    truncated: false,
+                });
+            }
+            Err(e) => {
+                return Err(Failure {
+                    error: HubError::Network(format!(
+                        "the response was cut short: {}",
+                        root_cause(&e)
+                    )),
+                    retry: true,
+                    wait: None,
+                });
+            }
+        }
+    }
+}
+
+fn transport_failure(e: &reqwest::Error) -> Failure {
+    let what = if e.is_timeout() {
+        "the request timed out".to_string()
+    } else if e.is_connect() {
+        format!("cannot connect: {}", root_cause(e))
+    } else if e.is_redirect() {
+        return Failure {
+            error: HubError::BadResponse(format!("redirect error: {}", root_cause(e))),
+            retry: false,
+            wait: None,
+        };
+    } else {
+        format!("the connection failed: {}", root_cause(e))
+    };
+    Failure {
+        error: HubError::Network(what),
+        retry: true,
+        wait: None,
+    }
+}
+
+/// The innermost error message, without the URL reqwest prefixes (it may carry a query).
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur: &(dyn std::error::Error + 'static) = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    clean_message(&cur.to_string())
+}
+
+fn strip_query(url: &str) -> &str {
+    url.split('?').next().unwrap_or(url)
+}
+
+fn with_attempts(e: HubError, attempts: u32) -> HubError {
+    let add = |m: String| format!("{m} (after {attempts} attempts)");
+    match e {
+        HubError::Network(m) => HubError::Network(add(m)),
+        HubError::RateLimited(m) => HubError::RateLimited(add(m)),
+        other => other,
+    }
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is ignored, as huggingface_hub does), else the
+/// `RateLimit` header's `t=` when `r=0`.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    if let Some(secs) = headers
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+    {
+        return Some(Duration::from_secs_f64(secs.min(3600.0)));
+    }
+    let rl = headers.get("ratelimit")?.to_str().ok()?;
+    let field = |name: &str| {
+        rl.split(';')
+            .find_map(|p| p.trim().strip_prefix(name))
+            .and_then(|v| v.parse::<u64>().ok())
+    };
+    (field("r=") == Some(0)).then(|| field("t=").map(|t| Duration::from_secs(t + 1)))?
+}
+
+fn status_failure(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    has_token: bool,
+    url: &str,
+) -> Failure {
+    let code = headers
+        .get("x-error-code")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let message = headers
+        .get("x-error-message")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| {
+            serde_json::from_slice::<serde_json::Value>(body)
+                .ok()
+                .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string))
+        })
+        .map(|m| clean_message(&m))
+        .unwrap_or_default();
+    let what = strip_query(url);
+    let detail = |default: String| {
+        if message.is_empty() {
+            default
+        } else {
+            message.clone()
+        }
+    };
+    let fail = |error: HubError| Failure {
+        error,
+        retry: false,
+        wait: None,
+    };
+    match (status.as_u16(), code) {
+        (_, "GatedRepo") => fail(HubError::Gated(detail(format!("{what} is gated")))),
+        (_, "RevisionNotFound") => fail(HubError::NotFound(detail("revision not found".into()))),
+        (_, "EntryNotFound") => fail(HubError::NotFound(detail("file not found".into()))),
+        (_, "RepoNotFound") | (404, _) => {
+            fail(HubError::NotFound(detail("repository not found".into())))
+        }
+        (401, _)
+            if message.contains("Invalid credentials") || message.contains("invalid token") =>
+        {
+            fail(HubError::Unauthorized(
+                "the hub rejected the token (invalid or expired)".into(),
+            ))
+        }
+        (401, _) if !has_token => fail(HubError::NotFound(
+            "repository not found, or private (no token was given)".into(),
+        )),
+        (401, _) => fail(HubError::Unauthorized(detail(
+            "the token is not allowed to read this repository".into(),
+        ))),
+        (403, _) => fail(HubError::Unauthorized(detail("access forbidden".into()))),
+        (429, _) => Failure {
+            error: HubError::RateLimited(detail("rate limited by the hub (429)".into())),
+            retry: true,
+            wait: retry_after(headers),
+        },
+        (408 | 500 | 502 | 503 | 504, _) => Failure {
+            error: HubError::Network(format!("the hub answered {status}")),
+            retry: true,
+            wait: None,
+        },
+        _ => fail(HubError::BadResponse(format!(
+            "the hub answered {status} for {what}"
+        ))),
+    }
+}
+
+/// Percent-encodes one path segment (revisions are fully encoded, as the official clients do).
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn revisions_are_fully_encoded() {
+        assert_eq!(encode("refs/pr/1"), "refs%2Fpr%2F1");
+        assert_eq!(encode("main"), "main");
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, "2".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(2)));
+        let mut h = HeaderMap::new();
+        h.insert("ratelimit", "\"api\";r=0;t=55".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(56)));
+        let mut h = HeaderMap::new();
+        h.insert("ratelimit", "\"api\";r=3;t=55".parse().unwrap());
+        assert_eq!(retry_after(&h), None);
+    }
+
+    #[test]
+    fn error_codes_map_to_kinds() {
+        let mut h = HeaderMap::new();
+        h.insert("x-error-code", "GatedRepo".parse().unwrap());
+        let f = status_failure(StatusCode::UNAUTHORIZED, &h, b"", false, "u");
+        assert_eq!(f.error.kind(), "gated");
+        let f = status_failure(
+            StatusCode::UNAUTHORIZED,
+            &HeaderMap::new(),
+            b"{\"error\":\"Invalid username or password.\"}",
+            false,
+            "u",
+        );
+        assert_eq!(f.error.kind(), "not-found");
+        let f = status_failure(
+            StatusCode::UNAUTHORIZED,
+            &HeaderMap::new(),
+            b"{\"error\":\"Invalid credentials in Authorization header\"}",
+            true,
+            "u",
+        );
+        assert_eq!(f.error.kind(), "unauthorized");
+        let f = status_failure(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &HeaderMap::new(),
+            b"",
+            true,
+            "u",
+        );
+        assert!(f.retry);
+    }
+}

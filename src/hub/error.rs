@@ -1,0 +1,57 @@
+//! Typed fetch errors, each mapping to one of the report contract's error kinds. Messages come
+//! from the Hub's `X-Error-Message` or JSON `error`, cleaned and clipped; never from headers we
+//! sent, so a token cannot leak into a report.
+
+use thiserror::Error;
+
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
+pub enum HubError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Gated(String),
+    #[error("{0}")]
+    RateLimited(String),
+    #[error("{0}")]
+    Network(String),
+    #[error("{0}")]
+    BadResponse(String),
+    #[error("{0}")]
+    InvalidRef(String),
+    #[error("{0}")]
+    Offline(String),
+}
+
+impl HubError {
+    /// The report's `error.kind`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            HubError::NotFound(_) => "not-found",
+            HubError::Unauthorized(_) => "unauthorized",
+            HubError::Gated(_) => "gated",
+            HubError::RateLimited(_) => "rate-limited",
+            HubError::Network(_) => "network",
+            HubError::BadResponse(_) => "bad-response",
+            HubError::InvalidRef(_) => "invalid-ref",
+            HubError::Offline(_) => "offline",
+        }
+    }
+}
+
+/// Makes server-provided text safe to print: one line, no control characters, bounded.
+pub fn clean_message(s: &str) -> String {
+    let one_line: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let trimmed = one_line.trim();
+    if trimmed.chars().count() > 300 {
+        let mut cut: String = trimmed.chars().take(300).collect();
+        cut.push('…');
+        cut
+    } else {
+        trimmed.to_string()
+    }
+}

@@ -1,0 +1,220 @@
+//! Turning a Hub id into a snapshot: the model info first (it stays readable for gated repos),
+//! then README.md and the license-like files, fetched concurrently at the commit the info
+//! names. A refused or failed file is recorded in the snapshot, never fatal.
+
+use futures_util::future::join_all;
+
+use super::client::HubClient;
+use super::error::HubError;
+use crate::snapshot::{FetchedFile, FileOutcome, ModelInfo, Snapshot, Source, is_license_file};
+
+/// Fetches one model.
+pub async fn fetch_model(
+    client: &HubClient,
+    id: &str,
+    revision: Option<&str>,
+    display: &str,
+) -> Result<Snapshot, HubError> {
+    let info = client.model_info(id, revision).await?;
+    let mut notes = Vec::new();
+    if !info.id.is_empty() && info.id != id {
+        notes.push(format!("the Hub answers for {id} as {}", info.id));
+    }
+    let repo = if info.id.is_empty() {
+        id.to_string()
+    } else {
+        info.id.clone()
+    };
+    let rev = info
+        .sha
+        .clone()
+        .or_else(|| revision.map(str::to_string))
+        .unwrap_or_else(|| "main".to_string());
+    let (paths, mut more) = files_to_fetch(&info, client.config().max_files);
+    notes.append(&mut more);
+    let fetched = join_all(paths.iter().map(|p| client.file(&repo, &rev, p))).await;
+    let files = paths
+        .into_iter()
+        .zip(fetched)
+        .map(|(path, result)| FetchedFile {
+            outcome: outcome(result),
+            path,
+        })
+        .collect();
+    Ok(Snapshot {
+        model: display.to_string(),
+        source: Source::Huggingface,
+        revision: info.sha.clone(),
+        info,
+        files,
+        notes,
+    })
+}
+
+/// Bytes to text: lossy UTF-8, with binary files (NUL bytes early on) refused.
+pub fn outcome(result: Result<super::client::FileBody, HubError>) -> FileOutcome {
+    match result {
+        Ok(body) => text_outcome(&body.bytes, body.truncated),
+        Err(HubError::Gated(_)) => FileOutcome::Unavailable {
+            reason: "gated: the hub refused it without approved access".into(),
+        },
+        Err(e) => FileOutcome::Unavailable {
+            reason: format!("{}: {e}", e.kind()),
+        },
+    }
+}
+
+pub fn text_outcome(bytes: &[u8], truncated: bool) -> FileOutcome {
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return FileOutcome::Unavailable {
+            reason: "binary file (not text)".into(),
+        };
+    }
+    FileOutcome::Text {
+        text: String::from_utf8_lossy(bytes).into_owned(),
+        truncated,
+    }
+}
+
+/// README.md, the license-like files at the top level, and a relative `license_link`.
+/// Returns the paths and notes about what was left out.
+pub fn files_to_fetch(info: &ModelInfo, max_files: usize) -> (Vec<String>, Vec<String>) {
+    let mut notes = Vec::new();
+    let listed = |p: &str| info.siblings.iter().any(|s| s.rfilename == p);
+    let mut paths = Vec::new();
+    if info.siblings.is_empty() || listed("README.md") {
+        paths.push("README.md".to_string());
+    }
+    let mut license_files: Vec<String> = info
+        .siblings
+        .iter()
+        .map(|s| s.rfilename.as_str())
+        .filter(|p| !p.contains('/') && is_license_file(p))
+        .map(str::to_string)
+        .collect();
+    if let Some(link) = info
+        .card_data
+        .as_ref()
+        .and_then(|c| c.get("license_link"))
+        .and_then(|l| l.as_str())
+    {
+        match relative_link(link, &info.id) {
+            Some(path) if listed(&path) && !license_files.contains(&path) => {
+                license_files.insert(0, path)
+            }
+            Some(_) => {}
+            None => notes.push(format!(
+                "license_link points outside the repository ({link}); it was not fetched"
+            )),
+        }
+    }
+    if license_files.len() > max_files {
+        notes.push(format!(
+            "{} license-like files are listed; only the first {max_files} were read",
+            license_files.len()
+        ));
+        license_files.truncate(max_files);
+    }
+    paths.extend(license_files);
+    (paths, notes)
+}
+
+/// A `license_link` that names a file of this repository: `LICENSE`, `./LICENSE.md`, or a Hub
+/// URL `…/{id}/blob/{rev}/{path}`.
+fn relative_link(link: &str, id: &str) -> Option<String> {
+    let link = link.trim();
+    if let Some(rest) = link.split_once("://").map(|(_, r)| r) {
+        let marker = format!("/{id}/blob/");
+        let after = rest.split_once(&marker)?.1;
+        return after
+            .split_once('/')
+            .map(|(_, p)| p.to_string())
+            .filter(|p| safe_path(p));
+    }
+    let p = link.trim_start_matches("./");
+    safe_path(p).then(|| p.to_string())
+}
+
+fn safe_path(p: &str) -> bool {
+    !p.is_empty() && !p.starts_with('/') && p.split('/').all(|s| !s.is_empty() && s != "..")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::Sibling;
+
+    fn info(files: &[&str], link: Option<&str>) -> ModelInfo {
+        ModelInfo {
+            id: "org/m".into(),
+            siblings: files
+                .iter()
+                .map(|f| Sibling {
+                    rfilename: f.to_string(),
+                    ..Sibling::default()
+                })
+                .collect(),
+            card_data: link.map(|l| serde_json::json!({ "license_link": l })),
+            ..ModelInfo::default()
+        }
+    }
+
+    #[test]
+    fn picks_readme_and_license_files() {
+        let (p, _) = files_to_fetch(
+            &info(
+                &[
+                    "README.md",
+                    "LICENSE",
+                    "USE_POLICY.md",
+                    "sub/LICENSE",
+                    "config.json",
+                ],
+                None,
+            ),
+            12,
+        );
+        assert_eq!(p, ["README.md", "LICENSE", "USE_POLICY.md"]);
+    }
+
+    #[test]
+    fn follows_relative_license_links() {
+        let (p, _) = files_to_fetch(&info(&["README.md", "terms.txt"], Some("./terms.txt")), 12);
+        assert_eq!(p, ["README.md", "terms.txt"]);
+        let (p, _) = files_to_fetch(
+            &info(
+                &["terms.txt"],
+                Some("https://huggingface.co/org/m/blob/main/terms.txt"),
+            ),
+            12,
+        );
+        assert_eq!(p, ["terms.txt"]);
+        let (p, notes) =
+            files_to_fetch(&info(&["README.md"], Some("https://example.com/terms")), 12);
+        assert_eq!(p, ["README.md"]);
+        assert_eq!(notes.len(), 1);
+        let (p, _) = files_to_fetch(&info(&["README.md"], Some("../../etc/passwd")), 12);
+        assert_eq!(p, ["README.md"]);
+    }
+
+    #[test]
+    fn bounds_the_number_of_files() {
+        let names: Vec<String> = (0..30).map(|i| format!("LICENSE-{i}")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let (p, notes) = files_to_fetch(&info(&refs, None), 4);
+        assert_eq!(p.len(), 5);
+        assert_eq!(notes.len(), 1);
+    }
+
+    #[test]
+    fn binary_files_are_refused() {
+        assert!(matches!(
+            text_outcome(b"PK\0\0", false),
+            FileOutcome::Unavailable { .. }
+        ));
+        assert!(matches!(
+            text_outcome(b"MIT License", false),
+            FileOutcome::Text { .. }
+        ));
+    }
+}

@@ -1,0 +1,11 @@
+//! The imperative shell's I/O: the only network code (client, fetch) and the local-folder
+//! reader. Everything here produces a `Snapshot` or a typed `HubError`.
+
+pub mod client;
+pub mod error;
+pub mod fetch;
+pub mod local;
+pub mod token;
+
+pub use client::{ClientConfig, HubClient};
+pub use error::HubError;

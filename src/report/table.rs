@@ -1,0 +1,262 @@
+//! The terminal rendering: per model, the verdict first, then conditions, weights, risks and
+//! evidence. Fits 100 columns and reads without colour (no meaning is carried by colour alone).
+
+use comfy_table::presets::NOTHING;
+use comfy_table::{Cell, ContentArrangement, Table};
+
+use super::{Evidence, ModelReport, Report, Status};
+
+pub const WIDTH: u16 = 100;
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for (i, m) in report.models.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&render_model(m));
+    }
+    if report.models.len() > 1 {
+        out.push('\n');
+        out.push_str(&summary(report));
+    }
+    out
+}
+
+fn table() -> Table {
+    let mut t = Table::new();
+    t.load_style(NOTHING)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(WIDTH);
+    t
+}
+
+fn render_model(m: &ModelReport) -> String {
+    let mut out = String::new();
+    let rev = m
+        .revision
+        .as_deref()
+        .map(|r| format!(" @ {}", &r[..r.len().min(12)]))
+        .unwrap_or_default();
+    out.push_str(&format!("{}  ({}{rev})\n", m.model, m.source));
+    if m.status == Status::Error {
+        let e = m.error.as_ref();
+        out.push_str(&format!(
+            "  ERROR {}: {}\n",
+            e.map_or("unknown", |e| e.kind.as_str()),
+            e.map_or("", |e| e.message.as_str())
+        ));
+        return out;
+    }
+    let mut t = table();
+    if let Some(c) = &m.commercial_use {
+        t.add_row(vec![
+            Cell::new("Commercial use"),
+            Cell::new(c.verdict.as_str().to_uppercase()),
+        ]);
+    }
+    if let Some(l) = &m.license {
+        let mut s = l.id.clone();
+        if let Some(name) = &l.name {
+            s.push_str(&format!(" - {name}"));
+        }
+        let osi = match l.osi_approved {
+            Some(true) => ", OSI-approved",
+            Some(false) => ", not OSI-approved",
+            None => "",
+        };
+        s.push_str(&format!(" (confidence {:.2}{osi})", l.confidence));
+        t.add_row(vec!["License".to_string(), s]);
+        t.add_row(vec![
+            "Declared".to_string(),
+            l.declared.clone().unwrap_or_else(|| "(nothing)".into()),
+        ]);
+    }
+    if let Some(c) = &m.commercial_use {
+        if !c.conditions.is_empty() {
+            t.add_row(vec!["Conditions".to_string(), bullets(&c.conditions)]);
+        }
+        if !c.obligations.is_empty() {
+            t.add_row(vec!["Obligations".to_string(), bullets(&c.obligations)]);
+        }
+    }
+    if let Some(w) = &m.weights {
+        let mut parts = vec![match &w.gating {
+            Some(g) if w.availability == "gated" => format!("gated ({g})"),
+            _ => w.availability.clone(),
+        }];
+        if !w.formats.is_empty() {
+            parts.push(w.formats.join(", "));
+        }
+        if let Some(p) = w.parameters {
+            parts.push(format!("{} parameters", human(p as f64, "")));
+        }
+        if let Some(b) = w.bytes {
+            parts.push(human(b as f64, "B"));
+        }
+        t.add_row(vec!["Weights".to_string(), parts.join("  |  ")]);
+    }
+    let datasets = if m.datasets.is_empty() {
+        "none declared".to_string()
+    } else {
+        m.datasets
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} ({}, commercial {})",
+                    d.id,
+                    d.license.as_deref().unwrap_or("license unknown"),
+                    d.commercial_use
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    t.add_row(vec!["Datasets".to_string(), datasets]);
+    if !m.lineage.is_empty() {
+        let lines: Vec<String> = m
+            .lineage
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} ({}, license {})",
+                    l.model,
+                    l.relation,
+                    l.license.as_deref().unwrap_or("not checked")
+                )
+            })
+            .collect();
+        t.add_row(vec!["Base models".to_string(), lines.join("\n")]);
+    }
+    if let Some(o) = &m.openness {
+        let mut s = format!("OSAID {}", o.osaid);
+        if let Some(c) = &o.mof_class {
+            s.push_str(&format!(", MOF class {c}"));
+        }
+        if !o.reasons.is_empty() {
+            s.push_str(&format!(": {}", o.reasons.join("; ")));
+        }
+        t.add_row(vec!["Openness".to_string(), s]);
+    }
+    out.push_str(&indent(&t.to_string()));
+    out.push('\n');
+
+    if !m.risks.is_empty() {
+        out.push_str("  Risks\n");
+        let mut r = table();
+        for risk in &m.risks {
+            r.add_row(vec![
+                risk.severity.as_str().to_uppercase(),
+                risk.code.clone(),
+                risk.message.clone(),
+            ]);
+        }
+        out.push_str(&indent(&r.to_string()));
+        out.push('\n');
+    }
+    let evidence: Vec<&Evidence> = m
+        .commercial_use
+        .iter()
+        .flat_map(|c| c.evidence.iter())
+        .chain(m.risks.iter().flat_map(|r| r.evidence.iter()))
+        .fold(Vec::new(), |mut acc, e| {
+            if !acc.contains(&e) {
+                acc.push(e);
+            }
+            acc
+        });
+    if !evidence.is_empty() {
+        out.push_str("  Evidence\n");
+        let mut e = table();
+        for ev in evidence.iter().take(12) {
+            let place = match (&ev.file, ev.line) {
+                (Some(f), Some(l)) => format!("{f}:{l}"),
+                (Some(f), None) => f.clone(),
+                (None, _) => "hub metadata".to_string(),
+            };
+            e.add_row(vec![place, format!("\"{}\"", ev.quote)]);
+        }
+        out.push_str(&indent(&e.to_string()));
+        out.push('\n');
+    }
+    if !m.notes.is_empty() {
+        out.push_str("  Notes\n");
+        let mut n = table();
+        for note in &m.notes {
+            n.add_row(vec![format!("- {note}")]);
+        }
+        out.push_str(&indent(&n.to_string()));
+        out.push('\n');
+    }
+    out
+}
+
+fn summary(report: &Report) -> String {
+    let mut t = table();
+    t.set_header(vec![
+        "Model",
+        "License",
+        "Commercial",
+        "Weights",
+        "Top risk",
+    ]);
+    for m in &report.models {
+        if m.status == Status::Error {
+            let kind = m.error.as_ref().map_or("error", |e| e.kind.as_str());
+            t.add_row(vec![
+                m.model.clone(),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                format!("error: {kind}"),
+            ]);
+            continue;
+        }
+        t.add_row(vec![
+            m.model.clone(),
+            m.license.as_ref().map_or("-".into(), |l| l.id.clone()),
+            m.commercial_use
+                .as_ref()
+                .map_or("-".into(), |c| c.verdict.to_string()),
+            m.weights
+                .as_ref()
+                .map_or("-".into(), |w| w.availability.clone()),
+            m.risks.first().map_or("-".into(), |r| {
+                format!("{} ({})", r.code, r.severity.as_str())
+            }),
+        ]);
+    }
+    format!("Summary\n{}\n", indent(&t.to_string()))
+}
+
+fn bullets(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|s| format!("- {s}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Shifts a rendered table right by two columns; comfy-table pads cells with a space already.
+fn indent(s: &str) -> String {
+    s.lines()
+        .map(|l| format!(" {}", l.trim_end()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// 8030261248 → "8.03 G"; bytes get a "B" suffix.
+fn human(n: f64, unit: &str) -> String {
+    let (v, prefix) = if n >= 1e12 {
+        (n / 1e12, "T")
+    } else if n >= 1e9 {
+        (n / 1e9, "G")
+    } else if n >= 1e6 {
+        (n / 1e6, "M")
+    } else if n >= 1e3 {
+        (n / 1e3, "k")
+    } else {
+        return format!("{n} {unit}").trim_end().to_string();
+    };
+    format!("{v:.2} {prefix}{unit}")
+}

@@ -1,0 +1,618 @@
+//! License knowledge: the YAML files in `license-rules/` (embedded at build time) and a user's
+//! own (`--rules DIR`). Raw files are parsed strictly, then validated into compiled rules —
+//! unique ids and aliases, compiled patterns, examples that behave as declared — with errors
+//! naming the file and line.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+use regex::Regex;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_saphyr::Spanned;
+use thiserror::Error;
+
+use crate::license::normalize::{Normalized, alias_key, normalize, normalize_phrase};
+
+/// The built-in rule files, `(file name, contents)`, embedded by build.rs.
+const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// The commercial-use verdict vocabulary of the report contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Allowed,
+    Conditional,
+    Unknown,
+    Prohibited,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Allowed => "allowed",
+            Verdict::Conditional => "conditional",
+            Verdict::Prohibited => "prohibited",
+            Verdict::Unknown => "unknown",
+        }
+    }
+
+    /// How restrictive a verdict is, for "the most restrictive wins". An unknown verdict is
+    /// worse than a known condition: we cannot tell the user what to comply with.
+    pub fn restrictiveness(self) -> u8 {
+        match self {
+            Verdict::Allowed => 0,
+            Verdict::Conditional => 1,
+            Verdict::Unknown => 2,
+            Verdict::Prohibited => 3,
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleKind {
+    License,
+    Policy,
+}
+
+/// Whether a kind of reuse (fine-tuning, training other models) is permitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Permission {
+    Allowed,
+    Conditional,
+    Prohibited,
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UseRestrictions {
+    pub summary: String,
+    #[serde(deserialize_with = "nullable")]
+    pub policy: Option<String>,
+    pub flow_down: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Derivatives {
+    pub fine_tune: Permission,
+    pub train_other_models: Permission,
+    pub summary: String,
+}
+
+/// A rule file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    family: String,
+    licenses: Vec<Spanned<RawRule>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: String,
+    kind: RuleKind,
+    name: String,
+    #[serde(deserialize_with = "nullable")]
+    version: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    hub_id: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    spdx: Option<String>,
+    osi_approved: bool,
+    aliases: Vec<String>,
+    verdict: Verdict,
+    conditions: Vec<String>,
+    obligations: Vec<String>,
+    #[serde(deserialize_with = "nullable")]
+    use_restrictions: Option<UseRestrictions>,
+    derivatives: Derivatives,
+    #[serde(deserialize_with = "nullable")]
+    territory: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    osaid_compatible: Option<bool>,
+    osaid_reason: String,
+    sources: Vec<String>,
+    corpus: Vec<String>,
+    detect: RawDetect,
+    evidence: Vec<String>,
+    examples: RawExamples,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDetect {
+    all: Vec<String>,
+    any: Vec<String>,
+    none: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExamples {
+    #[serde(rename = "match")]
+    matching: Vec<String>,
+    no_match: Vec<String>,
+}
+
+/// Requires the key to be present while allowing `null` (serde would default a missing Option).
+fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    Option::<T>::deserialize(d)
+}
+
+/// Where a rule was defined.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    pub file: String,
+    pub line: usize,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// A phrase (substring of normalised text) or a regular expression over it.
+#[derive(Debug, Clone)]
+pub enum Pattern {
+    Phrase(String),
+    Regex(Regex),
+}
+
+impl Pattern {
+    fn compile(raw: &str) -> Result<Pattern, String> {
+        match raw.strip_prefix("re:") {
+            Some(re) => Regex::new(re)
+                .map(Pattern::Regex)
+                .map_err(|e| format!("bad regular expression {re:?}: {e}")),
+            None => {
+                let p = normalize_phrase(raw);
+                if p.is_empty() {
+                    Err(format!("phrase {raw:?} is empty after normalisation"))
+                } else {
+                    Ok(Pattern::Phrase(p))
+                }
+            }
+        }
+    }
+
+    /// The byte range of the first occurrence in the normalised text.
+    pub fn find(&self, text: &str) -> Option<(usize, usize)> {
+        match self {
+            Pattern::Phrase(p) => text.find(p.as_str()).map(|s| (s, s + p.len())),
+            Pattern::Regex(r) => r.find(text).map(|m| (m.start(), m.end())),
+        }
+    }
+}
+
+/// How a rule recognises its text.
+#[derive(Debug, Clone)]
+pub struct Detector {
+    pub all: Vec<Pattern>,
+    pub any: Vec<Pattern>,
+    pub none: Vec<Pattern>,
+}
+
+/// Where a detector matched: the ranges of the phrases that matched, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetectorMatch {
+    pub spans: Vec<(usize, usize)>,
+}
+
+impl Detector {
+    pub fn matches(&self, text: &Normalized) -> Option<DetectorMatch> {
+        let t = text.text.as_str();
+        let mut spans = Vec::with_capacity(self.all.len() + 1);
+        for p in &self.all {
+            spans.push(p.find(t)?);
+        }
+        if !self.any.is_empty() {
+            spans.push(self.any.iter().find_map(|p| p.find(t))?);
+        }
+        if self.none.iter().any(|p| p.find(t).is_some()) {
+            return None;
+        }
+        Some(DetectorMatch { spans })
+    }
+}
+
+/// A validated license (or policy) rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub family: String,
+    pub kind: RuleKind,
+    pub name: String,
+    pub version: Option<String>,
+    pub hub_id: Option<String>,
+    pub spdx: Option<String>,
+    pub osi_approved: bool,
+    pub aliases: Vec<String>,
+    pub verdict: Verdict,
+    pub conditions: Vec<String>,
+    pub obligations: Vec<String>,
+    pub use_restrictions: Option<UseRestrictions>,
+    pub derivatives: Derivatives,
+    pub territory: Option<String>,
+    pub osaid_compatible: Option<bool>,
+    pub osaid_reason: String,
+    pub sources: Vec<String>,
+    pub corpus: Vec<String>,
+    pub detect: Detector,
+    pub evidence: Vec<Pattern>,
+    pub examples_match: Vec<String>,
+    pub examples_no_match: Vec<String>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum RulesError {
+    #[error("{file}: {message}")]
+    Parse { file: String, message: String },
+    #[error("{origin}: rule {id}: {message}")]
+    Invalid {
+        origin: Origin,
+        id: String,
+        message: String,
+    },
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+}
+
+/// Every rule, with look-ups by id and by alias.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    by_id: HashMap<String, usize>,
+    by_alias: HashMap<String, usize>,
+}
+
+impl RuleSet {
+    /// The rules embedded in the binary. They are validated by the test suite, so a failure here
+    /// is a build defect; it is still reported as an error rather than a panic.
+    pub fn builtin() -> Result<RuleSet, RulesError> {
+        let mut set = RuleSet::default();
+        for (file, text) in BUILTIN {
+            set.add_file(&format!("license-rules/{file}"), text)?;
+        }
+        set.check_references()?;
+        Ok(set)
+    }
+
+    /// The built-in rules plus every `*.yaml`/`*.yml` file in `dir`; a user rule with a
+    /// built-in id replaces it.
+    pub fn builtin_with_dir(dir: &Path) -> Result<RuleSet, RulesError> {
+        let mut set = RuleSet::builtin()?;
+        let io = |e: std::io::Error| RulesError::Io {
+            path: dir.display().to_string(),
+            message: e.to_string(),
+        };
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .map_err(io)?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).map_err(|e| RulesError::Io {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            set.add_file(&path.display().to_string(), &text)?;
+        }
+        set.check_references()?;
+        Ok(set)
+    }
+
+    /// Parses one rule file and adds its rules (replacing rules with the same id).
+    pub fn add_file(&mut self, file: &str, text: &str) -> Result<(), RulesError> {
+        let raw: RawFile =
+            crate::card::parse_yaml_as(text).map_err(|message| RulesError::Parse {
+                file: file.to_string(),
+                message,
+            })?;
+        let mut compiled = Vec::with_capacity(raw.licenses.len());
+        for spanned in raw.licenses {
+            let origin = Origin {
+                file: file.to_string(),
+                line: usize::try_from(spanned.referenced.line()).unwrap_or(0),
+            };
+            compiled.push(compile(spanned.value, &raw.family, origin)?);
+        }
+        for rule in compiled {
+            self.insert(rule)?;
+        }
+        Ok(())
+    }
+
+    fn insert(&mut self, rule: Rule) -> Result<(), RulesError> {
+        let invalid = |message: String| RulesError::Invalid {
+            origin: rule.origin.clone(),
+            id: rule.id.clone(),
+            message,
+        };
+        if let Some(&old) = self.by_id.get(&rule.id) {
+            if self.rules[old].origin.file == rule.origin.file {
+                return Err(invalid(format!("id {:?} is defined twice", rule.id)));
+            }
+            // A later file overrides: drop the old rule's aliases before re-indexing.
+            self.by_alias.retain(|_, idx| *idx != old);
+            self.rules[old] = rule.clone();
+            return self.index_aliases(old);
+        }
+        let idx = self.rules.len();
+        self.rules.push(rule);
+        self.by_id.insert(self.rules[idx].id.clone(), idx);
+        self.index_aliases(idx)
+    }
+
+    fn index_aliases(&mut self, idx: usize) -> Result<(), RulesError> {
+        let rule = &self.rules[idx];
+        let keys = rule
+            .aliases
+            .iter()
+            .chain([&rule.id])
+            .chain(rule.hub_id.iter())
+            .map(|a| alias_key(a));
+        for key in keys {
+            if let Some(&other) = self.by_alias.get(&key)
+                && other != idx
+            {
+                return Err(RulesError::Invalid {
+                    origin: rule.origin.clone(),
+                    id: rule.id.clone(),
+                    message: format!(
+                        "alias {key:?} is already used by rule {} ({})",
+                        self.rules[other].id, self.rules[other].origin
+                    ),
+                });
+            }
+            self.by_alias.insert(key, idx);
+        }
+        Ok(())
+    }
+
+    fn check_references(&self) -> Result<(), RulesError> {
+        for rule in &self.rules {
+            let Some(policy) = rule
+                .use_restrictions
+                .as_ref()
+                .and_then(|u| u.policy.as_ref())
+            else {
+                continue;
+            };
+            match self.get(policy) {
+                Some(p) if p.kind == RuleKind::Policy => {}
+                _ => {
+                    return Err(RulesError::Invalid {
+                        origin: rule.origin.clone(),
+                        id: rule.id.clone(),
+                        message: format!("use_restrictions.policy {policy:?} is not a policy rule"),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.by_id.get(id).map(|&i| &self.rules[i])
+    }
+
+    /// The rule a name refers to: its id, Hub id or one of its aliases, compared loosely.
+    pub fn by_alias(&self, name: &str) -> Option<&Rule> {
+        let key = alias_key(name);
+        if key.is_empty() {
+            return None;
+        }
+        self.by_alias.get(&key).map(|&i| &self.rules[i])
+    }
+
+    /// The rule whose Hub id this is.
+    pub fn by_hub_id(&self, hub_id: &str) -> Option<&Rule> {
+        self.rules
+            .iter()
+            .find(|r| r.hub_id.as_deref() == Some(hub_id))
+    }
+
+    /// Every rule whose detector matches the normalised text.
+    pub fn detect<'a>(&'a self, text: &Normalized) -> Vec<(&'a Rule, DetectorMatch)> {
+        self.rules
+            .iter()
+            .filter_map(|r| r.detect.matches(text).map(|m| (r, m)))
+            .collect()
+    }
+}
+
+fn is_rule_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.' | '+'))
+        && !id.starts_with(['-', '.'])
+}
+
+fn compile(raw: RawRule, family: &str, origin: Origin) -> Result<Rule, RulesError> {
+    let invalid = |message: String| RulesError::Invalid {
+        origin: origin.clone(),
+        id: raw.id.clone(),
+        message,
+    };
+    if !is_rule_id(&raw.id) {
+        return Err(invalid(
+            "id must be lowercase letters, digits, '-', '.' or '+'".into(),
+        ));
+    }
+    if raw.name.trim().is_empty() {
+        return Err(invalid("name is empty".into()));
+    }
+    let patterns = |list: &[String], what: &str| {
+        list.iter()
+            .map(|p| Pattern::compile(p).map_err(|e| invalid(format!("{what}: {e}"))))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let detect = Detector {
+        all: patterns(&raw.detect.all, "detect.all")?,
+        any: patterns(&raw.detect.any, "detect.any")?,
+        none: patterns(&raw.detect.none, "detect.none")?,
+    };
+    if detect.all.is_empty() && detect.any.is_empty() {
+        return Err(invalid(
+            "detect.all or detect.any must list a phrase".into(),
+        ));
+    }
+    if raw.examples.matching.is_empty() || raw.examples.no_match.is_empty() {
+        return Err(invalid(
+            "examples need at least one `match` and one `no_match`".into(),
+        ));
+    }
+    for ex in &raw.examples.matching {
+        if detect.matches(&normalize(ex)).is_none() {
+            return Err(invalid(format!("example {ex:?} should match but does not")));
+        }
+    }
+    for ex in &raw.examples.no_match {
+        if detect.matches(&normalize(ex)).is_some() {
+            return Err(invalid(format!("example {ex:?} should not match but does")));
+        }
+    }
+    if raw.kind == RuleKind::Policy
+        && raw
+            .use_restrictions
+            .as_ref()
+            .is_some_and(|u| u.policy.is_some())
+    {
+        return Err(invalid("a policy cannot name another policy".into()));
+    }
+    Ok(Rule {
+        evidence: patterns(&raw.evidence, "evidence")?,
+        id: raw.id,
+        family: family.to_string(),
+        kind: raw.kind,
+        name: raw.name,
+        version: raw.version,
+        hub_id: raw.hub_id,
+        spdx: raw.spdx,
+        osi_approved: raw.osi_approved,
+        aliases: raw.aliases,
+        verdict: raw.verdict,
+        conditions: raw.conditions,
+        obligations: raw.obligations,
+        use_restrictions: raw.use_restrictions,
+        derivatives: raw.derivatives,
+        territory: raw.territory,
+        osaid_compatible: raw.osaid_compatible,
+        osaid_reason: raw.osaid_reason,
+        sources: raw.sources,
+        corpus: raw.corpus,
+        detect,
+        examples_match: raw.examples.matching,
+        examples_no_match: raw.examples.no_match,
+        origin,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULE: &str = r#"family: test
+licenses:
+  - id: demo-1.0
+    kind: license
+    name: Demo License 1.0
+    version: "1.0"
+    hub_id: null
+    spdx: null
+    osi_approved: false
+    aliases: [demo license one]
+    verdict: conditional
+    conditions: [a cap]
+    obligations: []
+    use_restrictions: null
+    derivatives: {fine_tune: allowed, train_other_models: unknown, summary: ok}
+    territory: null
+    osaid_compatible: null
+    osaid_reason: unknown
+    sources: []
+    corpus: []
+    detect: {all: ["demo license version 1.0"], any: [], none: ["version 1.1"]}
+    evidence: []
+    examples:
+      match: ["The **DEMO** License\nVersion 1.0"]
+      no_match: ["Demo License version 1.0 and version 1.1"]
+"#;
+
+    #[test]
+    fn a_valid_file_compiles() {
+        let mut set = RuleSet::default();
+        set.add_file("demo.yaml", RULE).unwrap();
+        let r = set.by_alias("Demo-License One").unwrap();
+        assert_eq!(r.id, "demo-1.0");
+        assert_eq!(r.origin.line, 3);
+    }
+
+    #[test]
+    fn errors_name_file_and_line() {
+        let bad = RULE.replace("match: [\"The", "match: [\"Not the demo\", \"The");
+        let err = RuleSet::default().add_file("demo.yaml", &bad).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("demo.yaml:3: rule demo-1.0: example"),
+            "{err}"
+        );
+        let missing = RULE.replace("    territory: null\n", "");
+        let err = RuleSet::default()
+            .add_file("demo.yaml", &missing)
+            .unwrap_err();
+        assert!(err.to_string().contains("territory"), "{err}");
+        let unknown = RULE.replace(
+            "    territory: null\n",
+            "    territory: null\n    colour: red\n",
+        );
+        let err = RuleSet::default()
+            .add_file("demo.yaml", &unknown)
+            .unwrap_err();
+        assert!(err.to_string().contains("colour"), "{err}");
+        let bad_re = RULE.replace("none: [\"version 1.1\"]", "none: [\"re:(\"]");
+        let err = RuleSet::default()
+            .add_file("demo.yaml", &bad_re)
+            .unwrap_err();
+        assert!(err.to_string().contains("regular expression"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_aliases_are_refused() {
+        let mut set = RuleSet::default();
+        set.add_file("a.yaml", RULE).unwrap();
+        let twin = RULE.replace("id: demo-1.0", "id: demo-twin");
+        let err = set.add_file("b.yaml", &twin).unwrap_err();
+        assert!(err.to_string().contains("already used"), "{err}");
+    }
+
+    #[test]
+    fn a_later_file_overrides_an_id() {
+        let mut set = RuleSet::default();
+        set.add_file("a.yaml", RULE).unwrap();
+        let over = RULE.replace("verdict: conditional", "verdict: prohibited");
+        set.add_file("user.yaml", &over).unwrap();
+        assert_eq!(set.get("demo-1.0").unwrap().verdict, Verdict::Prohibited);
+        assert_eq!(set.rules().len(), 1);
+    }
+}
