@@ -28,7 +28,17 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet) -> ModelReport {
     let mut notes = snap.notes.clone();
 
     // The card: README front matter when readable, else the Hub's cardData.
-    let readme = snap.file("README.md").and_then(|f| f.text());
+    let readme_file = snap.file("README.md");
+    let readme = readme_file.and_then(|f| f.text());
+    match readme_file.map(|f| &f.outcome) {
+        Some(FileOutcome::Text {
+            truncated: true, ..
+        }) => notes.push("README.md was truncated at the size limit".into()),
+        Some(FileOutcome::Unavailable { reason }) => {
+            notes.push(format!("README.md could not be read: {reason}"))
+        }
+        _ => {}
+    }
     let parsed = readme.map(card::parse);
     if let Some(c) = &parsed {
         notes.extend(c.warnings.iter().cloned());

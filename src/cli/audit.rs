@@ -51,6 +51,13 @@ pub fn build_auditor(common: &CommonArgs) -> Result<Auditor> {
         .unwrap_or_else(|| "https://huggingface.co".to_string());
     let mut cfg = ClientConfig::new(&endpoint, token::resolve(common.token.as_deref()));
     cfg.timeout = Duration::from_secs(common.timeout);
+    // For tests and impatient users: the first retry's wait, doubled per attempt.
+    if let Some(ms) = std::env::var("ISOPEN_BACKOFF_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        cfg.backoff = Duration::from_millis(ms);
+    }
     let offline = common.offline || env_flag("HF_HUB_OFFLINE");
     let hf_cache = std::env::var_os("HF_HUB_CACHE")
         .filter(|v| !v.is_empty())

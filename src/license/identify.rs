@@ -208,12 +208,7 @@ pub fn from_text<'r>(
             rule: Some(rule),
             stated: None,
             confidence: f64::from(score).min(0.99),
-            evidence: Evidence {
-                file: Some(file.to_string()),
-                line: Some(1),
-                quote: first_words(text),
-                rule: Some(format!("spdx:{spdx_id}")),
-            },
+            evidence: license_line(file, text, &format!("spdx:{spdx_id}")),
         });
     }
     out
@@ -241,13 +236,21 @@ pub fn quote_span(
     }
 }
 
-fn first_words(text: &str) -> String {
-    let line = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
-    clip(line, 200)
+/// Evidence for a whole-text detection: the first line that speaks of a license, else the
+/// first non-empty line.
+fn license_line(file: &str, text: &str, rule: &str) -> Evidence {
+    let lines: Vec<&str> = text.lines().collect();
+    let pick = lines
+        .iter()
+        .position(|l| l.to_ascii_lowercase().contains("licen"))
+        .or_else(|| lines.iter().position(|l| !l.trim().is_empty()))
+        .unwrap_or(0);
+    Evidence {
+        file: Some(file.to_string()),
+        line: Some(pick + 1),
+        quote: clip(lines.get(pick).map_or("", |l| l.trim()), 200),
+        rule: Some(rule.to_string()),
+    }
 }
 
 /// Cuts a quote at a character boundary.

@@ -76,11 +76,11 @@ pub fn normalize_phrase(phrase: &str) -> String {
     normalize(phrase).text
 }
 
-/// The key used to compare license names and aliases: lowercase, only `a-z`, `0-9` and `.`.
+/// The key used to compare license names and aliases: lowercase, only `a-z`, `0-9`, `.`, `+`.
 pub fn alias_key(name: &str) -> String {
     name.nfkc()
         .flat_map(char::to_lowercase)
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+'))
         .collect()
 }
 

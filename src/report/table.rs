@@ -89,7 +89,7 @@ fn render_model(m: &ModelReport) -> String {
             parts.push(w.formats.join(", "));
         }
         if let Some(p) = w.parameters {
-            parts.push(format!("{} parameters", human(p as f64, "")));
+            parts.push(format!("{} parameters", count(p as f64)));
         }
         if let Some(b) = w.bytes {
             parts.push(human(b as f64, "B"));
@@ -245,7 +245,18 @@ fn indent(s: &str) -> String {
         .join("\n")
 }
 
-/// 8030261248 → "8.03 G"; bytes get a "B" suffix.
+/// 8030261248 → "8.03B" (parameters are counted in thousands, millions, billions).
+fn count(n: f64) -> String {
+    match n {
+        n if n >= 1e12 => format!("{:.2}T", n / 1e12),
+        n if n >= 1e9 => format!("{:.2}B", n / 1e9),
+        n if n >= 1e6 => format!("{:.2}M", n / 1e6),
+        n if n >= 1e3 => format!("{:.2}K", n / 1e3),
+        n => format!("{n}"),
+    }
+}
+
+/// 16060617592 → "16.06 GB" (decimal units, as the Hub shows sizes).
 fn human(n: f64, unit: &str) -> String {
     let (v, prefix) = if n >= 1e12 {
         (n / 1e12, "T")

@@ -1,0 +1,640 @@
+//! An in-process fake of the Hugging Face Hub serving `fixtures/hub` in the Hub's shape.
+//!
+//! Model info is derived from a fixture folder the way the Hub derives it: `cardData` from the
+//! README front matter, `license:`/`dataset:`/`base_model:` tags, `siblings` with sizes (plus
+//! the weight files a `_hub.yaml` lists without storing them). A folder holding `api.json`
+//! is served verbatim (real captures). Gating (401/403 `GatedRepo`), private and missing repos
+//! (401/404 `RepoNotFound`), renamed repos (307 with a relative Location) and injectable faults
+//! (5xx, 429 with `Retry-After`, latency, a cut-off body, a huge body) follow the captures in
+//! `../shared/corpus/hub/captures/`.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// Tokens the fake hub knows.
+pub const TOKEN_APPROVED: &str = "hf_fake_approved_0123456789";
+pub const TOKEN_PENDING: &str = "hf_fake_pending_0123456789";
+
+/// A fault to inject on requests whose path starts with a prefix.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// Answer with this status (and a JSON error body).
+    Status(u16),
+    /// 429 with `Retry-After: secs`.
+    RateLimit { retry_after: u64 },
+    /// Start the body, then drop the connection.
+    Truncate,
+    /// Wait before answering (then answer normally).
+    Latency(Duration),
+    /// A body of this many bytes (a README that never ends), streamed.
+    Huge(usize),
+    /// 307 to another location.
+    Redirect(String),
+}
+
+/// `_hub.yaml`: what a fixture folder cannot say by its files alone.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct HubMeta {
+    sha: Option<String>,
+    gated: Option<Value>,
+    private: bool,
+    downloads: u64,
+    likes: u64,
+    last_modified: Option<String>,
+    safetensors_total: Option<u64>,
+    config: Option<Value>,
+    card_data: Option<Value>,
+    pipeline_tag: Option<String>,
+    library_name: Option<String>,
+    files: Vec<ExtraFile>,
+    renamed_from: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExtraFile {
+    path: String,
+    size: u64,
+}
+
+#[derive(Debug)]
+struct Injected {
+    prefix: String,
+    fault: Fault,
+    remaining: usize,
+}
+
+/// One request as the hub saw it.
+#[derive(Debug, Clone)]
+pub struct Logged {
+    pub path: String,
+    pub authorization: Option<String>,
+}
+
+pub struct HubState {
+    root: PathBuf,
+    faults: Mutex<Vec<Injected>>,
+    log: Mutex<Vec<Logged>>,
+    latency: Mutex<Duration>,
+}
+
+/// A running fake hub; it stops when the test process ends.
+pub struct FakeHub {
+    pub url: String,
+    state: Arc<HubState>,
+}
+
+impl FakeHub {
+    /// Serves `root` (a folder with `models/<org>/<name>/`) on a free loopback port.
+    pub fn start(root: impl AsRef<Path>) -> FakeHub {
+        let state = Arc::new(HubState {
+            root: root.as_ref().to_path_buf(),
+            faults: Mutex::new(Vec::new()),
+            log: Mutex::new(Vec::new()),
+            latency: Mutex::new(Duration::ZERO),
+        });
+        let (tx, rx) = std::sync::mpsc::channel();
+        let served = state.clone();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                tx.send(listener.local_addr().expect("addr"))
+                    .expect("send addr");
+                let app = Router::new().fallback(handle).with_state(served);
+                axum::serve(listener, app).await.expect("serve");
+            });
+        });
+        let addr = rx.recv().expect("fake hub started");
+        FakeHub {
+            url: format!("http://{addr}"),
+            state,
+        }
+    }
+
+    /// The fixtures of this repository.
+    pub fn fixtures() -> FakeHub {
+        FakeHub::start(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hub"))
+    }
+
+    /// Injects `fault` on the next `times` requests whose path starts with `prefix`.
+    pub fn fault(&self, prefix: &str, fault: Fault, times: usize) {
+        self.state.faults.lock().unwrap().push(Injected {
+            prefix: prefix.to_string(),
+            fault,
+            remaining: times,
+        });
+    }
+
+    /// Latency added to every request.
+    pub fn set_latency(&self, d: Duration) {
+        *self.state.latency.lock().unwrap() = d;
+    }
+
+    pub fn requests(&self) -> Vec<Logged> {
+        self.state.log.lock().unwrap().clone()
+    }
+}
+
+fn take_fault(state: &HubState, path: &str) -> Option<Fault> {
+    let mut faults = state.faults.lock().unwrap();
+    let i = faults
+        .iter()
+        .position(|f| f.remaining > 0 && path.starts_with(&f.prefix))?;
+    faults[i].remaining -= 1;
+    Some(faults[i].fault.clone())
+}
+
+async fn handle(State(state): State<Arc<HubState>>, req: Request) -> Response {
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().map(str::to_string);
+    let auth = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    state.log.lock().unwrap().push(Logged {
+        path: path.clone(),
+        authorization: auth.clone(),
+    });
+    let latency = *state.latency.lock().unwrap();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    while let Some(fault) = take_fault(&state, &path) {
+        match fault {
+            Fault::Latency(d) => tokio::time::sleep(d).await,
+            Fault::Status(code) => {
+                let status =
+                    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                return (
+                    status,
+                    [(header::CONTENT_TYPE, "application/json")],
+                    json!({"error": "Internal Error"}).to_string(),
+                )
+                    .into_response();
+            }
+            Fault::RateLimit { retry_after } => {
+                let mut r = (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    json!({"error": "Too Many Requests"}).to_string(),
+                )
+                    .into_response();
+                let h = r.headers_mut();
+                h.insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+                h.insert(
+                    "RateLimit",
+                    HeaderValue::from_str(&format!("\"api\";r=0;t={retry_after}")).unwrap(),
+                );
+                h.insert(
+                    "RateLimit-Policy",
+                    HeaderValue::from_static("\"fixed window\";\"api\";q=500;w=300"),
+                );
+                return r;
+            }
+            Fault::Truncate => {
+                let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+                    Ok(Bytes::from_static(b"{\"id\": \"cut")),
+                    Err(std::io::Error::new(
+                        std::io::ErrorKind::ConnectionReset,
+                        "cut",
+                    )),
+                ];
+                return Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
+            }
+            Fault::Huge(size) => return huge_readme(size),
+            Fault::Redirect(to) => {
+                return (
+                    StatusCode::TEMPORARY_REDIRECT,
+                    [(header::LOCATION, to)],
+                    "Temporary Redirect",
+                )
+                    .into_response();
+            }
+        }
+    }
+    let token = auth.as_deref().and_then(|a| a.strip_prefix("Bearer "));
+    if let Some(t) = token
+        && t != TOKEN_APPROVED
+        && t != TOKEN_PENDING
+    {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            None,
+            "Invalid credentials in Authorization header",
+        );
+    }
+    if let Some(rest) = path.strip_prefix("/api/models/") {
+        return model_info(&state, rest, query.as_deref(), token);
+    }
+    if let Some((repo, rev, file)) = split_resolve(&path) {
+        return resolve(&state, &repo, &rev, &file, token);
+    }
+    error(StatusCode::NOT_FOUND, None, "Not Found")
+}
+
+/// A README front matter followed by `size` bytes of prose, streamed in 64 KiB chunks.
+fn huge_readme(size: usize) -> Response {
+    let head = Bytes::from_static(b"---\nlicense: mit\n---\n# Huge card\n");
+    let chunk = Bytes::from(vec![b'a'; 64 * 1024]);
+    let n = size / chunk.len();
+    let stream = futures_util::stream::iter(
+        std::iter::once(Ok::<_, std::io::Error>(head)).chain(std::iter::repeat_n(chunk, n).map(Ok)),
+    );
+    let mut r = Response::new(Body::from_stream(stream));
+    r.headers_mut().insert(
+        "X-Repo-Commit",
+        HeaderValue::from_static("0000000000000000000000000000000000000000"),
+    );
+    r
+}
+
+fn error(status: StatusCode, code: Option<&str>, message: &str) -> Response {
+    let mut r = (
+        status,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        json!({"error": message}).to_string(),
+    )
+        .into_response();
+    let h = r.headers_mut();
+    if let Some(code) = code {
+        h.insert("X-Error-Code", HeaderValue::from_str(code).unwrap());
+    }
+    h.insert("X-Error-Message", HeaderValue::from_str(message).unwrap());
+    h.insert("X-Request-Id", HeaderValue::from_static("Root=1-fake"));
+    r
+}
+
+/// `/{org}/{name}/resolve/{rev}/{path}` (or a legacy `/{name}/resolve/...`).
+fn split_resolve(path: &str) -> Option<(String, String, String)> {
+    let (repo, rest) = path.trim_start_matches('/').split_once("/resolve/")?;
+    let (rev, file) = rest.split_once('/')?;
+    Some((repo.to_string(), decode(rev), decode(file)))
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+struct Repo {
+    id: String,
+    dir: PathBuf,
+    meta: HubMeta,
+}
+
+impl Repo {
+    fn sha(&self) -> String {
+        self.meta.sha.clone().unwrap_or_else(|| fake_sha(&self.id))
+    }
+    fn gated(&self) -> bool {
+        matches!(
+            &self.meta.gated,
+            Some(Value::String(_)) | Some(Value::Bool(true))
+        )
+    }
+}
+
+fn fake_sha(id: &str) -> String {
+    // Stable and hex: repeat a hash of the id.
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in id.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x100000001b3);
+    }
+    format!("{h:016x}{h:016x}{:08x}", h as u32)
+}
+
+/// Finds the fixture folder of a repo id, or the id it was renamed to.
+fn find_repo(state: &HubState, id: &str) -> Result<Repo, Option<String>> {
+    if id.split('/').any(|p| p.is_empty() || p == "..") {
+        return Err(None);
+    }
+    let dir = state.root.join("models").join(id);
+    if dir.is_dir() {
+        let meta = std::fs::read_to_string(dir.join("_hub.yaml"))
+            .ok()
+            .map(|t| serde_saphyr::from_str::<HubMeta>(&t).expect("valid _hub.yaml"))
+            .unwrap_or_default();
+        return Ok(Repo {
+            id: id.to_string(),
+            dir,
+            meta,
+        });
+    }
+    // Renamed repos: scan fixtures for `renamed_from`.
+    for org in std::fs::read_dir(state.root.join("models"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        for repo in std::fs::read_dir(org.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if let Ok(t) = std::fs::read_to_string(repo.path().join("_hub.yaml"))
+                && let Ok(meta) = serde_saphyr::from_str::<HubMeta>(&t)
+                && meta.renamed_from.iter().any(|r| r == id)
+            {
+                return Err(Some(format!(
+                    "{}/{}",
+                    org.file_name().to_string_lossy(),
+                    repo.file_name().to_string_lossy()
+                )));
+            }
+        }
+    }
+    Err(None)
+}
+
+fn repo_not_found(token: Option<&str>) -> Response {
+    match token {
+        None => error(
+            StatusCode::UNAUTHORIZED,
+            Some("RepoNotFound"),
+            "Invalid username or password.",
+        ),
+        Some(_) => error(
+            StatusCode::NOT_FOUND,
+            Some("RepoNotFound"),
+            "Repository not found",
+        ),
+    }
+}
+
+fn model_info(state: &HubState, rest: &str, query: Option<&str>, token: Option<&str>) -> Response {
+    let (id, revision) = match rest.split_once("/revision/") {
+        Some((id, rev)) => (id.to_string(), Some(decode(rev))),
+        None => (rest.to_string(), None),
+    };
+    let repo = match find_repo(state, &id) {
+        Ok(r) => r,
+        Err(Some(new_id)) => {
+            let suffix = rest.strip_prefix(id.as_str()).unwrap_or("");
+            let location = match query {
+                Some(q) => format!("/api/models/{new_id}{suffix}?{q}"),
+                None => format!("/api/models/{new_id}{suffix}"),
+            };
+            return (
+                StatusCode::TEMPORARY_REDIRECT,
+                [(header::LOCATION, location.clone())],
+                format!("Temporary Redirect. Redirecting to {location}"),
+            )
+                .into_response();
+        }
+        Err(None) => return repo_not_found(token),
+    };
+    if repo.meta.private && token != Some(TOKEN_APPROVED) {
+        return repo_not_found(token);
+    }
+    if let Some(rev) = &revision
+        && rev != "main"
+        && *rev != repo.sha()
+    {
+        return error(
+            StatusCode::NOT_FOUND,
+            Some("RevisionNotFound"),
+            &format!("Invalid rev id: {rev}"),
+        );
+    }
+    let raw = repo.dir.join("api.json");
+    let body = if raw.is_file() {
+        std::fs::read(raw).expect("read api.json")
+    } else {
+        derive_info(&repo).to_string().into_bytes()
+    };
+    let mut r = Response::new(Body::from(body));
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    h.insert("X-Request-Id", HeaderValue::from_static("Root=1-fake"));
+    h.insert(header::ETAG, HeaderValue::from_static("W/\"fake\""));
+    r
+}
+
+/// Model info as the Hub derives it from the repo's files.
+fn derive_info(repo: &Repo) -> Value {
+    let readme = std::fs::read_to_string(repo.dir.join("README.md")).unwrap_or_default();
+    let card = repo
+        .meta
+        .card_data
+        .clone()
+        .or_else(|| front_matter(&readme));
+    let mut tags: Vec<String> = Vec::new();
+    if let Some(lib) = &repo.meta.library_name {
+        tags.push(lib.clone());
+    }
+    let list = |v: Option<&Value>| -> Vec<String> {
+        match v {
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    if let Some(c) = &card {
+        tags.extend(list(c.get("tags")));
+        for l in list(c.get("license")) {
+            tags.push(format!("license:{l}"));
+        }
+        for d in list(c.get("datasets")) {
+            tags.push(format!("dataset:{d}"));
+        }
+        let bases = list(c.get("base_model"));
+        let relation = c
+            .get("base_model_relation")
+            .and_then(|r| r.as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| {
+                if bases.len() > 1 {
+                    "merge".into()
+                } else {
+                    "finetune".into()
+                }
+            });
+        for b in bases {
+            tags.push(format!("base_model:{b}"));
+            tags.push(format!("base_model:{relation}:{b}"));
+        }
+    }
+    tags.push("region:us".into());
+    let mut siblings: Vec<Value> = Vec::new();
+    let mut names: Vec<(String, u64)> = Vec::new();
+    collect_files(&repo.dir, &repo.dir, &mut names);
+    for f in &repo.meta.files {
+        names.push((f.path.clone(), f.size));
+    }
+    names.sort();
+    for (name, size) in names {
+        let mut s = json!({"rfilename": name, "size": size, "blobId": "0".repeat(40)});
+        if size > 10 * 1024 * 1024 {
+            s["lfs"] = json!({"size": size, "sha256": "0".repeat(64), "pointerSize": 134});
+        }
+        siblings.push(s);
+    }
+    let (author, _) = repo.id.split_once('/').unwrap_or(("", &repo.id));
+    let mut info = json!({
+        "_id": format!("{:0>24}", &repo.sha()[..12]),
+        "id": repo.id,
+        "modelId": repo.id,
+        "author": author,
+        "sha": repo.sha(),
+        "lastModified": repo.meta.last_modified.clone().unwrap_or_else(|| "2025-01-01T00:00:00.000Z".into()),
+        "private": repo.meta.private,
+        "gated": repo.meta.gated.clone().unwrap_or(Value::Bool(false)),
+        "disabled": false,
+        "downloads": repo.meta.downloads,
+        "likes": repo.meta.likes,
+        "tags": tags,
+        "siblings": siblings,
+        "createdAt": "2024-01-01T00:00:00.000Z",
+    });
+    if let Some(c) = card {
+        info["cardData"] = c;
+    }
+    if let Some(p) = &repo.meta.pipeline_tag {
+        info["pipeline_tag"] = json!(p);
+    }
+    if let Some(l) = &repo.meta.library_name {
+        info["library_name"] = json!(l);
+    }
+    if let Some(c) = &repo.meta.config {
+        info["config"] = c.clone();
+    }
+    if let Some(t) = repo.meta.safetensors_total {
+        info["safetensors"] = json!({"parameters": {"BF16": t}, "total": t});
+    }
+    info
+}
+
+fn front_matter(readme: &str) -> Option<Value> {
+    let rest = readme
+        .strip_prefix("---\n")
+        .or_else(|| readme.strip_prefix("---\r\n"))?;
+    let end = rest.find("\n---")?;
+    serde_saphyr::from_str::<Value>(&rest[..end])
+        .ok()
+        .filter(Value::is_object)
+}
+
+fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(String, u64)>) {
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name == "_hub.yaml" || name == "api.json" {
+            continue;
+        }
+        if p.is_dir() {
+            collect_files(root, &p, out);
+        } else if let Ok(rel) = p.strip_prefix(root) {
+            let size = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
+            out.push((rel.to_string_lossy().into_owned(), size));
+        }
+    }
+}
+
+fn resolve(state: &HubState, id: &str, rev: &str, file: &str, token: Option<&str>) -> Response {
+    let repo = match find_repo(state, id) {
+        Ok(r) => r,
+        Err(Some(new_id)) => {
+            let location = format!("/{new_id}/resolve/{rev}/{file}");
+            return (
+                StatusCode::TEMPORARY_REDIRECT,
+                [(header::LOCATION, location)],
+                "",
+            )
+                .into_response();
+        }
+        Err(None) => return repo_not_found(token),
+    };
+    if repo.meta.private && token != Some(TOKEN_APPROVED) {
+        return repo_not_found(token);
+    }
+    if repo.gated() {
+        match token {
+            None => {
+                return error(
+                    StatusCode::UNAUTHORIZED,
+                    Some("GatedRepo"),
+                    &format!(
+                        "Access to model {id} is restricted. You must have access to it and be authenticated to access it. Please log in."
+                    ),
+                );
+            }
+            Some(TOKEN_PENDING) => {
+                return error(
+                    StatusCode::FORBIDDEN,
+                    Some("GatedRepo"),
+                    &format!(
+                        "Access to model {id} is restricted and you are not in the authorized list. Visit https://huggingface.co/{id} to ask for access."
+                    ),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    if rev != "main" && rev != repo.sha() {
+        return error(
+            StatusCode::NOT_FOUND,
+            Some("RevisionNotFound"),
+            &format!("Invalid rev id: {rev}"),
+        );
+    }
+    let path = repo.dir.join(file);
+    let inside = file.split('/').all(|s| !s.is_empty() && s != "..");
+    let mut headers = HeaderMap::new();
+    headers.insert("X-Repo-Commit", HeaderValue::from_str(&repo.sha()).unwrap());
+    if !inside || !path.is_file() || file == "_hub.yaml" || file == "api.json" {
+        let mut r = error(
+            StatusCode::NOT_FOUND,
+            Some("EntryNotFound"),
+            "Entry not found",
+        );
+        r.headers_mut().extend(headers);
+        return r;
+    }
+    let bytes = std::fs::read(&path).expect("read fixture file");
+    headers.insert(header::ETAG, HeaderValue::from_static("\"fakeblob\""));
+    let mut r = Response::new(Body::from(bytes));
+    r.headers_mut().extend(headers);
+    r
+}
+
+/// Requests in a log whose path starts with a prefix.
+pub fn count(log: &[Logged], prefix: &str) -> usize {
+    log.iter().filter(|l| l.path.starts_with(prefix)).count()
+}
