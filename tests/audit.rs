@@ -550,3 +550,72 @@ fn usage_errors_exit_2() {
         Some(2)
     );
 }
+
+#[test]
+fn a_gate_form_that_contradicts_the_tag() {
+    let hub = FakeHub::fixtures();
+    let (mut cmd, _home) = isopen(&hub.url);
+    let out = cmd
+        .args(["audit", "acme/gate-conflict", "--format", "json"])
+        .output()
+        .unwrap();
+    let m = json(&out)["models"][0].clone();
+    assert_eq!(m["commercial_use"]["verdict"], "prohibited");
+    let codes = risk_codes(&m);
+    assert!(
+        codes.contains(&"gate-terms-conflict".to_string()),
+        "{codes:?}"
+    );
+    let risk = m["risks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "gate-terms-conflict")
+        .unwrap();
+    assert_eq!(risk["evidence"][0]["file"], "extra_gated_fields");
+}
+
+#[test]
+fn a_card_license_section_that_restricts_the_tag() {
+    let hub = FakeHub::fixtures();
+    let (mut cmd, _home) = isopen(&hub.url);
+    let out = cmd
+        .args(["audit", "acme/card-says-nc", "--format", "json"])
+        .output()
+        .unwrap();
+    let m = json(&out)["models"][0].clone();
+    assert_eq!(m["commercial_use"]["verdict"], "prohibited");
+    let risk = m["risks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "license-mismatch")
+        .expect("mismatch");
+    assert_eq!(risk["evidence"][0]["file"], "README.md");
+    assert_eq!(risk["evidence"][0]["line"], 12, "{risk}");
+}
+
+#[test]
+fn license_names_from_the_card_and_unknown_custom_terms() {
+    let hub = FakeHub::fixtures();
+    let (mut cmd, _home) = isopen(&hub.url);
+    let out = cmd
+        .args([
+            "audit",
+            "acme/qwen-research-named",
+            "acme/custom-other",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let report = json(&out);
+    let q = model(&report, 0);
+    assert_eq!(q["license"]["id"], "qwen-research");
+    assert_eq!(q["license"]["declared"], "qwen-research");
+    assert_eq!(q["commercial_use"]["verdict"], "prohibited");
+    let c = model(&report, 1);
+    assert_eq!(c["license"]["id"], "unknown");
+    assert_eq!(c["commercial_use"]["verdict"], "unknown");
+    assert!(risk_codes(c).contains(&"license-unrecognized".to_string()));
+}

@@ -8,6 +8,7 @@ pub mod weights;
 
 use crate::card::{self, CardMeta};
 use crate::license::identify::{self, Candidate, MetaOrigin, SourceKind};
+use crate::license::prose;
 use crate::report::{DatasetReport, Evidence, LineageEntry, ModelReport, Openness, Status};
 use crate::rules::{RuleSet, Verdict};
 use crate::snapshot::{FileOutcome, Snapshot, Source};
@@ -99,11 +100,51 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet) -> ModelReport {
             }
         }
     }
+    let mut signals = Vec::new();
     if let Some(prompt) = &meta.extra_gated_prompt {
-        let found =
+        let mut found =
             identify::from_text(SourceKind::GatePrompt, "extra_gated_prompt", prompt, rules);
+        if found.is_empty() {
+            found = prose::mentions(
+                SourceKind::GatePrompt,
+                "extra_gated_prompt",
+                prompt,
+                0,
+                rules,
+            );
+        }
         texts.push(("extra_gated_prompt", prompt));
         candidates.extend(found);
+        signals.extend(prose::signals(
+            SourceKind::GatePrompt,
+            "extra_gated_prompt",
+            prompt,
+            0,
+        ));
+    }
+    let gate_fields = meta.extra_gated_text.join("\n");
+    signals.extend(prose::signals(
+        SourceKind::GatePrompt,
+        "extra_gated_fields",
+        &gate_fields,
+        0,
+    ));
+    if let (Some(card), Some(_)) = (&parsed, readme) {
+        for (line, section) in prose::license_sections(&card.body, card.body_line) {
+            candidates.extend(prose::mentions(
+                SourceKind::CardText,
+                "README.md",
+                &section,
+                line,
+                rules,
+            ));
+            signals.extend(prose::signals(
+                SourceKind::CardText,
+                "README.md",
+                &section,
+                line,
+            ));
+        }
     }
 
     let declared = declared_license(&meta);
@@ -114,6 +155,7 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet) -> ModelReport {
         unrecognized_files: unrecognized,
         unreadable_files: unreadable,
         texts,
+        signals,
         unchecked_base_models: lineage.iter().map(|l| l.model.clone()).collect(),
     });
     notes.extend(terms.notes.iter().cloned());

@@ -6,6 +6,7 @@ use crate::assess::risks::RiskCode;
 use crate::license::identify::quote_span;
 use crate::license::identify::{Candidate, SourceKind, report_id};
 use crate::license::normalize::normalize;
+use crate::license::prose::Signal;
 use crate::report::{CommercialUse, Evidence, LicenseReport, LicenseSource, Risk};
 use crate::rules::{Rule, RuleKind, Verdict};
 
@@ -20,6 +21,8 @@ pub struct TermsInput<'a, 'r> {
     pub unreadable_files: Vec<(String, String)>,
     /// Texts by file name, to locate evidence phrases in.
     pub texts: Vec<(&'a str, &'a str)>,
+    /// Sentences in the card or the gate form that restrict commercial use.
+    pub signals: Vec<Signal>,
     /// Base models the card names; their terms are not checked here, so the child cannot be
     /// called `allowed` on its own tag.
     pub unchecked_base_models: Vec<String>,
@@ -83,46 +86,101 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
         ));
     }
 
-    // Disagreement between sources of different kinds.
-    let mut distinct: Vec<&Candidate> = Vec::new();
-    for c in &licenses {
-        if !distinct
+    // Disagreement: two kinds of source whose identified licenses have nothing in common
+    // (a Llama LICENSE under an `apache-2.0` tag). A code license beside a model license in
+    // the same kind of source is not a disagreement.
+    let ids_of = |kind: SourceKind| -> Vec<&str> {
+        let mut ids: Vec<&str> = licenses
             .iter()
-            .any(|d| d.rule.map(|r| &r.id) == c.rule.map(|r| &r.id))
-        {
-            distinct.push(c);
-        }
-    }
-    let kinds_disagree = distinct.len() > 1
-        && distinct
-            .iter()
-            .any(|a| distinct.iter().any(|b| a.kind != b.kind));
-    if kinds_disagree {
-        let names: Vec<String> = distinct
-            .iter()
-            .map(|c| format!("{} says {}", describe(c), c.id()))
+            .filter(|c| c.kind == kind)
+            .filter_map(|c| c.rule.map(|r| r.id.as_str()))
             .collect();
-        let (code, what) = if distinct.iter().any(|c| c.kind == SourceKind::GatePrompt)
-            && distinct
-                .iter()
-                .filter(|c| c.kind != SourceKind::GatePrompt)
-                .count()
-                > 0
-            && !distinct.iter().any(|c| c.kind == SourceKind::LicenseFile)
-        {
-            (
-                RiskCode::GateTermsConflict,
-                "the gate prompt and the license tag disagree",
-            )
-        } else {
-            (
-                RiskCode::LicenseMismatch,
-                "the declared and the found license disagree",
-            )
+        ids.dedup();
+        ids
+    };
+    let stated = [
+        SourceKind::CardMetadata,
+        SourceKind::LicenseFile,
+        SourceKind::CardText,
+    ];
+    let disjoint =
+        |a: &[&str], b: &[&str]| !a.is_empty() && !b.is_empty() && !a.iter().any(|x| b.contains(x));
+    let mismatch = stated.iter().enumerate().any(|(i, &k)| {
+        stated[i + 1..]
+            .iter()
+            .any(|&j| disjoint(&ids_of(k), &ids_of(j)))
+    });
+    let others: Vec<&str> = stated.iter().flat_map(|&k| ids_of(k)).collect();
+    let gate_conflict = disjoint(&ids_of(SourceKind::GatePrompt), &others);
+    let cite_all = |kinds: &[SourceKind]| -> (Vec<String>, Vec<Evidence>) {
+        let mut names = Vec::new();
+        let mut evidence = Vec::new();
+        for c in licenses.iter().filter(|c| kinds.contains(&c.kind)) {
+            let n = format!("{} says {}", describe(c), c.id());
+            if !names.contains(&n) {
+                names.push(n);
+                evidence.push(c.evidence.clone());
+            }
+        }
+        (names, evidence)
+    };
+    if mismatch {
+        let (names, evidence) = cite_all(&stated);
+        risks.push(RiskCode::LicenseMismatch.risk(
+            format!(
+                "the declared and the found license disagree: {}; the most restrictive applies",
+                names.join(", ")
+            ),
+            evidence,
+        ));
+    }
+    if gate_conflict {
+        let mut kinds = stated.to_vec();
+        kinds.push(SourceKind::GatePrompt);
+        let (names, evidence) = cite_all(&kinds);
+        risks.push(RiskCode::GateTermsConflict.risk(
+            format!(
+                "the gate prompt and the license disagree: {}; the most restrictive applies",
+                names.join(", ")
+            ),
+            evidence,
+        ));
+    }
+    let kinds_disagree = mismatch || gate_conflict;
+
+    // Restrictive sentences in the card or the gate form that the declared license contradicts.
+    let declared_verdict = licenses
+        .iter()
+        .filter(|c| c.kind == SourceKind::CardMetadata)
+        .filter_map(|c| c.rule.map(|r| r.verdict))
+        .max_by_key(|v| v.restrictiveness());
+    for kind in [SourceKind::GatePrompt, SourceKind::CardText] {
+        let found: Vec<Evidence> = input
+            .signals
+            .iter()
+            .filter(|s| s.kind == kind)
+            .map(|s| s.evidence.clone())
+            .collect();
+        if found.is_empty() {
+            continue;
+        }
+        let (code, place) = match kind {
+            SourceKind::GatePrompt => (RiskCode::GateTermsConflict, "the gate form"),
+            _ => (RiskCode::LicenseMismatch, "the card's license section"),
         };
-        risks.push(code.risk(
-            format!("{what}: {}; the most restrictive applies", names.join(", ")),
-            distinct.iter().map(|c| c.evidence.clone()).collect(),
+        match declared_verdict {
+            Some(v) if v != Verdict::Prohibited => risks.push(code.risk(
+                format!(
+                    "{place} restricts commercial use (\"{}\") while the declared license does not",
+                    found[0].quote
+                ),
+                found.clone(),
+            )),
+            _ => {}
+        }
+        risks.push(RiskCode::NonCommercial.risk(
+            format!("{place} restricts commercial use: \"{}\"", found[0].quote),
+            found,
         ));
     }
 
@@ -135,6 +193,9 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
         .unwrap_or(Verdict::Unknown);
     if chosen.is_none() {
         verdict = verdict.max_by_restrictiveness(Verdict::Unknown);
+    }
+    if !input.signals.is_empty() {
+        verdict = Verdict::Prohibited;
     }
     if verdict == Verdict::Allowed {
         if let Some((path, _)) = input.unrecognized_files.first() {
@@ -160,6 +221,7 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
     }
 
     if input.candidates.is_empty()
+        && input.signals.is_empty()
         && input.unrecognized_files.is_empty()
         && input.unreadable_files.is_empty()
     {

@@ -4,4 +4,5 @@
 
 pub mod identify;
 pub mod normalize;
+pub mod prose;
 pub mod spdx_text;

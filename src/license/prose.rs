@@ -1,0 +1,258 @@
+//! Terms stated in prose rather than in a license file: the card's "License" sections (names of
+//! licenses, "non-commercial", "research only") and the gate form (`extra_gated_prompt` and the
+//! labels of `extra_gated_fields`). Mentions of a license name become candidates; restrictive
+//! phrases become signals that can only make the verdict more restrictive.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::license::identify::{Candidate, SourceKind, quote_span};
+use crate::license::normalize::{normalize, normalize_phrase};
+use crate::report::Evidence;
+use crate::rules::{RuleKind, RuleSet};
+
+/// A sentence that restricts commercial use, where it was found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signal {
+    pub kind: SourceKind,
+    pub evidence: Evidence,
+}
+
+/// At most this much of a card's license sections is read.
+const MAX_SECTION_BYTES: usize = 16 * 1024;
+
+/// The text of the card's sections whose heading speaks of a license or terms of use, with the
+/// 1-based line (in README.md) each section starts on.
+pub fn license_sections(body: &str, first_line: usize) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut current: Option<(usize, usize, String)> = None; // (line, heading level, text)
+    for (i, line) in body.lines().enumerate() {
+        let level = heading_level(line);
+        if let Some(level) = level {
+            if let Some((_, open_level, _)) = &current
+                && level <= *open_level
+                && let Some((l, _, t)) = current.take()
+            {
+                out.push((l, t));
+            }
+            let title = line
+                .trim_start_matches(['#', ' ', '*'])
+                .to_ascii_lowercase();
+            if current.is_none() && is_terms_heading(&title) {
+                current = Some((first_line + i, level, String::new()));
+                continue;
+            }
+        }
+        if let Some((_, _, text)) = &mut current
+            && text.len() < MAX_SECTION_BYTES
+        {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    if let Some((l, _, t)) = current {
+        out.push((l, t));
+    }
+    out
+}
+
+/// `#`-headings by their level; a bold line alone (`**License**`) counts as level 6.
+fn heading_level(line: &str) -> Option<usize> {
+    let t = line.trim_end();
+    let hashes = t.chars().take_while(|&c| c == '#').count();
+    if (1..=6).contains(&hashes) && t[hashes..].starts_with(' ') {
+        return Some(hashes);
+    }
+    let bold = t.trim();
+    (bold.len() > 4 && bold.starts_with("**") && bold.ends_with("**") && bold.len() < 60)
+        .then_some(6)
+}
+
+fn is_terms_heading(title: &str) -> bool {
+    [
+        "licen",
+        "terms of use",
+        "terms and conditions",
+        "usage restriction",
+        "use restriction",
+        "commercial use",
+    ]
+    .iter()
+    .any(|w| title.contains(w))
+}
+
+/// Phrases that restrict commercial use, and sentences that only mention them in passing
+/// ("for commercial and non-commercial use").
+fn restrictive() -> &'static (Regex, Regex) {
+    static RE: OnceLock<(Regex, Regex)> = OnceLock::new();
+    RE.get_or_init(|| {
+        let restrict = Regex::new(
+            r"\bnon-? ?commercial (use|purposes?|research|only|license)\b|\bresearch (purposes? |use )?only\b|\bfor (academic|research|non-?commercial) (use|purposes?) only\b|\bnot (be )?(used |licensed )?for commercial (use|purposes)\b|\bcommercial use (is|are) (not (permitted|allowed)|prohibited|forbidden)\b|\bno commercial use\b",
+        )
+        .expect("valid regex");
+        let both = Regex::new(r"\b(commercial (and|or|&|/) non-? ?commercial|non-? ?commercial (and|or|&|/) commercial)\b")
+            .expect("valid regex");
+        (restrict, both)
+    })
+}
+
+/// Restrictive sentences in a text (normalised), each cited at its source line.
+pub fn signals(kind: SourceKind, file: &str, text: &str, line_offset: usize) -> Vec<Signal> {
+    let norm = normalize(text);
+    let (restrict, both) = restrictive();
+    let mut out = Vec::new();
+    for m in restrict.find_iter(&norm.text) {
+        let sentence = sentence_around(&norm.text, m.start(), m.end());
+        if both.is_match(sentence) {
+            continue;
+        }
+        let mut ev = quote_span(file, text, &norm, (m.start(), m.end()), None);
+        ev.line = ev.line.map(|l| l + line_offset);
+        if !out.iter().any(|s: &Signal| s.evidence == ev) {
+            out.push(Signal { kind, evidence: ev });
+        }
+    }
+    out
+}
+
+fn sentence_around(text: &str, start: usize, end: usize) -> &str {
+    let from = text[..start]
+        .rfind(['.', ';', '!', '?'])
+        .map_or(0, |i| i + 1);
+    let to = text[end..]
+        .find(['.', ';', '!', '?'])
+        .map_or(text.len(), |i| end + i);
+    &text[from..to]
+}
+
+/// License names mentioned in prose, through the rules' aliases (only multi-character names
+/// specific enough to be a license: at least 6 characters after normalisation).
+pub fn mentions<'r>(
+    kind: SourceKind,
+    file: &str,
+    text: &str,
+    line_offset: usize,
+    rules: &'r RuleSet,
+) -> Vec<Candidate<'r>> {
+    let norm = normalize(text);
+    // Hyphens count as spaces, so "CC BY-NC 4.0" meets the alias "cc-by-nc-4.0" (same length,
+    // so offsets still map to lines).
+    let loose = norm.text.replace('-', " ");
+    let mut found: Vec<(usize, usize, &'r crate::rules::Rule)> = Vec::new();
+    for rule in rules.rules().iter().filter(|r| r.kind == RuleKind::License) {
+        for alias in rule.aliases.iter().chain([&rule.name]) {
+            let phrase = normalize_phrase(alias).replace('-', " ");
+            if phrase.len() < 6 || !phrase.contains(' ') {
+                continue;
+            }
+            if let Some(start) = find_word(&loose, &phrase) {
+                found.push((start, start + phrase.len(), rule));
+            }
+        }
+    }
+    // A longer mention hides the shorter ones inside it ("cc-by-nc-4.0" over "cc-by").
+    found.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
+    let mut kept: Vec<(usize, usize, &'r crate::rules::Rule)> = Vec::new();
+    for f in found {
+        if kept.iter().any(|k| k.0 <= f.0 && f.1 <= k.1) {
+            continue;
+        }
+        if !kept.iter().any(|k| std::ptr::eq(k.2, f.2)) {
+            kept.push(f);
+        }
+    }
+    kept.into_iter()
+        .map(|(s, e, rule)| {
+            let mut ev = quote_span(file, text, &norm, (s, e), Some(&rule.id));
+            ev.line = ev.line.map(|l| l + line_offset);
+            Candidate {
+                kind,
+                file: Some(file.to_string()),
+                rule: Some(rule),
+                stated: None,
+                confidence: 0.6,
+                evidence: ev,
+            }
+        })
+        .collect()
+}
+
+/// A phrase at word boundaries.
+fn find_word(t: &str, phrase: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = t[from..].find(phrase) {
+        let start = from + i;
+        let end = start + phrase.len();
+        let before = t[..start].chars().next_back();
+        let after = t[end..].chars().next();
+        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+        if boundary(before) && boundary(after) {
+            return Some(start);
+        }
+        from = start + 1;
+        while !t.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_license_sections() {
+        let body = "# Model\nintro non-commercial dataset\n## License\nReleased under the Llama 3 Community License.\n### Details\nmore\n## Usage\nother\n";
+        let s = license_sections(body, 10);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].0, 12);
+        assert!(s[0].1.contains("Llama 3") && s[0].1.contains("more") && !s[0].1.contains("other"));
+    }
+
+    #[test]
+    fn restrictive_sentences_but_not_passing_mentions() {
+        let s = signals(
+            SourceKind::CardText,
+            "README.md",
+            "Weights are for non-commercial use only.\nFree for commercial and non-commercial use.",
+            4,
+        );
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].evidence.line, Some(5));
+        assert!(
+            signals(
+                SourceKind::CardText,
+                "README.md",
+                "Use it for commercial or non-commercial purposes.",
+                0
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            signals(
+                SourceKind::GatePrompt,
+                "extra_gated_fields",
+                "I agree to use this model for research purposes only: checkbox",
+                0
+            )
+            .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn license_names_in_prose() {
+        let rules = RuleSet::builtin().unwrap();
+        let c = mentions(
+            SourceKind::CardText,
+            "README.md",
+            "This model is licensed under CC BY-NC 4.0.",
+            0,
+            &rules,
+        );
+        let ids: Vec<&str> = c.iter().map(|c| c.rule.unwrap().id.as_str()).collect();
+        assert_eq!(ids, ["cc-by-nc-4.0"]);
+    }
+}
