@@ -72,6 +72,17 @@ pub enum Permission {
     Unknown,
 }
 
+impl Permission {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::Allowed => "allowed",
+            Permission::Conditional => "conditional",
+            Permission::Prohibited => "prohibited",
+            Permission::Unknown => "unknown",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UseRestrictions {

@@ -24,7 +24,12 @@ fn every_risk_code_is_documented() {
 #[test]
 fn every_option_is_documented() {
     let readme = readme();
-    for cmd in [vec!["audit", "--help"]] {
+    for cmd in [
+        vec!["audit", "--help"],
+        vec!["license", "identify", "--help"],
+        vec!["license", "list", "--help"],
+        vec!["license", "show", "--help"],
+    ] {
         let out = assert_cmd::Command::cargo_bin("isopen")
             .unwrap()
             .args(&cmd)

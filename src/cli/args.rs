@@ -24,6 +24,45 @@ pub struct Cli {
 pub enum Command {
     /// Audit one or more models: org/name, org/name@revision, hf:org/name, or a local folder.
     Audit(AuditArgs),
+    /// The license knowledge: identify license texts, list and show known licenses.
+    #[command(subcommand)]
+    License(LicenseCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LicenseCommand {
+    /// Name the license of each text file, with confidence and evidence.
+    Identify {
+        /// License texts (LICENSE files, policies, cards).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        opts: KnowledgeArgs,
+    },
+    /// Every known license and policy with its commercial verdict.
+    List {
+        #[command(flatten)]
+        opts: KnowledgeArgs,
+    },
+    /// The facts of one license: conditions, obligations, restrictions, sources.
+    Show {
+        /// A license id, Hub id or alias (e.g. llama3.1, "Llama 3.1 Community License").
+        #[arg(value_name = "ID")]
+        id: String,
+        #[command(flatten)]
+        opts: KnowledgeArgs,
+    },
+}
+
+/// Options of the `license` commands.
+#[derive(Debug, Args)]
+pub struct KnowledgeArgs {
+    /// Output format [default: table on a terminal, json otherwise].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Extra license rules: every *.yaml file in DIR (same format as license-rules/).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

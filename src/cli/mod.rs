@@ -3,6 +3,7 @@
 
 pub mod args;
 mod audit;
+mod license;
 
 use std::process::ExitCode;
 
@@ -20,6 +21,7 @@ pub fn main() -> ExitCode {
     init_logging(cli.verbose);
     let code = match cli.command {
         args::Command::Audit(a) => audit::run(a),
+        args::Command::License(c) => license::run(c),
     };
     match code {
         Ok(c) => ExitCode::from(c),

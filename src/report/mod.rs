@@ -186,3 +186,6 @@ pub struct Risk {
     pub message: String,
     pub evidence: Vec<Evidence>,
 }
+
+pub mod identify;
+pub mod knowledge;

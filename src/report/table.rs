@@ -237,6 +237,13 @@ fn bullets(items: &[String]) -> String {
         .join("\n")
 }
 
+/// A rendered table without the trailing spaces comfy-table pads lines with.
+pub(crate) fn tidy(s: &str) -> String {
+    let mut out: String = s.lines().map(str::trim_end).collect::<Vec<_>>().join("\n");
+    out.push('\n');
+    out
+}
+
 /// Shifts a rendered table right by two columns; comfy-table pads cells with a space already.
 fn indent(s: &str) -> String {
     s.lines()

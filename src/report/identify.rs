@@ -1,0 +1,129 @@
+//! `isopen license identify`: the names found in license texts (schema `isopen.identify.v1`),
+//! rendered as JSON or as a table.
+
+use comfy_table::presets::NOTHING;
+use comfy_table::{ContentArrangement, Table};
+use serde::{Deserialize, Serialize};
+
+use super::Evidence;
+use crate::license::identify::{Candidate, SourceKind, from_text};
+use crate::rules::{RuleKind, RuleSet};
+
+pub const SCHEMA: &str = "isopen.identify.v1";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IdentifyReport {
+    pub schema: String,
+    pub files: Vec<IdentifiedFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IdentifiedFile {
+    pub file: String,
+    /// The license (or policy) id, or `unknown`.
+    pub id: String,
+    pub name: Option<String>,
+    pub confidence: f64,
+    pub evidence: Vec<Evidence>,
+    /// Extension: `license` or `policy`, when identified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Extension: the commercial verdict of what was identified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<String>,
+    /// Extension: other rules that also matched (a license with its policy appended).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
+    /// Extension: why the file could not be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Names the terms of one text: the most confident license rule, else a policy, else unknown.
+pub fn identify(file: &str, text: &str, rules: &RuleSet) -> IdentifiedFile {
+    let mut found: Vec<Candidate> = from_text(SourceKind::LicenseFile, file, text, rules);
+    // Licenses before policies, then by confidence.
+    found.sort_by(|a, b| {
+        let rank = |c: &Candidate| c.rule.is_some_and(|r| r.kind == RuleKind::License);
+        rank(b)
+            .cmp(&rank(a))
+            .then(b.confidence.total_cmp(&a.confidence))
+    });
+    let Some(best) = found.first() else {
+        return IdentifiedFile {
+            file: file.to_string(),
+            id: "unknown".into(),
+            name: None,
+            confidence: 0.0,
+            evidence: Vec::new(),
+            kind: None,
+            verdict: None,
+            also: Vec::new(),
+            error: None,
+        };
+    };
+    let rule = best.rule.expect("text candidates name a rule");
+    IdentifiedFile {
+        file: file.to_string(),
+        id: best.id().to_string(),
+        name: Some(rule.name.clone()),
+        confidence: best.confidence,
+        evidence: vec![best.evidence.clone()],
+        kind: Some(match rule.kind {
+            RuleKind::License => "license".into(),
+            RuleKind::Policy => "policy".into(),
+        }),
+        verdict: Some(rule.verdict.to_string()),
+        also: found[1..].iter().map(|c| c.id().to_string()).collect(),
+        error: None,
+    }
+}
+
+/// A file that could not be read.
+pub fn unreadable(file: &str, error: String) -> IdentifiedFile {
+    IdentifiedFile {
+        file: file.to_string(),
+        id: "unknown".into(),
+        name: None,
+        confidence: 0.0,
+        evidence: Vec::new(),
+        kind: None,
+        verdict: None,
+        also: Vec::new(),
+        error: Some(error),
+    }
+}
+
+pub fn render_json(report: &IdentifyReport) -> String {
+    let mut s = serde_json::to_string_pretty(report).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+pub fn render_table(report: &IdentifyReport) -> String {
+    let mut t = Table::new();
+    t.load_style(NOTHING)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(super::table::WIDTH)
+        .set_header(vec!["File", "License", "Conf.", "Commercial", "Evidence"]);
+    for f in &report.files {
+        let what = match (&f.name, &f.error) {
+            (_, Some(e)) => format!("unreadable: {e}"),
+            (Some(n), None) => format!("{} ({n})", f.id),
+            (None, None) => "unknown".into(),
+        };
+        let evidence = f
+            .evidence
+            .first()
+            .map(|e| format!("line {}: \"{}\"", e.line.unwrap_or(0), e.quote))
+            .unwrap_or_default();
+        t.add_row(vec![
+            f.file.clone(),
+            what,
+            format!("{:.2}", f.confidence),
+            f.verdict.clone().unwrap_or_else(|| "-".into()),
+            evidence,
+        ]);
+    }
+    super::table::tidy(&t.to_string())
+}
