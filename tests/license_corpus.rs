@@ -81,6 +81,13 @@ fn every_corpus_text_is_named_as_found_and_re_laid() {
             ("wrapped at 60", rewrap(&text, 60)),
             ("upper case", text.to_uppercase()),
             ("CRLF", text.replace('\n', "\r\n")),
+            ("markdown stripped", text.replace(['*', '#', '_', '`'], "")),
+            (
+                "smart quotes",
+                text.replace('"', "\u{201C}")
+                    .replace('\'', "\u{2019}")
+                    .replace(" - ", " \u{2014} "),
+            ),
             (
                 "framed",
                 format!(

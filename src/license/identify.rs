@@ -190,11 +190,10 @@ pub fn from_text<'r>(
             }
         })
         .collect();
-    // A text that names one version must not also be reported as a family member it contains.
-    if out.iter().any(|c| !c.is_policy()) {
-        out.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
-    }
-    if out.iter().all(Candidate::is_policy)
+    // Most confident first; standard texts no rule names go to SPDX detection, which loads its
+    // store (about 64 MB) once, on first use.
+    out.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+    if out.is_empty()
         && let Some((spdx_id, score)) = spdx_text::detect(text)
         && let Some(rule) = rules.rules().iter().find(|r| {
             r.spdx
