@@ -8,6 +8,18 @@ use serde_json::Value;
 use support::fake_hub::{FakeHub, Fault, TOKEN_APPROVED, TOKEN_PENDING, count};
 use support::{isopen, json};
 
+/// Audits one fixture model as JSON and returns its report (and the hub, for its request log).
+fn audit_one(id: &str) -> (Value, FakeHub) {
+    let hub = FakeHub::fixtures();
+    let (mut cmd, _home) = isopen(&hub.url);
+    let out = cmd
+        .args(["audit", id, "--format", "json"])
+        .output()
+        .unwrap();
+    let m = json(&out)["models"][0].clone();
+    (m, hub)
+}
+
 fn model(report: &Value, i: usize) -> &Value {
     &report["models"][i]
 }
@@ -321,13 +333,7 @@ fn a_server_that_keeps_failing_is_a_bounded_error() {
 
 #[test]
 fn renamed_repos_follow_the_redirect() {
-    let hub = FakeHub::fixtures();
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .args(["audit", "acme/old-name", "--format", "json"])
-        .output()
-        .unwrap();
-    let m = json(&out)["models"][0].clone();
+    let (m, _hub) = audit_one("acme/old-name");
     assert_eq!(m["status"], "ok", "{m}");
     assert_eq!(m["model"], "acme/old-name");
     assert!(m["notes"].to_string().contains("acme/renamed-model"));
@@ -336,13 +342,7 @@ fn renamed_repos_follow_the_redirect() {
 
 #[test]
 fn broken_front_matter_falls_back_to_card_data() {
-    let hub = FakeHub::fixtures();
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .args(["audit", "acme/broken-card", "--format", "json"])
-        .output()
-        .unwrap();
-    let m = json(&out)["models"][0].clone();
+    let (m, _hub) = audit_one("acme/broken-card");
     assert_eq!(m["status"], "ok");
     assert_eq!(m["license"]["declared"], "mit");
     assert!(
@@ -425,13 +425,7 @@ fn pickle_weights_and_remote_code_are_risks() {
 
 #[test]
 fn no_license_anywhere() {
-    let hub = FakeHub::fixtures();
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .args(["audit", "acme/no-license", "--format", "json"])
-        .output()
-        .unwrap();
-    let m = json(&out)["models"][0].clone();
+    let (m, _hub) = audit_one("acme/no-license");
     assert_eq!(m["license"]["id"], "unknown");
     assert_eq!(m["commercial_use"]["verdict"], "unknown");
     let codes = risk_codes(&m);
@@ -444,13 +438,7 @@ fn no_license_anywhere() {
 
 #[test]
 fn a_llama_fine_tune_tagged_apache_is_not_allowed() {
-    let hub = FakeHub::fixtures();
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .args(["audit", "acme/llama-finetune-apache", "--format", "json"])
-        .output()
-        .unwrap();
-    let m = json(&out)["models"][0].clone();
+    let (m, _hub) = audit_one("acme/llama-finetune-apache");
     assert_eq!(m["license"]["id"], "llama3.1");
     assert_eq!(m["license"]["declared"], "apache-2.0");
     assert_eq!(m["commercial_use"]["verdict"], "conditional");
@@ -553,13 +541,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn a_gate_form_that_contradicts_the_tag() {
-    let hub = FakeHub::fixtures();
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .args(["audit", "acme/gate-conflict", "--format", "json"])
-        .output()
-        .unwrap();
-    let m = json(&out)["models"][0].clone();
+    let (m, _hub) = audit_one("acme/gate-conflict");
     assert_eq!(m["commercial_use"]["verdict"], "prohibited");
     let codes = risk_codes(&m);
     assert!(
@@ -577,13 +559,7 @@ fn a_gate_form_that_contradicts_the_tag() {
 
 #[test]
 fn a_card_license_section_that_restricts_the_tag() {
-    let hub = FakeHub::fixtures();
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .args(["audit", "acme/card-says-nc", "--format", "json"])
-        .output()
-        .unwrap();
-    let m = json(&out)["models"][0].clone();
+    let (m, _hub) = audit_one("acme/card-says-nc");
     assert_eq!(m["commercial_use"]["verdict"], "prohibited");
     let risk = m["risks"]
         .as_array()

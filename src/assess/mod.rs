@@ -189,32 +189,17 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet) -> ModelReport {
                 w.pickle_files
                     .iter()
                     .take(3)
-                    .map(|f| Evidence {
-                        file: Some(f.clone()),
-                        line: None,
-                        quote: f.clone(),
-                        rule: None,
-                    })
+                    .map(|f| file_evidence(f))
                     .collect(),
             ),
         );
     }
     let code = weights::remote_code_files(&snap.info);
     if !code.is_empty() {
-        risks.push(
-            RiskCode::RemoteCode.risk(
-                "loading the model needs code from the repository (trust_remote_code)".into(),
-                code.iter()
-                    .take(3)
-                    .map(|f| Evidence {
-                        file: Some(f.clone()),
-                        line: None,
-                        quote: f.clone(),
-                        rule: None,
-                    })
-                    .collect(),
-            ),
-        );
+        risks.push(RiskCode::RemoteCode.risk(
+            "loading the model needs code from the repository (trust_remote_code)".into(),
+            code.iter().take(3).map(|f| file_evidence(f)).collect(),
+        ));
     }
 
     let datasets: Vec<DatasetReport> = meta
@@ -255,6 +240,16 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet) -> ModelReport {
         openness: Some(openness),
         risks,
         notes,
+    }
+}
+
+/// Evidence that is a file's presence in the repository.
+fn file_evidence(path: &str) -> Evidence {
+    Evidence {
+        file: Some(path.to_string()),
+        line: None,
+        quote: path.to_string(),
+        rule: None,
     }
 }
 

@@ -50,17 +50,7 @@ pub fn identify(file: &str, text: &str, rules: &RuleSet) -> IdentifiedFile {
             .then(b.confidence.total_cmp(&a.confidence))
     });
     let Some(best) = found.first() else {
-        return IdentifiedFile {
-            file: file.to_string(),
-            id: "unknown".into(),
-            name: None,
-            confidence: 0.0,
-            evidence: Vec::new(),
-            kind: None,
-            verdict: None,
-            also: Vec::new(),
-            error: None,
-        };
+        return unknown(file, None);
     };
     let rule = best.rule.expect("text candidates name a rule");
     IdentifiedFile {
@@ -81,6 +71,11 @@ pub fn identify(file: &str, text: &str, rules: &RuleSet) -> IdentifiedFile {
 
 /// A file that could not be read.
 pub fn unreadable(file: &str, error: String) -> IdentifiedFile {
+    unknown(file, Some(error))
+}
+
+/// A text nothing names (or that could not be read, with `error`).
+fn unknown(file: &str, error: Option<String>) -> IdentifiedFile {
     IdentifiedFile {
         file: file.to_string(),
         id: "unknown".into(),
@@ -90,7 +85,7 @@ pub fn unreadable(file: &str, error: String) -> IdentifiedFile {
         kind: None,
         verdict: None,
         also: Vec::new(),
-        error: Some(error),
+        error,
     }
 }
 
