@@ -1,19 +1,41 @@
 //! The library's entry point: audit one ref end to end — parse, fetch (Hub, HF cache or local
-//! folder), assess. A model that cannot be audited becomes an error report; nothing here
-//! panics or stops a batch.
+//! folder), follow the lineage and the datasets the card names, assess. Ancestors and datasets
+//! are looked up once per auditor, however many models share them. A model that cannot be
+//! audited becomes an error report; nothing here panics or stops a batch.
 
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use crate::assess;
+use futures_util::future::join_all;
+use tokio::sync::OnceCell;
+
+use crate::assess::datasets::DatasetLookup;
+use crate::assess::lineage::{Ancestor, MAX_DEPTH, Outcome};
+use crate::assess::{self, Context};
 use crate::hub::local::{cache_snapshot, snapshot_from_dir};
 use crate::hub::{ClientConfig, HubClient, HubError, fetch};
 use crate::model_ref::ModelRef;
 use crate::report::ModelReport;
 use crate::rules::RuleSet;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{DatasetInfo, Snapshot};
 
-/// Audits refs with one HTTP client and one rule set.
+type Shared<T> = Arc<OnceCell<Arc<T>>>;
+
+/// Look-ups shared by every model an auditor audits.
+#[derive(Debug, Default)]
+struct Lookups {
+    /// Ancestors assessed on their own terms, by Hub id.
+    models: Mutex<HashMap<String, Shared<ModelReport>>>,
+    datasets: Mutex<HashMap<String, Shared<Result<DatasetInfo, String>>>>,
+}
+
+fn cell<T>(map: &Mutex<HashMap<String, Shared<T>>>, key: &str) -> Shared<T> {
+    let mut m = map.lock().unwrap_or_else(|p| p.into_inner());
+    m.entry(key.to_string()).or_default().clone()
+}
+
+/// Audits refs with one HTTP client, one rule set and shared look-ups.
 #[derive(Debug, Clone)]
 pub struct Auditor {
     client: HubClient,
@@ -22,6 +44,7 @@ pub struct Auditor {
     offline: bool,
     /// `HF_HUB_CACHE`, for offline look-ups.
     hf_cache: Option<PathBuf>,
+    lookups: Arc<Lookups>,
 }
 
 impl Auditor {
@@ -36,6 +59,7 @@ impl Auditor {
             rules,
             offline,
             hf_cache,
+            lookups: Arc::default(),
         })
     }
 
@@ -55,23 +79,168 @@ impl Auditor {
             ModelRef::Local(_) => "local",
             ModelRef::Hub { .. } => "huggingface",
         };
-        match self.snapshot(&model_ref, input).await {
-            Ok(snap) => {
-                let rules = self.rules.clone();
-                // Identification is CPU-bound: keep it off the I/O threads.
-                tokio::task::spawn_blocking(move || assess::assess(&snap, &rules))
-                    .await
-                    .unwrap_or_else(|e| {
-                        ModelReport::failed(
-                            input,
-                            source,
-                            "bad-response",
-                            format!("the assessment failed: {e}"),
-                        )
-                    })
+        let snap = match self.snapshot(&model_ref, input).await {
+            Ok(s) => s,
+            Err(e) => return ModelReport::failed(input, source, e.kind(), e.to_string()),
+        };
+        let (bases, dataset_ids) = assess::declared_links(&snap);
+        let root = match &model_ref {
+            ModelRef::Hub { id, .. } => id.clone(),
+            ModelRef::Local(_) => snap.info.id.clone(),
+        };
+        let (ancestors, datasets) = tokio::join!(
+            self.ancestors(
+                &root,
+                bases
+                    .iter()
+                    .map(|b| (b.model.clone(), b.relation.clone()))
+                    .collect()
+            ),
+            self.datasets(&dataset_ids),
+        );
+        let ctx = Context {
+            ancestors,
+            datasets,
+            own_terms_only: false,
+        };
+        self.assess(snap, ctx, input, source).await
+    }
+
+    /// Identification is CPU-bound: keep it off the I/O threads.
+    async fn assess(&self, snap: Snapshot, ctx: Context, input: &str, source: &str) -> ModelReport {
+        let rules = self.rules.clone();
+        tokio::task::spawn_blocking(move || assess::assess(&snap, &rules, &ctx))
+            .await
+            .unwrap_or_else(|e| {
+                ModelReport::failed(
+                    input,
+                    source,
+                    "bad-response",
+                    format!("the assessment failed: {e}"),
+                )
+            })
+    }
+
+    /// Walks up the lineage breadth-first: each ancestor assessed once, at most `MAX_DEPTH`
+    /// generations, cycles and diamonds detected.
+    async fn ancestors(&self, root: &str, parents: Vec<(String, String)>) -> Vec<Ancestor> {
+        let mut out: Vec<Ancestor> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::from([root.to_string()]);
+        // Each ancestor's own path up from the root, to tell a cycle from a shared grandparent.
+        let mut paths: HashMap<String, Vec<String>> =
+            HashMap::from([(root.to_string(), vec![root.to_string()])]);
+        let mut level: Vec<(String, String, String)> = parents
+            .into_iter()
+            .map(|(m, r)| (m, r, root.to_string()))
+            .collect();
+        for depth in 1.. {
+            if level.is_empty() {
+                break;
             }
-            Err(e) => ModelReport::failed(input, source, e.kind(), e.to_string()),
+            let mut fetch = Vec::new();
+            for (model, relation, via) in level.drain(..) {
+                let via_path = paths.get(&via).cloned().unwrap_or_default();
+                let mut entry = Ancestor {
+                    model: model.clone(),
+                    relation,
+                    depth,
+                    via: via.clone(),
+                    outcome: Outcome::TooDeep,
+                };
+                if via_path.contains(&model) {
+                    entry.outcome = Outcome::Cycle;
+                    out.push(entry);
+                } else if seen.contains(&model) {
+                    continue; // reached again by another route: assessed already
+                } else if depth > MAX_DEPTH {
+                    out.push(entry);
+                } else {
+                    seen.insert(model.clone());
+                    let mut p = via_path;
+                    p.push(model.clone());
+                    paths.insert(model.clone(), p);
+                    fetch.push(entry);
+                }
+            }
+            let reports = join_all(fetch.iter().map(|a| self.ancestor(&a.model))).await;
+            let mut next = Vec::new();
+            for (mut a, report) in fetch.into_iter().zip(reports) {
+                for parent in &report.lineage {
+                    next.push((
+                        parent.model.clone(),
+                        parent.relation.clone(),
+                        a.model.clone(),
+                    ));
+                }
+                a.outcome = match report.error.as_ref() {
+                    Some(e) => Outcome::Failed {
+                        kind: e.kind.clone(),
+                        message: e.message.clone(),
+                    },
+                    None => Outcome::Assessed(report),
+                };
+                out.push(a);
+            }
+            level = next;
         }
+        out
+    }
+
+    /// One ancestor on its own terms (its own lineage listed, not followed), once per auditor.
+    async fn ancestor(&self, id: &str) -> Arc<ModelReport> {
+        let cell = cell(&self.lookups.models, id);
+        cell.get_or_init(|| async {
+            let r = match ModelRef::parse(&format!("hf:{id}")) {
+                Err(e) => ModelReport::failed(id, "huggingface", "invalid-ref", e.to_string()),
+                Ok(model_ref) => match self.snapshot(&model_ref, id).await {
+                    Ok(snap) => {
+                        let own = Context {
+                            own_terms_only: true,
+                            ..Context::default()
+                        };
+                        self.assess(snap, own, id, "huggingface").await
+                    }
+                    Err(e) => ModelReport::failed(id, "huggingface", e.kind(), e.to_string()),
+                },
+            };
+            Arc::new(r)
+        })
+        .await
+        .clone()
+    }
+
+    /// The Hub's answer for each declared dataset, once per auditor.
+    async fn datasets(&self, ids: &[String]) -> Vec<DatasetLookup> {
+        join_all(ids.iter().map(|id| async move {
+            let cell = cell(&self.lookups.datasets, id);
+            let r = cell
+                .get_or_init(|| async {
+                    Arc::new(
+                        self.dataset(id)
+                            .await
+                            .map_err(|e| format!("{}: {e}", e.kind())),
+                    )
+                })
+                .await
+                .clone();
+            DatasetLookup {
+                id: id.clone(),
+                result: (*r).clone(),
+            }
+        }))
+        .await
+    }
+
+    async fn dataset(&self, id: &str) -> Result<DatasetInfo, HubError> {
+        if let Err(e) = ModelRef::parse(&format!("hf:{id}")) {
+            return Err(HubError::InvalidRef(e.to_string()));
+        }
+        if self.offline {
+            return Err(HubError::Offline(
+                "offline: datasets are not looked up".into(),
+            ));
+        }
+        self.client.dataset_info(id).await
     }
 
     async fn snapshot(&self, model_ref: &ModelRef, display: &str) -> Result<Snapshot, HubError> {

@@ -39,6 +39,18 @@ pub struct ModelInfo {
     pub config: Option<serde_json::Value>,
 }
 
+/// The Hub's `GET /api/datasets/{id}` answer, reduced to what the audit reads.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DatasetInfo {
+    pub id: String,
+    pub private: Option<bool>,
+    pub gated: Gating,
+    pub tags: Vec<String>,
+    #[serde(rename = "cardData")]
+    pub card_data: Option<serde_json::Value>,
+}
+
 /// A file in the repository as the Hub lists it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]

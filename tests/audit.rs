@@ -53,8 +53,8 @@ fn plain_model_json_and_table() {
     assert_eq!(m["status"], "ok");
     assert_eq!(m["license"]["id"], "apache-2.0");
     assert_eq!(m["weights"]["availability"], "open");
-    // One model-info call, README and LICENSE: three requests.
-    assert_eq!(hub.requests().len(), 3, "{:?}", hub.requests());
+    // The model info, README, LICENSE and the one dataset the card names: four requests.
+    assert_eq!(hub.requests().len(), 4, "{:?}", hub.requests());
 
     let (mut cmd, _home) = isopen(&hub.url);
     let out = cmd

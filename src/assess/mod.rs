@@ -2,6 +2,10 @@
 //! declared datasets and base models, openness and the risks — each with its evidence. Pure:
 //! a snapshot and the rules in, a model report out.
 
+pub mod business;
+pub mod datasets;
+pub mod lineage;
+pub mod openness;
 pub mod risks;
 pub mod terms;
 pub mod weights;
@@ -9,7 +13,7 @@ pub mod weights;
 use crate::card::{self, CardMeta};
 use crate::license::identify::{self, Candidate, MetaOrigin, SourceKind};
 use crate::license::prose;
-use crate::report::{DatasetReport, Evidence, LineageEntry, ModelReport, Openness, Status};
+use crate::report::{Evidence, LineageEntry, ModelReport, Status};
 use crate::rules::{RuleSet, Verdict};
 use crate::snapshot::{FileOutcome, Snapshot, Source};
 use risks::RiskCode;
@@ -24,11 +28,27 @@ fn is_notice(path: &str) -> bool {
         .starts_with("NOTICE")
 }
 
-/// Audits one snapshot.
-pub fn assess(snap: &Snapshot, rules: &RuleSet) -> ModelReport {
-    let mut notes = snap.notes.clone();
+/// What the shell looked up for a snapshot: its ancestors and its datasets.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub ancestors: Vec<lineage::Ancestor>,
+    pub datasets: Vec<datasets::DatasetLookup>,
+    /// Judge the model on its own terms: the caller follows its base models separately (an
+    /// ancestor in a lineage walk). Otherwise unlooked-up base models are gaps.
+    pub own_terms_only: bool,
+}
 
-    // The card: README front matter when readable, else the Hub's cardData.
+/// The card as the audit reads it: README front matter, else the Hub's cardData.
+struct CardView<'a> {
+    meta: CardMeta,
+    origin: MetaOrigin<'a>,
+    readme: Option<&'a str>,
+    parsed: Option<card::Card>,
+    notes: Vec<String>,
+}
+
+fn card_view(snap: &Snapshot) -> CardView<'_> {
+    let mut notes = Vec::new();
     let readme_file = snap.file("README.md");
     let readme = readme_file.and_then(|f| f.text());
     match readme_file.map(|f| &f.outcome) {
@@ -58,6 +78,36 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet) -> ModelReport {
         .map(CardMeta::from_value)
         .unwrap_or_default();
     merge_tags(&mut meta, &snap.info.tags);
+    CardView {
+        meta,
+        origin,
+        readme,
+        parsed,
+        notes,
+    }
+}
+
+/// The base models and datasets a snapshot names: what the shell must look up before
+/// `assess` can judge inheritance and training data.
+pub fn declared_links(snap: &Snapshot) -> (Vec<LineageEntry>, Vec<String>) {
+    let view = card_view(snap);
+    (
+        lineage::declared(&view.meta, &snap.info.tags),
+        datasets::declared(&view.meta),
+    )
+}
+
+/// Audits one snapshot, with its ancestors and datasets as the shell found them.
+pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
+    let CardView {
+        meta,
+        origin,
+        readme,
+        parsed,
+        notes: card_notes,
+    } = card_view(snap);
+    let mut notes = snap.notes.clone();
+    notes.extend(card_notes);
 
     let mut candidates: Vec<Candidate> = identify::from_metadata(&meta, origin, rules);
     let mut unrecognized = Vec::new();
@@ -148,7 +198,8 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet) -> ModelReport {
     }
 
     let declared = declared_license(&meta);
-    let lineage = lineage(&meta, &snap.info.tags);
+    let declared_bases = lineage::declared(&meta, &snap.info.tags);
+    let (ancestors, gaps, lineage) = inheritance(&declared_bases, ctx, rules);
     let terms = terms::reconcile(TermsInput {
         declared,
         candidates,
@@ -156,7 +207,8 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet) -> ModelReport {
         unreadable_files: unreadable,
         texts,
         signals,
-        unchecked_base_models: lineage.iter().map(|l| l.model.clone()).collect(),
+        ancestors,
+        gaps,
     });
     notes.extend(terms.notes.iter().cloned());
     let mut risks = terms.risks;
@@ -202,24 +254,52 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet) -> ModelReport {
         ));
     }
 
-    let datasets: Vec<DatasetReport> = meta
-        .datasets
-        .iter()
-        .map(|id| DatasetReport {
-            id: id.clone(),
-            license: None,
-            availability: "unknown".into(),
-            commercial_use: Verdict::Unknown,
-        })
-        .collect();
-    if datasets.is_empty() {
+    let datasets = datasets::assess(&ctx.datasets, rules);
+    if meta.datasets.is_empty() {
         risks.push(RiskCode::TrainingDataUndisclosed.risk(
             "the card names no training dataset (no `datasets:` key or `dataset:` tag)".into(),
             Vec::new(),
         ));
     }
+    for d in &datasets {
+        if d.commercial_use == Verdict::Prohibited {
+            risks.push(RiskCode::DatasetNonCommercial.risk(
+                format!(
+                    "the training dataset {} is licensed {}, which forbids commercial use",
+                    d.id,
+                    d.license.as_deref().unwrap_or("?")
+                ),
+                vec![Evidence {
+                    file: None,
+                    line: None,
+                    quote: format!(
+                        "dataset {}: license {}",
+                        d.id,
+                        d.license.as_deref().unwrap_or("?")
+                    ),
+                    rule: None,
+                }],
+            ));
+        }
+        if let Some(e) = &d.error {
+            notes.push(format!("the dataset {} could not be looked up: {e}", d.id));
+        }
+    }
 
-    let openness = openness(terms.chosen.as_ref(), terms.commercial.verdict);
+    let openness = openness::assess(&openness::OpennessInput {
+        rule: terms.chosen.as_ref(),
+        verdict: terms.commercial.verdict,
+        weights: &w.weights,
+        datasets: &datasets,
+        info: &snap.info,
+        readme_body: parsed.as_ref().map(|c| c.body.as_str()),
+    });
+    let business = business::assess(
+        terms.commercial.verdict,
+        terms.chosen.as_ref(),
+        &w.weights,
+        &snap.info,
+    );
     risks.sort_by_key(|r| std::cmp::Reverse(r.severity));
 
     ModelReport {
@@ -239,6 +319,7 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet) -> ModelReport {
         lineage,
         openness: Some(openness),
         risks,
+        business: Some(business),
         notes,
     }
 }
@@ -288,74 +369,44 @@ fn declared_license(meta: &CardMeta) -> Option<String> {
     Some(parts.join(", "))
 }
 
-/// Base models from the card and from `base_model:<relation>:<id>` tags.
-fn lineage(meta: &CardMeta, tags: &[String]) -> Vec<LineageEntry> {
-    let mut out: Vec<LineageEntry> = Vec::new();
-    for t in tags.iter().filter_map(|t| t.strip_prefix("base_model:")) {
-        if let Some((relation, id)) = t.split_once(':') {
-            if let Some(e) = out.iter_mut().find(|e| e.model == id) {
-                e.relation = relation.to_string();
-            } else {
-                out.push(LineageEntry {
-                    model: id.to_string(),
-                    relation: relation.to_string(),
-                    license: None,
-                });
-            }
-        } else if !out.iter().any(|e| e.model == t) {
-            out.push(LineageEntry {
-                model: t.to_string(),
-                relation: "unknown".into(),
-                license: None,
-            });
-        }
+/// The ancestors' terms for reconciliation, the gaps in the chain, and the report's lineage
+/// (declared bases only, marked not checked, when the shell looked nothing up).
+fn inheritance<'r>(
+    declared: &[LineageEntry],
+    ctx: &Context,
+    rules: &'r RuleSet,
+) -> (
+    Vec<terms::AncestorTerms<'r>>,
+    Vec<String>,
+    Vec<LineageEntry>,
+) {
+    if ctx.ancestors.is_empty() {
+        let gaps = if ctx.own_terms_only {
+            Vec::new()
+        } else {
+            declared.iter().map(|d| d.model.clone()).collect()
+        };
+        return (Vec::new(), gaps, declared.to_vec());
     }
-    if out.is_empty() {
-        let relation = meta.base_model_relation.clone().unwrap_or_else(|| {
-            if meta.base_model.len() > 1 {
-                "merge"
-            } else {
-                "unknown"
-            }
-            .to_string()
+    let mut terms = Vec::new();
+    let mut gaps = Vec::new();
+    for a in &ctx.ancestors {
+        if a.is_gap() {
+            gaps.push(a.model.clone());
+        }
+        let Some(report) = a.report() else { continue };
+        let (Some(license), Some(commercial)) = (&report.license, &report.commercial_use) else {
+            continue;
+        };
+        terms.push(terms::AncestorTerms {
+            model: a.model.clone(),
+            license_id: license.id.clone(),
+            rule: rules
+                .by_alias(&license.id)
+                .filter(|_| license.id != "unknown"),
+            verdict: commercial.verdict,
+            confidence: license.confidence,
         });
-        for b in &meta.base_model {
-            out.push(LineageEntry {
-                model: b.clone(),
-                relation: relation.clone(),
-                license: None,
-            });
-        }
     }
-    out
-}
-
-/// OSAID from what the license alone shows: a restriction is enough to fail; a pass needs
-/// evidence of data information and code that this audit does not have, so it stays unknown.
-fn openness(rule: Option<&crate::rules::Rule>, verdict: Verdict) -> Openness {
-    let (osaid, reason) = match (rule, verdict) {
-        (_, Verdict::Prohibited) => (
-            "fail",
-            "the terms forbid commercial use, so not every purpose is free".to_string(),
-        ),
-        (Some(r), _) if r.osaid_compatible == Some(false) => {
-            ("fail", format!("{}: {}", r.name, r.osaid_reason))
-        }
-        (Some(r), _) if r.osaid_compatible == Some(true) => (
-            "unknown",
-            format!(
-                "{} grants the OSAID freedoms for the parameters; a pass also needs evidence of data information and code, which the audit did not establish",
-                r.name
-            ),
-        ),
-        _ => (
-            "unknown",
-            "the license terms could not be judged against the OSAID freedoms".to_string(),
-        ),
-    };
-    Openness {
-        osaid: osaid.into(),
-        reasons: vec![reason],
-        mof_class: None,
-    }
+    (terms, gaps, lineage::entries(&ctx.ancestors))
 }

@@ -23,9 +23,20 @@ pub struct TermsInput<'a, 'r> {
     pub texts: Vec<(&'a str, &'a str)>,
     /// Sentences in the card or the gate form that restrict commercial use.
     pub signals: Vec<Signal>,
-    /// Base models the card names; their terms are not checked here, so the child cannot be
-    /// called `allowed` on its own tag.
-    pub unchecked_base_models: Vec<String>,
+    /// The ancestors whose terms were established (fine-tunes carry their base's terms).
+    pub ancestors: Vec<AncestorTerms<'r>>,
+    /// Base models whose terms could not be established: the child cannot be `allowed`.
+    pub gaps: Vec<String>,
+}
+
+/// What an assessed ancestor carries.
+#[derive(Debug, Clone)]
+pub struct AncestorTerms<'r> {
+    pub model: String,
+    pub license_id: String,
+    pub rule: Option<&'r Rule>,
+    pub verdict: Verdict,
+    pub confidence: f64,
 }
 
 pub struct Terms {
@@ -211,13 +222,49 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
                 "commercial use is `unknown`, not `allowed`: {path} could not be read ({reason}); pass a token with access to read it"
             ));
             verdict = Verdict::Unknown;
-        } else if !input.unchecked_base_models.is_empty() {
-            notes.push(format!(
-                "commercial use is `unknown`, not `allowed`: a fine-tune carries its base model's terms, and the terms of {} were not checked",
-                input.unchecked_base_models.join(", ")
-            ));
-            verdict = Verdict::Unknown;
         }
+    }
+
+    // Inheritance: the child carries every ancestor's terms.
+    let own_verdict = verdict;
+    let bases: Vec<Candidate> = input
+        .ancestors
+        .iter()
+        .map(|a| Candidate {
+            kind: SourceKind::BaseModel,
+            file: None,
+            rule: a.rule,
+            stated: Some(a.model.clone()),
+            confidence: a.confidence,
+            evidence: Evidence {
+                file: None,
+                line: None,
+                quote: format!("base model {}: license {}", a.model, a.license_id),
+                rule: a.rule.map(|r| r.id.clone()),
+            },
+        })
+        .collect();
+    for (a, c) in input.ancestors.iter().zip(&bases) {
+        verdict = verdict.max_by_restrictiveness(a.verdict);
+        if chosen.is_some() && a.verdict.restrictiveness() > own_verdict.restrictiveness() {
+            risks.push(RiskCode::InheritedLicenseConflict.risk(
+                format!(
+                    "the model is declared {} ({own_verdict}), but its base model {} carries {} ({}); the base's terms apply",
+                    chosen.map_or("unknown", |c| c.id()),
+                    a.model,
+                    a.license_id,
+                    a.verdict
+                ),
+                vec![c.evidence.clone()],
+            ));
+        }
+    }
+    if verdict == Verdict::Allowed && !input.gaps.is_empty() {
+        notes.push(format!(
+            "commercial use is `unknown`, not `allowed`: a derived model carries its base model's terms, and the terms of {} could not be established",
+            input.gaps.join(", ")
+        ));
+        verdict = Verdict::Unknown;
     }
 
     if input.candidates.is_empty()
@@ -231,12 +278,32 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
         ));
     }
 
+    // The license reported: a base's terms replace the child's when they are more restrictive.
+    let base_rule = bases
+        .iter()
+        .filter(|c| c.rule.is_some_and(|r| r.kind == RuleKind::License))
+        .max_by_key(|c| c.rule.map(|r| r.verdict.restrictiveness()));
+    let chosen = match (chosen, base_rule) {
+        (Some(own), Some(base))
+            if base.rule.map(|r| r.verdict.restrictiveness())
+                > own.rule.map(|r| r.verdict.restrictiveness()) =>
+        {
+            Some(base)
+        }
+        (None, Some(base)) => Some(base),
+        (own, _) => own,
+    };
     let evidence = chosen
         .map(|c| cite_rule(c, &input.texts))
         .unwrap_or_default();
     let mut conditions = Vec::new();
     let mut obligations = Vec::new();
-    for c in licenses.iter().chain(policies.iter()) {
+    let identified_bases: Vec<&Candidate> = bases.iter().filter(|c| c.rule.is_some()).collect();
+    for c in licenses
+        .iter()
+        .chain(policies.iter())
+        .chain(identified_bases.iter())
+    {
         let r = c.rule.expect("identified");
         for s in r.conditions.iter() {
             push_unique(&mut conditions, s);
@@ -250,7 +317,11 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
     }
 
     let mut rules_seen: Vec<&Rule> = Vec::new();
-    for c in licenses.iter().chain(policies.iter()) {
+    for c in licenses
+        .iter()
+        .chain(policies.iter())
+        .chain(identified_bases.iter())
+    {
         let r = c.rule.expect("identified");
         if rules_seen.iter().any(|s| s.id == r.id) {
             continue;
@@ -297,6 +368,9 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
     if !input.unrecognized_files.is_empty() || !input.unreadable_files.is_empty() {
         confidence = confidence.min(0.7);
     }
+    if !input.gaps.is_empty() {
+        confidence = confidence.min(0.5);
+    }
     let rule = chosen.and_then(|c| c.rule);
     let license = LicenseReport {
         id: rule.map_or_else(|| "unknown".to_string(), |r| report_id(r).to_string()),
@@ -308,11 +382,15 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
         sources: input
             .candidates
             .iter()
+            .chain(bases.iter())
             .map(|c| LicenseSource {
                 kind: c.kind.as_str().to_string(),
                 file: c.file.clone(),
                 id: c.id().to_string(),
                 confidence: round2(c.confidence),
+                model: (c.kind == SourceKind::BaseModel)
+                    .then(|| c.stated.clone())
+                    .flatten(),
             })
             .collect(),
     };

@@ -2,7 +2,7 @@
 //! which formats, how many parameters and bytes — read from the file list and the Hub's
 //! `safetensors` summary.
 
-use crate::report::Weights;
+use crate::report::{ServingMemory, Weights};
 use crate::snapshot::{Gating, ModelInfo, Sibling, Source};
 
 /// A weight format and the file-name suffixes that carry it.
@@ -130,16 +130,43 @@ pub fn assess(info: &ModelInfo, source: Source) -> WeightFacts {
         .map(|(s, _)| s.rfilename.clone())
         .collect();
     let pickle_only = !files.is_empty() && files.iter().all(|(_, f)| f.pickle);
+    let counted = info
+        .safetensors
+        .as_ref()
+        .and_then(|s| s.total)
+        .filter(|&n| n > 0);
+    // Without the Hub's count, estimate from unquantised weight files at 2 bytes a parameter
+    // (bf16/fp16, how nearly all checkpoints ship); quantised formats would mislead.
+    let estimated = match (counted, bytes) {
+        (None, Some(b)) if formats.iter().any(|f| f == "safetensors" || f == "pytorch") => {
+            Some(b / 2)
+        }
+        _ => None,
+    };
+    let parameters = counted.or(estimated);
     WeightFacts {
         weights: Weights {
             availability: availability.to_string(),
             gating: info.gated.as_str().map(str::to_string),
             formats,
-            parameters: info.safetensors.as_ref().and_then(|s| s.total),
+            parameters,
             bytes,
+            parameters_estimated: counted.is_none() && estimated.is_some(),
+            serving_memory: parameters.map(serving_memory),
         },
         pickle_only,
         pickle_files,
+    }
+}
+
+/// Memory to serve: the weights at 2 bytes (bf16) or half a byte (4-bit) a parameter, plus
+/// 20% for activations and the KV cache at a modest context length.
+pub fn serving_memory(parameters: u64) -> ServingMemory {
+    let with_overhead =
+        |bytes_per_param: f64| (parameters as f64 * bytes_per_param * 1.2).round() as u64;
+    ServingMemory {
+        bf16_bytes: with_overhead(2.0),
+        int4_bytes: with_overhead(0.5),
     }
 }
 
@@ -196,6 +223,8 @@ mod tests {
         assert_eq!(f.weights.availability, "open");
         assert_eq!(f.weights.formats, ["safetensors", "pytorch"]);
         assert_eq!(f.weights.bytes, Some(10));
+        assert_eq!(f.weights.parameters, Some(5));
+        assert!(f.weights.parameters_estimated);
         assert!(!f.pickle_only);
     }
 

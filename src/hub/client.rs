@@ -11,7 +11,7 @@ use tracing::debug;
 
 use super::error::{HubError, clean_message};
 use super::token::Token;
-use crate::snapshot::ModelInfo;
+use crate::snapshot::{DatasetInfo, ModelInfo};
 
 /// Tunables of the client. Defaults suit the real Hub; tests shorten the backoff.
 #[derive(Debug, Clone)]
@@ -134,6 +134,25 @@ impl HubClient {
         })
     }
 
+    /// `GET /api/datasets/{id}`.
+    pub async fn dataset_info(&self, id: &str) -> Result<DatasetInfo, HubError> {
+        let body = self
+            .get(
+                &format!("/api/datasets/{id}"),
+                self.cfg.max_json_bytes,
+                false,
+            )
+            .await?;
+        if body.truncated {
+            return Err(HubError::BadResponse(format!(
+                "the dataset info for {id} is too large"
+            )));
+        }
+        serde_json::from_slice::<DatasetInfo>(&body.bytes).map_err(|e| {
+            HubError::BadResponse(format!("the dataset info for {id} is not valid JSON: {e}"))
+        })
+    }
+
     /// `GET /{id}/resolve/{rev}/{path}`, truncated at the file size limit.
     pub async fn file(&self, id: &str, revision: &str, path: &str) -> Result<FileBody, HubError> {
         let encoded_path: Vec<String> = path.split('/').map(encode).collect();
@@ -153,7 +172,7 @@ impl HubClient {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let failure = match self.attempt(&url, limit, truncate).await {
+            let failure = match self.attempt(&url, limit, truncate, attempt).await {
                 Ok(body) => return Ok(body),
                 Err(f) => f,
             };
@@ -181,7 +200,13 @@ impl HubClient {
         }
     }
 
-    async fn attempt(&self, url: &str, limit: usize, truncate: bool) -> Result<FileBody, Failure> {
+    async fn attempt(
+        &self,
+        url: &str,
+        limit: usize,
+        truncate: bool,
+        attempt: u32,
+    ) -> Result<FileBody, Failure> {
         let mut req = self
             .http
             .get(url)
@@ -189,7 +214,10 @@ impl HubClient {
         if let Some(t) = &self.cfg.token {
             req = req.header(AUTHORIZATION, format!("Bearer {}", t.secret()));
         }
-        let resp = req.send().await.map_err(|e| transport_failure(&e))?;
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| transport_failure(&e, attempt))?;
         let status = resp.status();
         if status.is_redirection() {
             return Err(Failure {
@@ -264,11 +292,18 @@ async fn read_body(mut resp: Response, limit: usize, truncate: bool) -> Result<F
     }
 }
 
-fn transport_failure(e: &reqwest::Error) -> Failure {
+fn transport_failure(e: &reqwest::Error, attempt: u32) -> Failure {
+    if e.is_connect() && !e.is_timeout() {
+        // Refused or unresolvable: one more try covers a blip; more would only make a machine
+        // without network wait.
+        return Failure {
+            error: HubError::Network(format!("cannot connect: {}", root_cause(e))),
+            retry: attempt < 2,
+            wait: None,
+        };
+    }
     let what = if e.is_timeout() {
         "the request timed out".to_string()
-    } else if e.is_connect() {
-        format!("cannot connect: {}", root_cause(e))
     } else if e.is_redirect() {
         return Failure {
             error: HubError::BadResponse(format!("redirect error: {}", root_cause(e))),

@@ -55,6 +55,9 @@ pub struct ModelReport {
     pub lineage: Vec<LineageEntry>,
     pub openness: Option<Openness>,
     pub risks: Vec<Risk>,
+    /// Extension: self-hosting, hardware, customisation and community signals.
+    #[serde(default)]
+    pub business: Option<Business>,
     /// Extension: things the reviewer should know that are not risks (files the hub refused,
     /// a front matter that would not parse, a renamed repository).
     #[serde(default)]
@@ -80,6 +83,7 @@ impl ModelReport {
             lineage: Vec::new(),
             openness: None,
             risks: Vec::new(),
+            business: None,
             notes: Vec::new(),
         }
     }
@@ -106,6 +110,9 @@ pub struct LicenseSource {
     pub file: Option<String>,
     pub id: String,
     pub confidence: f64,
+    /// Extension: for `base-model` sources, the ancestor the terms come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -136,21 +143,56 @@ pub struct Weights {
     pub formats: Vec<String>,
     pub parameters: Option<u64>,
     pub bytes: Option<u64>,
+    /// Extension: `parameters` was estimated from file sizes (2 bytes a parameter).
+    #[serde(default)]
+    pub parameters_estimated: bool,
+    /// Extension: memory to serve the model: the weights plus 20% for activations and cache.
+    #[serde(default)]
+    pub serving_memory: Option<ServingMemory>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServingMemory {
+    pub bf16_bytes: u64,
+    pub int4_bytes: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DatasetReport {
     pub id: String,
     pub license: Option<String>,
+    /// `open`, `gated` or `unknown` (not found, private, or not checked).
     pub availability: String,
     pub commercial_use: Verdict,
+    /// Extension: `none`, `auto` or `manual` when the Hub said.
+    #[serde(default)]
+    pub gating: Option<String>,
+    /// Extension: why the dataset could not be looked up.
+    #[serde(default)]
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LineageEntry {
     pub model: String,
+    /// `finetune`, `adapter`, `quantized`, `merge`, or `unknown`.
     pub relation: String,
     pub license: Option<String>,
+    /// Extension: the ancestor's commercial verdict, when it was assessed.
+    #[serde(default)]
+    pub commercial_use: Option<Verdict>,
+    /// Extension: 1 for a parent, 2 for a grandparent, …
+    #[serde(default)]
+    pub depth: usize,
+    /// Extension: the model that names this one as its base.
+    #[serde(default)]
+    pub via: Option<String>,
+    /// Extension: `ok`, `error`, `cycle`, `too-deep`, or `not-checked`.
+    #[serde(default)]
+    pub status: String,
+    /// Extension: why the ancestor could not be assessed.
+    #[serde(default)]
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -158,7 +200,47 @@ pub struct Openness {
     /// `pass`, `fail` or `unknown`.
     pub osaid: String,
     pub reasons: Vec<String>,
+    /// `I`, `II`, `III`, `none`, or null when the evidence cannot decide.
     pub mof_class: Option<String>,
+    /// Extension: the OSAID verdict per element (parameters, code, data information).
+    #[serde(default)]
+    pub osaid_elements: Vec<Element>,
+    /// Extension: MOF components, found, missing or unknown, with the evidence.
+    #[serde(default)]
+    pub mof_components: Vec<Element>,
+    /// Extension: European Open Source AI Index parameters where the evidence allows
+    /// (`open`, `partial`, `closed`; the others are left out).
+    #[serde(default)]
+    pub osai_index: Vec<Element>,
+}
+
+/// One judged element: its name, the verdict and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Element {
+    pub name: String,
+    pub verdict: String,
+    pub reason: String,
+}
+
+/// Extension: the questions a business asks before adopting a model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Business {
+    /// Can it run on our own machines (data stays in-house)?
+    pub self_hosting: Answer,
+    /// What hardware serving it needs.
+    pub hardware: Answer,
+    /// May it be fine-tuned and the result used commercially?
+    pub fine_tuning: Answer,
+    pub downloads: Option<u64>,
+    pub likes: Option<u64>,
+    pub last_modified: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Answer {
+    /// `yes`, `conditional`, `no` or `unknown` (hardware: a size class).
+    pub answer: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -118,25 +118,54 @@ fn render_model(m: &ModelReport) -> String {
             .lineage
             .iter()
             .map(|l| {
-                format!(
-                    "{} ({}, license {})",
-                    l.model,
-                    l.relation,
-                    l.license.as_deref().unwrap_or("not checked")
-                )
+                let what = match (l.license.as_deref(), l.status.as_str()) {
+                    (Some(id), _) => format!("license {id}"),
+                    (None, "not-checked") => "not checked".to_string(),
+                    (None, status) => status.to_string(),
+                };
+                let via = match (&l.via, l.depth) {
+                    (Some(v), d) if d > 1 => format!(", via {v}"),
+                    _ => String::new(),
+                };
+                format!("{} ({}, {what}{via})", l.model, l.relation)
             })
             .collect();
         t.add_row(vec!["Base models".to_string(), lines.join("\n")]);
     }
     if let Some(o) = &m.openness {
-        let mut s = format!("OSAID {}", o.osaid);
-        if let Some(c) = &o.mof_class {
-            s.push_str(&format!(", MOF class {c}"));
-        }
-        if !o.reasons.is_empty() {
-            s.push_str(&format!(": {}", o.reasons.join("; ")));
+        let mut s = format!(
+            "OSAID {}, MOF class {}",
+            o.osaid,
+            o.mof_class.as_deref().unwrap_or("undetermined")
+        );
+        for r in &o.reasons {
+            s.push_str(&format!("\n- {r}"));
         }
         t.add_row(vec!["Openness".to_string(), s]);
+    }
+    if let Some(b) = &m.business {
+        t.add_row(vec![
+            "Self-hosting".to_string(),
+            format!("{}: {}", b.self_hosting.answer, b.self_hosting.reason),
+        ]);
+        t.add_row(vec![
+            "Hardware".to_string(),
+            format!("{}: {}", b.hardware.answer, b.hardware.reason),
+        ]);
+        t.add_row(vec![
+            "Fine-tuning".to_string(),
+            format!("{}: {}", b.fine_tuning.answer, b.fine_tuning.reason),
+        ]);
+        let n = |v: Option<u64>| v.map_or("?".to_string(), |v| v.to_string());
+        t.add_row(vec![
+            "Community".to_string(),
+            format!(
+                "{} downloads (30 days), {} likes, last updated {}",
+                n(b.downloads),
+                n(b.likes),
+                b.last_modified.as_deref().unwrap_or("?")
+            ),
+        ]);
     }
     out.push_str(&indent(&t.to_string()));
     out.push('\n');

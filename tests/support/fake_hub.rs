@@ -240,6 +240,9 @@ async fn handle(State(state): State<Arc<HubState>>, req: Request) -> Response {
             "Invalid credentials in Authorization header",
         );
     }
+    if let Some(id) = path.strip_prefix("/api/datasets/") {
+        return dataset_info(&state, id, token);
+    }
     if let Some(rest) = path.strip_prefix("/api/models/") {
         return model_info(&state, rest, query.as_deref(), token);
     }
@@ -336,10 +339,15 @@ fn fake_sha(id: &str) -> String {
 
 /// Finds the fixture folder of a repo id, or the id it was renamed to.
 fn find_repo(state: &HubState, id: &str) -> Result<Repo, Option<String>> {
+    find_in(state, "models", id)
+}
+
+/// A repo under `models/` or `datasets/`.
+fn find_in(state: &HubState, kind: &str, id: &str) -> Result<Repo, Option<String>> {
     if id.split('/').any(|p| p.is_empty() || p == "..") {
         return Err(None);
     }
-    let dir = state.root.join("models").join(id);
+    let dir = state.root.join(kind).join(id);
     if dir.is_dir() {
         let meta = std::fs::read_to_string(dir.join("_hub.yaml"))
             .ok()
@@ -442,6 +450,55 @@ fn model_info(state: &HubState, rest: &str, query: Option<&str>, token: Option<&
     h.insert("X-Request-Id", HeaderValue::from_static("Root=1-fake"));
     h.insert(header::ETAG, HeaderValue::from_static("W/\"fake\""));
     r
+}
+
+/// Dataset info: id, gating and the card's front matter as `cardData` with `license:` tags.
+fn dataset_info(state: &HubState, id: &str, token: Option<&str>) -> Response {
+    let Ok(repo) = find_in(state, "datasets", id) else {
+        return repo_not_found(token);
+    };
+    if repo.meta.private && token != Some(TOKEN_APPROVED) {
+        return repo_not_found(token);
+    }
+    let readme = std::fs::read_to_string(repo.dir.join("README.md")).unwrap_or_default();
+    let card = repo
+        .meta
+        .card_data
+        .clone()
+        .or_else(|| front_matter(&readme));
+    let mut tags = Vec::new();
+    if let Some(l) = card.as_ref().and_then(|c| c.get("license")) {
+        match l {
+            Value::String(s) => tags.push(format!("license:{s}")),
+            Value::Array(a) => tags.extend(
+                a.iter()
+                    .filter_map(|x| x.as_str())
+                    .map(|x| format!("license:{x}")),
+            ),
+            _ => {}
+        }
+    }
+    let mut info = json!({
+        "_id": format!("{:0>24}", &repo.sha()[..12]),
+        "id": id,
+        "author": id.split_once('/').map_or("", |(a, _)| a),
+        "sha": repo.sha(),
+        "private": repo.meta.private,
+        "gated": repo.meta.gated.clone().unwrap_or(Value::Bool(false)),
+        "disabled": false,
+        "downloads": repo.meta.downloads,
+        "likes": repo.meta.likes,
+        "tags": tags,
+    });
+    if let Some(c) = card {
+        info["cardData"] = c;
+    }
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        info.to_string(),
+    )
+        .into_response()
 }
 
 /// Model info as the Hub derives it from the repo's files.

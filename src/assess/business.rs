@@ -1,0 +1,105 @@
+//! The questions a business asks before adopting a model, answered from the rest of the audit:
+//! can we host it ourselves, on what hardware, may we fine-tune it and sell the result, and is
+//! anyone using and maintaining it.
+
+use crate::report::{Answer, Business, Weights};
+use crate::rules::{Permission, Rule, Verdict};
+use crate::snapshot::ModelInfo;
+
+fn answer(a: &str, reason: impl Into<String>) -> Answer {
+    Answer {
+        answer: a.into(),
+        reason: reason.into(),
+    }
+}
+
+pub fn assess(
+    verdict: Verdict,
+    rule: Option<&Rule>,
+    weights: &Weights,
+    info: &ModelInfo,
+) -> Business {
+    let self_hosting = match (weights.availability.as_str(), verdict) {
+        ("absent", _) => answer("no", "the repository holds no weights to run"),
+        (_, Verdict::Prohibited) => answer("no", "the weights may not be used commercially"),
+        ("open", Verdict::Allowed) => answer(
+            "yes",
+            "the weights are downloadable and the license allows commercial use",
+        ),
+        ("open" | "gated", Verdict::Conditional) => answer(
+            "conditional",
+            if weights.availability == "gated" {
+                "after an access request, and under the license's conditions"
+            } else {
+                "the weights are downloadable; the license's conditions apply"
+            },
+        ),
+        ("gated", Verdict::Allowed) => {
+            answer("conditional", "the weights need an access request first")
+        }
+        _ => answer(
+            "unknown",
+            "the weights' availability or terms could not be established",
+        ),
+    };
+    let hardware = match &weights.serving_memory {
+        Some(m) => {
+            let gb = |b: u64| b as f64 / 1e9;
+            // The smallest common accelerator that holds the model at bf16.
+            let class = match m.bf16_bytes {
+                b if b <= 16_000_000_000 => "one 16 GB GPU",
+                b if b <= 24_000_000_000 => "one 24 GB GPU",
+                b if b <= 48_000_000_000 => "one 48 GB GPU",
+                b if b <= 80_000_000_000 => "one 80 GB GPU",
+                b if b <= 640_000_000_000 => "a server with 8 x 80 GB GPUs",
+                _ => "several multi-GPU servers",
+            };
+            let est = if weights.parameters_estimated {
+                " (parameters estimated from file sizes)"
+            } else {
+                ""
+            };
+            answer(
+                class,
+                format!(
+                    "about {:.1} GB at bf16, {:.1} GB at 4-bit, including 20% for activations{est}",
+                    gb(m.bf16_bytes),
+                    gb(m.int4_bytes)
+                ),
+            )
+        }
+        None => answer("unknown", "the parameter count is not known"),
+    };
+    let fine_tuning = match (verdict, rule.map(|r| r.derivatives.fine_tune)) {
+        (Verdict::Prohibited, _) => {
+            answer("no", "the terms forbid commercial use, fine-tunes included")
+        }
+        (Verdict::Unknown, _) | (_, None) => {
+            answer("unknown", "the terms could not be established")
+        }
+        (_, Some(Permission::Prohibited)) => answer(
+            "no",
+            rule.map_or(String::new(), |r| r.derivatives.summary.clone()),
+        ),
+        (Verdict::Allowed, Some(Permission::Allowed)) => answer(
+            "yes",
+            rule.map_or(String::new(), |r| r.derivatives.summary.clone()),
+        ),
+        (_, Some(Permission::Unknown)) => answer(
+            "unknown",
+            rule.map_or(String::new(), |r| r.derivatives.summary.clone()),
+        ),
+        _ => answer(
+            "conditional",
+            rule.map_or(String::new(), |r| r.derivatives.summary.clone()),
+        ),
+    };
+    Business {
+        self_hosting,
+        hardware,
+        fine_tuning,
+        downloads: info.downloads,
+        likes: info.likes,
+        last_modified: info.last_modified.clone(),
+    }
+}

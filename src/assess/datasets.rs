@@ -1,0 +1,86 @@
+//! Training datasets: what the card names (`datasets:`, `dataset:` tags) and what the Hub says
+//! of each (license, gating). A dataset that cannot be looked up is reported, not fatal.
+
+use crate::card::CardMeta;
+use crate::report::DatasetReport;
+use crate::rules::{RuleSet, Verdict};
+use crate::snapshot::DatasetInfo;
+
+/// A declared dataset and what looking it up gave.
+#[derive(Debug, Clone)]
+pub struct DatasetLookup {
+    pub id: String,
+    /// The Hub's answer, or why there is none (`kind: message`).
+    pub result: Result<DatasetInfo, String>,
+}
+
+/// Dataset ids declared by the card, then by the Hub's tags, without duplicates.
+pub fn declared(meta: &CardMeta) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for d in &meta.datasets {
+        if !out.contains(d) {
+            out.push(d.clone());
+        }
+    }
+    out
+}
+
+pub fn assess(lookups: &[DatasetLookup], rules: &RuleSet) -> Vec<DatasetReport> {
+    lookups
+        .iter()
+        .map(|l| match &l.result {
+            Ok(info) => {
+                let card = info
+                    .card_data
+                    .as_ref()
+                    .map(CardMeta::from_value)
+                    .unwrap_or_default();
+                let mut licenses = card.license.clone();
+                if licenses.is_empty() {
+                    licenses = info
+                        .tags
+                        .iter()
+                        .filter_map(|t| t.strip_prefix("license:"))
+                        .map(str::to_string)
+                        .collect();
+                }
+                let names: Vec<String> = licenses
+                    .iter()
+                    .map(
+                        |l| match (&card.license_name, l.eq_ignore_ascii_case("other")) {
+                            (Some(n), true) => n.clone(),
+                            _ => l.clone(),
+                        },
+                    )
+                    .collect();
+                // The most restrictive of the listed licenses; an unknown name is unknown.
+                let verdict = names
+                    .iter()
+                    .map(|n| rules.by_alias(n).map_or(Verdict::Unknown, |r| r.verdict))
+                    .max_by_key(|v| v.restrictiveness())
+                    .unwrap_or(Verdict::Unknown);
+                DatasetReport {
+                    id: l.id.clone(),
+                    license: (!names.is_empty()).then(|| names.join(", ")),
+                    availability: if info.gated.is_gated() {
+                        "gated"
+                    } else {
+                        "open"
+                    }
+                    .into(),
+                    commercial_use: verdict,
+                    gating: info.gated.as_str().map(str::to_string),
+                    error: None,
+                }
+            }
+            Err(e) => DatasetReport {
+                id: l.id.clone(),
+                license: None,
+                availability: "unknown".into(),
+                commercial_use: Verdict::Unknown,
+                gating: None,
+                error: Some(e.clone()),
+            },
+        })
+        .collect()
+}

@@ -1,0 +1,407 @@
+//! Openness by three public yardsticks, from what the repository shows: the OSI's Open Source AI
+//! Definition (parameters, code and data information, each under OSI-approved terms), the Model
+//! Openness Framework's components and classes, and the European Open Source AI Index's
+//! parameters. A pass needs evidence; a license restriction is enough for a fail; otherwise the
+//! answer is unknown.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::report::{DatasetReport, Element, Openness, Weights};
+use crate::rules::{Rule, Verdict};
+use crate::snapshot::ModelInfo;
+
+/// What the openness judgement reads.
+pub struct OpennessInput<'a> {
+    pub rule: Option<&'a Rule>,
+    pub verdict: Verdict,
+    pub weights: &'a Weights,
+    pub datasets: &'a [DatasetReport],
+    pub info: &'a ModelInfo,
+    /// The README's prose, when it could be read.
+    pub readme_body: Option<&'a str>,
+}
+
+/// Licenses the MOF counts as open beyond the OSI list: the open-data licenses and OpenMDW.
+const OPEN_DATA: &[&str] = &[
+    "cc0-1.0",
+    "cc-by-2.0",
+    "cc-by-2.5",
+    "cc-by-3.0",
+    "cc-by-4.0",
+    "cc-by-sa-3.0",
+    "cc-by-sa-4.0",
+    "cdla-permissive-1.0",
+    "cdla-permissive-2.0",
+    "cdla-sharing-1.0",
+    "odc-by",
+    "odbl",
+    "pddl",
+    "openmdw-1.0",
+];
+
+fn is_open(rule: Option<&Rule>) -> bool {
+    rule.is_some_and(|r| r.osi_approved || OPEN_DATA.contains(&r.id.as_str()))
+}
+
+fn element(name: &str, verdict: &str, reason: impl Into<String>) -> Element {
+    Element {
+        name: name.into(),
+        verdict: verdict.into(),
+        reason: reason.into(),
+    }
+}
+
+/// A link to a code host and words saying it holds training code.
+fn training_code_link(body: &str) -> Option<String> {
+    static RE: OnceLock<(Regex, Regex)> = OnceLock::new();
+    let (link, words) = RE.get_or_init(|| {
+        (
+            Regex::new(r"https?://(?:www\.)?(?:github\.com|gitlab\.com|codeberg\.org)/[A-Za-z0-9_.\-]+/[A-Za-z0-9_.\-]+").expect("regex"),
+            Regex::new(r"(?i)\b(training|pre-?training|fine-?tuning) (code|scripts?|recipes?|pipeline|framework|codebase)\b|\bcode (used )?(for|to) train").expect("regex"),
+        )
+    });
+    if !words.is_match(body) {
+        return None;
+    }
+    link.find(body).map(|m| m.as_str().to_string())
+}
+
+pub fn assess(input: &OpennessInput) -> Openness {
+    let name = input
+        .rule
+        .map_or("the license".to_string(), |r| r.name.clone());
+    let open_license = input
+        .rule
+        .is_some_and(|r| r.osi_approved || r.osaid_compatible == Some(true));
+
+    // OSAID: parameters.
+    let parameters = if input.verdict == Verdict::Prohibited {
+        element(
+            "parameters",
+            "fail",
+            format!(
+                "{name} forbids commercial use, so the weights are not free to use for any purpose"
+            ),
+        )
+    } else if let Some(r) = input.rule.filter(|r| r.osaid_compatible == Some(false)) {
+        element(
+            "parameters",
+            "fail",
+            format!("{}: {}", r.name, r.osaid_reason),
+        )
+    } else if input.weights.availability == "absent" {
+        element("parameters", "fail", "the repository holds no weights")
+    } else if input.weights.availability == "open"
+        && open_license
+        && input.verdict == Verdict::Allowed
+    {
+        element(
+            "parameters",
+            "pass",
+            format!(
+                "the weights are downloadable without a gate under {name}, an OSI-approved license"
+            ),
+        )
+    } else if input.weights.availability == "gated" {
+        element(
+            "parameters",
+            "unknown",
+            "the weights sit behind an access request; the OSAID needs them obtainable under OSI-approved terms",
+        )
+    } else {
+        element(
+            "parameters",
+            "unknown",
+            "the license of the weights could not be judged against the OSAID freedoms",
+        )
+    };
+
+    // OSAID: code.
+    let code_link = input.readme_body.and_then(training_code_link);
+    let code = match &code_link {
+        Some(url) => element(
+            "code",
+            "pass",
+            format!(
+                "the card links training code at {url} (its completeness and license are not verified)"
+            ),
+        ),
+        None => element("code", "unknown", "the card links no training code"),
+    };
+
+    // OSAID: data information.
+    let open_data =
+        |d: &DatasetReport| d.commercial_use == Verdict::Allowed && d.availability == "open";
+    let data = if input.datasets.is_empty() {
+        element(
+            "data information",
+            "unknown",
+            "the card names no training data",
+        )
+    } else if input.datasets.iter().all(open_data) {
+        element(
+            "data information",
+            "pass",
+            format!(
+                "the card names its training data, all openly licensed and downloadable: {}",
+                input
+                    .datasets
+                    .iter()
+                    .map(|d| d.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+    } else {
+        let closed: Vec<&str> = input
+            .datasets
+            .iter()
+            .filter(|d| !open_data(d))
+            .map(|d| d.id.as_str())
+            .collect();
+        element(
+            "data information",
+            "unknown",
+            format!(
+                "the card names its training data, but these are not openly licensed or could not be checked: {}",
+                closed.join(", ")
+            ),
+        )
+    };
+
+    let elements = vec![parameters, code, data];
+    let osaid = if elements.iter().any(|e| e.verdict == "fail") {
+        "fail"
+    } else if elements.iter().all(|e| e.verdict == "pass") {
+        "pass"
+    } else {
+        "unknown"
+    };
+    let reasons = elements
+        .iter()
+        .map(|e| format!("{}: {} - {}", e.name, e.verdict, e.reason))
+        .collect();
+
+    let (mof_class, mof_components) = mof(input, code_link.is_some());
+    Openness {
+        osaid: osaid.into(),
+        reasons,
+        mof_class,
+        osaid_elements: elements,
+        mof_components,
+        osai_index: osai_index(input),
+    }
+}
+
+/// MOF components from the repository, and the class when the evidence decides it. Class III
+/// needs architecture, final parameters, model card, data card, technical report and evaluation
+/// results, each under an open license; a missing or closed one means no class at all.
+fn mof(input: &OpennessInput, code_link: bool) -> (Option<String>, Vec<Element>) {
+    let open = is_open(input.rule);
+    let license = input
+        .rule
+        .map_or("an unidentified license".to_string(), |r| r.name.clone());
+    let has = |name: &str| input.info.siblings.iter().any(|s| s.rfilename == name);
+    let mut c = Vec::new();
+    let weights_present = matches!(input.weights.availability.as_str(), "open" | "gated");
+    c.push(
+        match (weights_present, open, input.weights.availability.as_str()) {
+            (_, _, "absent") => element(
+                "model parameters (final)",
+                "missing",
+                "no weight files in the repository",
+            ),
+            (true, true, _) => element(
+                "model parameters (final)",
+                "found",
+                format!("weights under {license}"),
+            ),
+            (true, false, _) if input.rule.is_some() => element(
+                "model parameters (final)",
+                "not-open",
+                format!("weights under {license}, which the MOF does not count as open"),
+            ),
+            _ => element(
+                "model parameters (final)",
+                "unknown",
+                "the weights or their license could not be established",
+            ),
+        },
+    );
+    let arch = has("config.json") || input.info.config.is_some();
+    c.push(match (arch, open) {
+        (true, true) => element(
+            "model architecture",
+            "found",
+            format!("config.json under {license}"),
+        ),
+        (true, false) if input.rule.is_some() => element(
+            "model architecture",
+            "not-open",
+            format!("config.json under {license}"),
+        ),
+        (false, _) if !input.info.siblings.is_empty() => element(
+            "model architecture",
+            "missing",
+            "no config.json in the repository",
+        ),
+        _ => element(
+            "model architecture",
+            "unknown",
+            "the architecture's license could not be established",
+        ),
+    });
+    c.push(if has("README.md") || input.readme_body.is_some() {
+        if open {
+            element("model card", "found", "README.md")
+        } else {
+            element(
+                "model card",
+                "not-open",
+                format!("README.md under {license}"),
+            )
+        }
+    } else {
+        element("model card", "missing", "no README.md")
+    });
+    c.push(if input.datasets.is_empty() {
+        element(
+            "data card",
+            "unknown",
+            "the card names no dataset whose card could serve",
+        )
+    } else {
+        element(
+            "data card",
+            "unknown",
+            "named datasets have cards on the Hub; their completeness is not judged",
+        )
+    });
+    let arxiv: Vec<&str> = input
+        .info
+        .tags
+        .iter()
+        .filter_map(|t| t.strip_prefix("arxiv:"))
+        .collect();
+    c.push(if arxiv.is_empty() {
+        element("technical report", "unknown", "no arXiv paper is tagged; a report may exist elsewhere")
+    } else {
+        element("technical report", "unknown", format!("arXiv {} is tagged; its license is not known (arXiv's default license is not open)", arxiv.join(", ")))
+    });
+    let evals = input
+        .info
+        .card_data
+        .as_ref()
+        .and_then(|c| c.get("model-index"))
+        .is_some_and(|v| !v.is_null());
+    c.push(if evals {
+        element(
+            "evaluation results",
+            "found",
+            "model-index in the card metadata",
+        )
+    } else {
+        element(
+            "evaluation results",
+            "unknown",
+            "no model-index in the card; results may be in the prose or a report",
+        )
+    });
+    c.push(if code_link {
+        element(
+            "training code",
+            "unknown",
+            "a code repository is linked; its license is not checked",
+        )
+    } else {
+        element("training code", "unknown", "no training code is linked")
+    });
+    let decided_none = c
+        .iter()
+        .take(6)
+        .any(|e| e.verdict == "missing" || e.verdict == "not-open");
+    let class = decided_none.then(|| "none".to_string());
+    (class, c)
+}
+
+/// European Open Source AI Index parameters the repository can decide.
+fn osai_index(input: &OpennessInput) -> Vec<Element> {
+    let mut out = Vec::new();
+    let osi = input.rule.is_some_and(|r| r.osi_approved);
+    match input.weights.availability.as_str() {
+        "open" if osi => out.push(element(
+            "weights",
+            "open",
+            "downloadable without a gate under an OSI-approved license",
+        )),
+        "open" => out.push(element(
+            "weights",
+            "partial",
+            "downloadable, but under a license that is not OSI-approved",
+        )),
+        "gated" => out.push(element("weights", "partial", "behind an access request")),
+        "absent" => out.push(element("weights", "closed", "no weights in the repository")),
+        _ => {}
+    }
+    if input.datasets.is_empty() {
+        out.push(element("data", "closed", "the card names no training data"));
+    } else {
+        let open = input
+            .datasets
+            .iter()
+            .filter(|d| d.commercial_use == Verdict::Allowed && d.availability == "open")
+            .count();
+        let v = if open == input.datasets.len() {
+            "open"
+        } else if open > 0 {
+            "partial"
+        } else {
+            "closed"
+        };
+        out.push(element(
+            "data",
+            v,
+            format!(
+                "{open} of {} named datasets are openly licensed and downloadable",
+                input.datasets.len()
+            ),
+        ));
+    }
+    let arxiv = input.info.tags.iter().any(|t| t.starts_with("arxiv:"));
+    if arxiv {
+        out.push(element("preprint", "open", "an arXiv paper is tagged"));
+    }
+    match input.readme_body {
+        Some(b) if b.trim().len() < 200 => out.push(element(
+            "model card",
+            "closed",
+            "the card has almost no prose",
+        )),
+        None if !input
+            .info
+            .siblings
+            .iter()
+            .any(|s| s.rfilename == "README.md") =>
+        {
+            out.push(element("model card", "closed", "no model card"))
+        }
+        _ => {}
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn training_code_needs_words_and_a_link() {
+        assert!(
+            training_code_link("The training code is at https://github.com/acme/train.").is_some()
+        );
+        assert!(training_code_link("See https://github.com/acme/demo for a demo.").is_none());
+        assert!(training_code_link("Our training code will be released.").is_none());
+    }
+}
