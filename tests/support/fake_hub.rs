@@ -548,6 +548,16 @@ fn derive_info(repo: &Repo) -> Value {
             tags.push(format!("base_model:{relation}:{b}"));
         }
     }
+    // The Hub tags the arXiv papers a card links.
+    let mut rest = readme.as_str();
+    while let Some(i) = rest.find("arxiv.org/abs/") {
+        rest = &rest[i + "arxiv.org/abs/".len()..];
+        let id: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+        let id = id.trim_end_matches('.');
+        if !id.is_empty() && !tags.contains(&format!("arxiv:{id}")) {
+            tags.push(format!("arxiv:{id}"));
+        }
+    }
     tags.push("region:us".into());
     let mut siblings: Vec<Value> = Vec::new();
     let mut names: Vec<(String, u64)> = Vec::new();
