@@ -11,4 +11,5 @@ pub mod license;
 pub mod model_ref;
 pub mod report;
 pub mod rules;
+pub mod shortlist;
 pub mod snapshot;

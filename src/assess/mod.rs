@@ -320,6 +320,8 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
         openness: Some(openness),
         risks,
         business: Some(business),
+        note: None,
+        owner: None,
         notes,
     }
 }

@@ -24,6 +24,8 @@ pub struct Cli {
 pub enum Command {
     /// Audit one or more models: org/name, org/name@revision, hf:org/name, or a local folder.
     Audit(AuditArgs),
+    /// Audit a shortlist: .txt (one ref a line, # comments), .yaml, or .csv (a `model` column).
+    Batch(BatchArgs),
     /// The license knowledge: identify license texts, list and show known licenses.
     #[command(subcommand)]
     License(LicenseCommand),
@@ -87,6 +89,21 @@ pub struct AuditArgs {
     pub common: CommonArgs,
 }
 
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// The shortlist file.
+    #[arg(value_name = "SHORTLIST")]
+    pub shortlist: PathBuf,
+    /// Append each audit to this JSON Lines file the moment it completes.
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub out: Option<PathBuf>,
+    /// Skip the models already in the --out file (and read their reports back).
+    #[arg(long, requires = "out")]
+    pub resume: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
 /// Options every auditing command shares.
 #[derive(Debug, Args)]
 pub struct CommonArgs {
@@ -106,7 +123,7 @@ pub struct CommonArgs {
     #[arg(long)]
     pub offline: bool,
     /// Models audited at once.
-    #[arg(short = 'j', long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: u16,
     /// Extra license rules: every *.yaml file in DIR (same format as license-rules/).
     #[arg(long, value_name = "DIR")]

@@ -6,10 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use futures_util::StreamExt;
 
 use super::args::{AuditArgs, CommonArgs, FailOn, Format};
-use super::{EXIT_ERROR, EXIT_GATE, EXIT_OK};
+use super::run::{self, Job};
+use super::{EXIT_ERROR, EXIT_GATE, EXIT_INTERRUPTED, EXIT_OK};
 use isopen::audit::Auditor;
 use isopen::hub::{ClientConfig, token};
 use isopen::report::{self, Report, Severity, Status};
@@ -17,20 +17,28 @@ use isopen::rules::RuleSet;
 
 pub fn run(args: AuditArgs) -> Result<u8> {
     let auditor = build_auditor(&args.common)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let jobs = usize::from(args.common.jobs);
-    let models = runtime.block_on(async {
-        futures_util::stream::iter(args.models.iter())
-            .map(|m| auditor.audit(m))
-            .buffered(jobs)
-            .collect::<Vec<_>>()
-            .await
-    });
-    let report = Report::new(models);
-    print_report(&report, args.common.format)?;
+    let jobs: Vec<Job> = args
+        .models
+        .iter()
+        .map(|m| Job {
+            model: m.clone(),
+            note: None,
+            owner: None,
+        })
+        .collect();
+    let outcome = run::run(
+        &auditor,
+        &jobs,
+        Vec::new(),
+        usize::from(args.common.jobs),
+        None,
+    )?;
+    if outcome.interrupted {
+        eprintln!("isopen: interrupted");
+        return Ok(EXIT_INTERRUPTED);
+    }
+    let report = Report::new(outcome.reports.into_iter().flatten().collect());
+    print_report(&report, args.common.format, false)?;
     Ok(exit_code(&report, args.common.fail_on))
 }
 
@@ -78,13 +86,15 @@ fn env_flag(name: &str) -> bool {
         .unwrap_or(false)
 }
 
-pub fn print_report(report: &Report, format: Option<Format>) -> Result<()> {
+/// Prints the report; `summary_only` tables show the matrix, not every model's details.
+pub fn print_report(report: &Report, format: Option<Format>, summary_only: bool) -> Result<()> {
     let format = format.unwrap_or(if std::io::stdout().is_terminal() {
         Format::Table
     } else {
         Format::Json
     });
     let text = match format {
+        Format::Table if summary_only => report::table::render_summary(report),
         Format::Table => report::table::render(report),
         Format::Json => report::json::render(report),
     };

@@ -3,7 +3,10 @@
 
 pub mod args;
 mod audit;
+mod batch;
+mod jsonl;
 mod license;
+mod run;
 
 use std::process::ExitCode;
 
@@ -15,12 +18,15 @@ pub use args::Cli;
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_GATE: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
+/// Stopped by Ctrl-C (128 + SIGINT, as shells report it).
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
     let code = match cli.command {
         args::Command::Audit(a) => audit::run(a),
+        args::Command::Batch(b) => batch::run(b),
         args::Command::License(c) => license::run(c),
     };
     match code {

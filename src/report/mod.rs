@@ -55,6 +55,11 @@ pub struct ModelReport {
     pub lineage: Vec<LineageEntry>,
     pub openness: Option<Openness>,
     pub risks: Vec<Risk>,
+    /// Extension: the shortlist's note and owner for this model (`isopen batch`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
     /// Extension: self-hosting, hardware, customisation and community signals.
     #[serde(default)]
     pub business: Option<Business>,
@@ -84,6 +89,8 @@ impl ModelReport {
             openness: None,
             risks: Vec::new(),
             business: None,
+            note: None,
+            owner: None,
             notes: Vec::new(),
         }
     }

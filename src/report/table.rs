@@ -2,9 +2,10 @@
 //! evidence. Fits 100 columns and reads without colour (no meaning is carried by colour alone).
 
 use comfy_table::presets::NOTHING;
-use comfy_table::{Cell, ContentArrangement, Table};
+use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, Width};
 
 use super::{Evidence, ModelReport, Report, Status};
+use crate::rules::Verdict;
 
 pub const WIDTH: u16 = 100;
 
@@ -220,6 +221,11 @@ fn render_model(m: &ModelReport) -> String {
     out
 }
 
+/// The summary matrix alone (a batch's table output).
+pub fn render_summary(report: &Report) -> String {
+    summary(report)
+}
+
 fn summary(report: &Report) -> String {
     let mut t = table();
     t.set_header(vec![
@@ -227,18 +233,17 @@ fn summary(report: &Report) -> String {
         "License",
         "Commercial",
         "Weights",
+        "Data",
+        "OSAID",
         "Top risk",
     ]);
     for m in &report.models {
         if m.status == Status::Error {
             let kind = m.error.as_ref().map_or("error", |e| e.kind.as_str());
-            t.add_row(vec![
-                m.model.clone(),
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                format!("error: {kind}"),
-            ]);
+            let mut row = vec![m.model.clone()];
+            row.extend(std::iter::repeat_n("-".to_string(), 5));
+            row.push(format!("ERROR {kind}"));
+            t.add_row(row);
             continue;
         }
         t.add_row(vec![
@@ -250,12 +255,78 @@ fn summary(report: &Report) -> String {
             m.weights
                 .as_ref()
                 .map_or("-".into(), |w| w.availability.clone()),
-            m.risks.first().map_or("-".into(), |r| {
-                format!("{} ({})", r.code, r.severity.as_str())
-            }),
+            data_summary(m),
+            m.openness.as_ref().map_or("-".into(), |o| o.osaid.clone()),
+            m.risks.first().map_or("-".into(), |r| r.code.clone()),
         ]);
     }
-    format!("Summary\n{}\n", indent(&t.to_string()))
+    // Short columns keep their words whole (up to a cap); the model column takes the rest.
+    let caps = [0, 20, 11, 7, 16, 7, 26];
+    for (col, cap) in caps.iter().enumerate().skip(1) {
+        let widest = t
+            .column_cells_with_header_iter(col)
+            .flatten()
+            .map(|c| {
+                c.content()
+                    .lines()
+                    .map(|l| l.chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .max()
+            .unwrap_or(1)
+            .min(*cap);
+        if let Some(c) = t.column_mut(col) {
+            // comfy-table counts the cell padding in a column's width.
+            c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
+                widest as u16 + 2,
+            )));
+        }
+    }
+    let count = |v: Verdict| {
+        report
+            .models
+            .iter()
+            .filter(|m| m.commercial_use.as_ref().is_some_and(|c| c.verdict == v))
+            .count()
+    };
+    let errors = report
+        .models
+        .iter()
+        .filter(|m| m.status == Status::Error)
+        .count();
+    format!(
+        "Summary\n{}\n  {} models: {} allowed, {} conditional, {} prohibited, {} unknown, {} not audited\n",
+        indent(&t.to_string()),
+        report.models.len(),
+        count(Verdict::Allowed),
+        count(Verdict::Conditional),
+        count(Verdict::Prohibited),
+        count(Verdict::Unknown),
+        errors
+    )
+}
+
+/// The training data in a word: none named, all open, some non-commercial.
+fn data_summary(m: &ModelReport) -> String {
+    if m.datasets.is_empty() {
+        return "none named".to_string();
+    }
+    let nc = m
+        .datasets
+        .iter()
+        .filter(|d| d.commercial_use == Verdict::Prohibited)
+        .count();
+    let open = m
+        .datasets
+        .iter()
+        .filter(|d| d.commercial_use == Verdict::Allowed)
+        .count();
+    match (nc, open) {
+        (0, o) if o == m.datasets.len() => format!("{o} open"),
+        (0, _) => format!("{} named", m.datasets.len()),
+        (nc, _) => format!("{nc} non-commercial"),
+    }
 }
 
 fn bullets(items: &[String]) -> String {

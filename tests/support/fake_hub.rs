@@ -550,9 +550,16 @@ fn derive_info(repo: &Repo) -> Value {
     }
     // The Hub tags the arXiv papers a card links.
     let mut rest = readme.as_str();
-    while let Some(i) = rest.find("arxiv.org/abs/") {
-        rest = &rest[i + "arxiv.org/abs/".len()..];
-        let id: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+    while let Some(i) = rest.find("arxiv.org/") {
+        rest = &rest[i + "arxiv.org/".len()..];
+        let Some(after) = rest.strip_prefix("abs/").or_else(|| rest.strip_prefix("pdf/")) else {
+            continue;
+        };
+        rest = after;
+        let id: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
         let id = id.trim_end_matches('.');
         if !id.is_empty() && !tags.contains(&format!("arxiv:{id}")) {
             tags.push(format!("arxiv:{id}"));
