@@ -53,19 +53,50 @@ fn element(name: &str, verdict: &str, reason: impl Into<String>) -> Element {
     }
 }
 
-/// A link to a code host and words saying it holds training code.
+/// A line of the card that links a code repository and says it holds training code
+/// ("Training code: https://github.com/…"), without a negation on that line ("no training code
+/// is published"). Generic frameworks (PyTorch, Transformers) are not this model's training code.
 fn training_code_link(body: &str) -> Option<String> {
-    static RE: OnceLock<(Regex, Regex)> = OnceLock::new();
-    let (link, words) = RE.get_or_init(|| {
-        (
-            Regex::new(r"https?://(?:www\.)?(?:github\.com|gitlab\.com|codeberg\.org)/[A-Za-z0-9_.\-]+/[A-Za-z0-9_.\-]+").expect("regex"),
-            Regex::new(r"(?i)\b(training|pre-?training|fine-?tuning) (code|scripts?|recipes?|pipeline|framework|codebase)\b|\bcode (used )?(for|to) train").expect("regex"),
-        )
+    static LINK: OnceLock<Regex> = OnceLock::new();
+    let link = LINK.get_or_init(|| {
+        Regex::new(r"https?://(?:www\.)?(?:github\.com|gitlab\.com|codeberg\.org)/[A-Za-z0-9_.\-]+/[A-Za-z0-9_.\-]+")
+            .expect("regex")
     });
-    if !words.is_match(body) {
-        return None;
-    }
-    link.find(body).map(|m| m.as_str().to_string())
+    const FRAMEWORKS: &[&str] = &[
+        "github.com/pytorch/pytorch",
+        "github.com/huggingface/transformers",
+        "github.com/huggingface/accelerate",
+        "github.com/microsoft/deepspeed",
+        "github.com/google/jax",
+        "github.com/tensorflow/tensorflow",
+    ];
+    const NEGATIONS: &[&str] = &[
+        "no training",
+        "not released",
+        "not published",
+        "not public",
+        "inference only",
+        "will be released",
+        "coming soon",
+    ];
+    body.lines().find_map(|line| {
+        let l = line.to_ascii_lowercase();
+        let says_training = l.contains("train")
+            && ["code", "script", "recipe", "library", "repo", "pipeline"]
+                .iter()
+                .any(|w| l.contains(w));
+        if !says_training || NEGATIONS.iter().any(|n| l.contains(n)) {
+            return None;
+        }
+        link.find_iter(line)
+            .map(|m| m.as_str())
+            .find(|url| {
+                !FRAMEWORKS
+                    .iter()
+                    .any(|f| url.to_ascii_lowercase().contains(f))
+            })
+            .map(str::to_string)
+    })
 }
 
 pub fn assess(input: &OpennessInput) -> Openness {
@@ -403,5 +434,16 @@ mod tests {
         );
         assert!(training_code_link("See https://github.com/acme/demo for a demo.").is_none());
         assert!(training_code_link("Our training code will be released.").is_none());
+        assert!(
+            training_code_link(
+                "Inference only; no training code is published: https://github.com/acme/run"
+            )
+            .is_none()
+        );
+        assert!(
+            training_code_link("Trained with [PyTorch](https://github.com/pytorch/pytorch) code")
+                .is_none()
+        );
+        assert!(training_code_link("intro\n- Training, inference and fine-tuning code: https://github.com/allenai/OLMo\n").is_some());
     }
 }

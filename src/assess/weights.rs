@@ -69,14 +69,27 @@ const FORMATS: &[Format] = &[
 /// `.bin` files that are not weights.
 const NOT_WEIGHTS: &[&str] = &["training_args.bin", "optimizer.bin", "scheduler.bin"];
 
-fn format_of(path: &str) -> Option<&'static Format> {
+/// Large files of no known format without an extension (Grok-1's `ckpt-0/tensor00000_000`)
+/// are weights in a format of their own.
+const UNNAMED: Format = Format {
+    name: "other",
+    suffixes: &[],
+    pickle: false,
+};
+const LARGE: u64 = 50 * 1024 * 1024;
+
+fn format_of(path: &str, size: Option<u64>) -> Option<&'static Format> {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     if NOT_WEIGHTS.contains(&name.as_str()) || name.ends_with(".index.json") {
         return None;
     }
-    FORMATS
+    if let Some(f) = FORMATS
         .iter()
         .find(|f| f.suffixes.iter().any(|s| name.ends_with(s)))
+    {
+        return Some(f);
+    }
+    (!name.contains('.') && size.is_some_and(|s| s >= LARGE)).then_some(&UNNAMED)
 }
 
 /// What the file list says about the weights.
@@ -93,7 +106,7 @@ pub fn assess(info: &ModelInfo, source: Source) -> WeightFacts {
     let files: Vec<(&Sibling, &Format)> = info
         .siblings
         .iter()
-        .filter_map(|s| format_of(&s.rfilename).map(|f| (s, f)))
+        .filter_map(|s| format_of(&s.rfilename, s.bytes()).map(|f| (s, f)))
         .collect();
     let mut formats: Vec<String> = Vec::new();
     for (_, f) in &files {
@@ -226,6 +239,22 @@ mod tests {
         assert_eq!(f.weights.parameters, Some(5));
         assert!(f.weights.parameters_estimated);
         assert!(!f.pickle_only);
+    }
+
+    #[test]
+    fn large_files_without_an_extension_are_weights() {
+        let f = assess(
+            &info(
+                &[
+                    ("ckpt-0/tensor00000_000", 3_000_000_000),
+                    ("LICENSE", 11_000),
+                ],
+                Gating::Open,
+            ),
+            Source::Huggingface,
+        );
+        assert_eq!(f.weights.availability, "open");
+        assert_eq!(f.weights.formats, ["other"]);
     }
 
     #[test]

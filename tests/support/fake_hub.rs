@@ -552,7 +552,10 @@ fn derive_info(repo: &Repo) -> Value {
     let mut rest = readme.as_str();
     while let Some(i) = rest.find("arxiv.org/") {
         rest = &rest[i + "arxiv.org/".len()..];
-        let Some(after) = rest.strip_prefix("abs/").or_else(|| rest.strip_prefix("pdf/")) else {
+        let Some(after) = rest
+            .strip_prefix("abs/")
+            .or_else(|| rest.strip_prefix("pdf/"))
+        else {
             continue;
         };
         rest = after;
