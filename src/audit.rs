@@ -16,6 +16,7 @@ use crate::assess::{self, Context};
 use crate::hub::local::{cache_snapshot, snapshot_from_dir};
 use crate::hub::{ClientConfig, HubClient, HubError, fetch};
 use crate::model_ref::ModelRef;
+use crate::policy::Clarification;
 use crate::report::ModelReport;
 use crate::rules::RuleSet;
 use crate::snapshot::{DatasetInfo, Snapshot};
@@ -45,6 +46,8 @@ pub struct Auditor {
     /// `HF_HUB_CACHE`, for offline look-ups.
     hf_cache: Option<PathBuf>,
     lookups: Arc<Lookups>,
+    /// License texts pinned by the user's policy.
+    clarifications: Arc<Vec<Clarification>>,
 }
 
 impl Auditor {
@@ -60,7 +63,14 @@ impl Auditor {
             offline,
             hf_cache,
             lookups: Arc::default(),
+            clarifications: Arc::default(),
         })
+    }
+
+    /// Pins license texts by hash, as a policy's `clarifications` say.
+    pub fn with_clarifications(mut self, clarifications: Vec<Clarification>) -> Auditor {
+        self.clarifications = Arc::new(clarifications);
+        self
     }
 
     pub fn rules(&self) -> &RuleSet {
@@ -101,6 +111,7 @@ impl Auditor {
         let ctx = Context {
             ancestors,
             datasets,
+            clarifications: self.clarifications.to_vec(),
             own_terms_only: false,
         };
         self.assess(snap, ctx, input, source).await

@@ -9,6 +9,7 @@ pub mod card;
 pub mod hub;
 pub mod license;
 pub mod model_ref;
+pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod shortlist;

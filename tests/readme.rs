@@ -26,6 +26,9 @@ fn every_option_is_documented() {
     let readme = readme();
     for cmd in [
         vec!["audit", "--help"],
+        vec!["batch", "--help"],
+        vec!["policy", "init", "--help"],
+        vec!["policy", "check", "--help"],
         vec!["license", "identify", "--help"],
         vec!["license", "list", "--help"],
         vec!["license", "show", "--help"],

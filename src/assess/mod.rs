@@ -33,6 +33,8 @@ fn is_notice(path: &str) -> bool {
 pub struct Context {
     pub ancestors: Vec<lineage::Ancestor>,
     pub datasets: Vec<datasets::DatasetLookup>,
+    /// License texts the user's policy pins to a license by their SHA-256.
+    pub clarifications: Vec<crate::policy::Clarification>,
     /// Judge the model on its own terms: the caller follows its base models separately (an
     /// ancestor in a lineage walk). Otherwise unlooked-up base models are gaps.
     pub own_terms_only: bool,
@@ -120,7 +122,22 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
                     notes.push(format!("{} was truncated at the size limit", f.path));
                 }
                 texts.push((&f.path, text));
-                let found = identify::from_text(SourceKind::LicenseFile, &f.path, text, rules);
+                let found = match clarified(text, &ctx.clarifications, rules) {
+                    Some((rule, reason)) => vec![Candidate {
+                        kind: SourceKind::LicenseFile,
+                        file: Some(f.path.clone()),
+                        rule: Some(rule),
+                        stated: None,
+                        confidence: 1.0,
+                        evidence: Evidence {
+                            file: Some(f.path.clone()),
+                            line: None,
+                            quote: format!("clarified by the policy: {reason}"),
+                            rule: Some(rule.id.clone()),
+                        },
+                    }],
+                    None => identify::from_text(SourceKind::LicenseFile, &f.path, text, rules),
+                };
                 if found.is_empty() && !is_notice(&f.path) {
                     let first = text
                         .lines()
@@ -197,6 +214,34 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
         }
     }
 
+    // A name isopen does not know is no longer a mystery when the file it links to was
+    // identified: `license_name: acme-terms` + `license_link: LICENSE` + a named LICENSE.
+    if let (Some(name), Some(link)) = (&meta.license_name, &meta.license_link) {
+        let link = link.trim().trim_start_matches("./");
+        let linked = link
+            .rsplit("/blob/")
+            .next()
+            .map(|p| p.split_once('/').map_or(p, |(_, rest)| rest));
+        let named_file = candidates.iter().find(|c| {
+            c.kind == SourceKind::LicenseFile
+                && c.rule.is_some()
+                && c.file
+                    .as_deref()
+                    .is_some_and(|f| f == link || Some(f) == linked)
+        });
+        if let Some(found) = named_file {
+            notes.push(format!(
+                "the card's license name {name:?} is the license in {}, identified as {}",
+                found.file.as_deref().unwrap_or("?"),
+                found.id()
+            ));
+            candidates.retain(|c| {
+                !(c.kind == SourceKind::CardMetadata
+                    && c.rule.is_none()
+                    && c.stated.as_deref() == Some(name.as_str()))
+            });
+        }
+    }
     let declared = declared_license(&meta);
     let declared_bases = lineage::declared(&meta, &snap.info.tags);
     let (ancestors, gaps, lineage) = inheritance(&declared_bases, ctx, rules);
@@ -320,10 +365,29 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
         openness: Some(openness),
         risks,
         business: Some(business),
+        policy: None,
         note: None,
         owner: None,
         notes,
     }
+}
+
+/// The rule a policy clarification pins this exact text to.
+fn clarified<'r>(
+    text: &str,
+    clarifications: &[crate::policy::Clarification],
+    rules: &'r RuleSet,
+) -> Option<(&'r crate::rules::Rule, String)> {
+    if clarifications.is_empty() {
+        return None;
+    }
+    use sha2::{Digest, Sha256};
+    let hash: String = Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let c = clarifications.iter().find(|c| c.sha256 == hash)?;
+    Some((rules.get(&c.license)?, c.reason.clone()))
 }
 
 /// Evidence that is a file's presence in the repository.

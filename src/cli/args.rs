@@ -26,6 +26,9 @@ pub enum Command {
     Audit(AuditArgs),
     /// Audit a shortlist: .txt (one ref a line, # comments), .yaml, or .csv (a `model` column).
     Batch(BatchArgs),
+    /// Policy files: write a starter policy, or validate one.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
     /// The license knowledge: identify license texts, list and show known licenses.
     #[command(subcommand)]
     License(LicenseCommand),
@@ -53,6 +56,24 @@ pub enum LicenseCommand {
         id: String,
         #[command(flatten)]
         opts: KnowledgeArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Write a commented starter policy (never overwrites a file).
+    Init {
+        /// Where to write it.
+        #[arg(value_name = "FILE", default_value = "isopen.yaml")]
+        file: PathBuf,
+    },
+    /// Validate a policy file; errors name the file, line and key.
+    Check {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Extra license rules the policy's license ids may name.
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
     },
 }
 
@@ -110,6 +131,9 @@ pub struct CommonArgs {
     /// Output format [default: table on a terminal, json otherwise].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+    /// A policy file: which verdicts, licenses and risks pass the gate (see `isopen policy init`).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
     /// Fail the gate (exit 1) on any risk of this severity or above.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,

@@ -12,11 +12,12 @@ use super::run::{self, Job};
 use super::{EXIT_ERROR, EXIT_GATE, EXIT_INTERRUPTED, EXIT_OK};
 use isopen::audit::Auditor;
 use isopen::hub::{ClientConfig, token};
+use isopen::policy::{Action, Policy};
 use isopen::report::{self, Report, Severity, Status};
 use isopen::rules::RuleSet;
 
 pub fn run(args: AuditArgs) -> Result<u8> {
-    let auditor = build_auditor(&args.common)?;
+    let (auditor, policy) = build_auditor(&args.common)?;
     let jobs: Vec<Job> = args
         .models
         .iter()
@@ -32,6 +33,10 @@ pub fn run(args: AuditArgs) -> Result<u8> {
         Vec::new(),
         usize::from(args.common.jobs),
         None,
+        &run::Gate {
+            policy: policy.as_ref(),
+            today: super::policy::today(),
+        },
     )?;
     if outcome.interrupted {
         eprintln!("isopen: interrupted");
@@ -42,12 +47,17 @@ pub fn run(args: AuditArgs) -> Result<u8> {
     Ok(exit_code(&report, args.common.fail_on))
 }
 
-pub fn build_auditor(common: &CommonArgs) -> Result<Auditor> {
+/// The auditor and the policy (when `--policy` names one) for an auditing command.
+pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>)> {
     let rules = match &common.rules {
         Some(dir) => RuleSet::builtin_with_dir(dir),
         None => RuleSet::builtin(),
     }
     .context("cannot load the license rules")?;
+    let policy = match &common.policy {
+        Some(path) => Some(super::policy::load(path, &rules)?),
+        None => None,
+    };
     let endpoint = common
         .endpoint
         .clone()
@@ -71,7 +81,15 @@ pub fn build_auditor(common: &CommonArgs) -> Result<Auditor> {
         .filter(|v| !v.is_empty())
         .map(Into::into)
         .or_else(|| token::hf_home().map(|h| h.join("hub")));
-    Auditor::new(cfg, Arc::new(rules), offline, hf_cache).context("cannot set up the hub client")
+    let auditor = Auditor::new(cfg, Arc::new(rules), offline, hf_cache)
+        .context("cannot set up the hub client")?
+        .with_clarifications(
+            policy
+                .as_ref()
+                .map(|p| p.clarifications.clone())
+                .unwrap_or_default(),
+        );
+    Ok((auditor, policy))
 }
 
 /// `1`, `ON`, `YES`, `TRUE` (any case), as huggingface_hub reads its boolean variables.
@@ -105,10 +123,18 @@ pub fn print_report(report: &Report, format: Option<Format>, summary_only: bool)
     Ok(())
 }
 
-/// 2 when any model could not be audited, else 1 when the gate fails, else 0.
+/// 2 when any model could not be audited, else 1 when the gate fails (a policy denial, or a
+/// risk at or above `--fail-on`), else 0.
 pub fn exit_code(report: &Report, fail_on: Option<FailOn>) -> u8 {
     if report.models.iter().any(|m| m.status == Status::Error) {
         return EXIT_ERROR;
+    }
+    if report
+        .models
+        .iter()
+        .any(|m| m.policy.as_ref().is_some_and(|p| p.outcome == Action::Deny))
+    {
+        return EXIT_GATE;
     }
     let threshold = fail_on.map(|f| match f {
         FailOn::High => Severity::High,

@@ -37,7 +37,7 @@ pub fn run(args: BatchArgs) -> Result<u8> {
             owner: e.owner,
         })
         .collect();
-    let auditor = build_auditor(&args.common)?;
+    let (auditor, policy) = build_auditor(&args.common)?;
     let (mut out, done) = match &args.out {
         Some(path) => {
             let (file, done) = Jsonl::open(path, args.resume)?;
@@ -52,6 +52,10 @@ pub fn run(args: BatchArgs) -> Result<u8> {
         done,
         usize::from(args.common.jobs),
         out.as_mut(),
+        &run::Gate {
+            policy: policy.as_ref(),
+            today: super::policy::today(),
+        },
     )?;
     if outcome.resumed > 0 {
         eprintln!(

@@ -6,6 +6,7 @@ mod audit;
 mod batch;
 mod jsonl;
 mod license;
+mod policy;
 mod run;
 
 use std::process::ExitCode;
@@ -28,6 +29,7 @@ pub fn main() -> ExitCode {
         args::Command::Audit(a) => audit::run(a),
         args::Command::Batch(b) => batch::run(b),
         args::Command::License(c) => license::run(c),
+        args::Command::Policy(c) => policy::run(c),
     };
     match code {
         Ok(c) => ExitCode::from(c),

@@ -11,6 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::jsonl::Jsonl;
 use isopen::audit::Auditor;
+use isopen::policy::{Date, Policy};
 use isopen::report::ModelReport;
 
 /// One model to audit, with what the shortlist says of it.
@@ -19,6 +20,20 @@ pub struct Job {
     pub model: String,
     pub note: Option<String>,
     pub owner: Option<String>,
+}
+
+/// The policy every report is judged by before it is written or printed.
+pub struct Gate<'a> {
+    pub policy: Option<&'a Policy>,
+    pub today: Date,
+}
+
+impl Gate<'_> {
+    fn apply(&self, report: &mut ModelReport) {
+        if let Some(p) = self.policy {
+            report.policy = Some(p.evaluate(report, self.today));
+        }
+    }
 }
 
 pub struct Outcome {
@@ -35,13 +50,16 @@ pub fn run(
     done: Vec<ModelReport>,
     concurrency: usize,
     mut out: Option<&mut Jsonl>,
+    gate: &Gate,
 ) -> Result<Outcome> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
     let mut results: HashMap<String, ModelReport> = HashMap::new();
-    for r in done {
+    for mut r in done {
+        // Judged again: the policy may have changed since the file was written.
+        gate.apply(&mut r);
         results.entry(r.model.clone()).or_insert(r);
     }
     let resumed = jobs
@@ -79,7 +97,8 @@ pub fn run(
         loop {
             tokio::select! {
                 next = stream.next() => match next {
-                    Some(report) => {
+                    Some(mut report) => {
+                        gate.apply(&mut report);
                         if let Some(out) = out.as_deref_mut() {
                             out.append(&report)?;
                         }

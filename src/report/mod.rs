@@ -4,6 +4,7 @@
 pub mod json;
 pub mod table;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::rules::Verdict;
@@ -11,7 +12,7 @@ use crate::rules::Verdict;
 pub const SCHEMA: &str = "isopen.report.v1";
 
 /// The whole report: one entry per model, in input order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Report {
     pub schema: String,
     pub models: Vec<ModelReport>,
@@ -26,7 +27,7 @@ impl Report {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     Ok,
@@ -34,14 +35,14 @@ pub enum Status {
 }
 
 /// Why a model could not be audited. `kind` is one of the contract's error kinds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ErrorInfo {
     pub kind: String,
     pub message: String,
 }
 
 /// One audited model. On `status: error` the assessment fields are `null` or empty.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ModelReport {
     pub model: String,
     pub source: String,
@@ -55,6 +56,9 @@ pub struct ModelReport {
     pub lineage: Vec<LineageEntry>,
     pub openness: Option<Openness>,
     pub risks: Vec<Risk>,
+    /// Extension: the policy's decisions, with `--policy`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<crate::policy::PolicyResult>,
     /// Extension: the shortlist's note and owner for this model (`isopen batch`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -89,6 +93,7 @@ impl ModelReport {
             openness: None,
             risks: Vec::new(),
             business: None,
+            policy: None,
             note: None,
             owner: None,
             notes: Vec::new(),
@@ -96,7 +101,7 @@ impl ModelReport {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LicenseReport {
     /// The Hub's id, else the rule id, else `unknown`.
     pub id: String,
@@ -110,7 +115,7 @@ pub struct LicenseReport {
 }
 
 /// One place that states license terms, and what it was identified as.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LicenseSource {
     /// `card-metadata`, `license-file`, `card-text`, `gate-prompt` or `base-model`.
     pub kind: String,
@@ -122,7 +127,7 @@ pub struct LicenseSource {
     pub model: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CommercialUse {
     pub verdict: Verdict,
     pub conditions: Vec<String>,
@@ -131,7 +136,7 @@ pub struct CommercialUse {
 }
 
 /// A citation: where a fact was read, and the words that state it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Evidence {
     pub file: Option<String>,
     pub line: Option<usize>,
@@ -141,7 +146,7 @@ pub struct Evidence {
     pub rule: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Weights {
     /// `open`, `gated`, `absent` or `unknown`.
     pub availability: String,
@@ -158,13 +163,13 @@ pub struct Weights {
     pub serving_memory: Option<ServingMemory>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ServingMemory {
     pub bf16_bytes: u64,
     pub int4_bytes: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DatasetReport {
     pub id: String,
     pub license: Option<String>,
@@ -179,7 +184,7 @@ pub struct DatasetReport {
     pub error: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LineageEntry {
     pub model: String,
     /// `finetune`, `adapter`, `quantized`, `merge`, or `unknown`.
@@ -202,7 +207,7 @@ pub struct LineageEntry {
     pub error: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Openness {
     /// `pass`, `fail` or `unknown`.
     pub osaid: String,
@@ -222,7 +227,7 @@ pub struct Openness {
 }
 
 /// One judged element: its name, the verdict and why.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Element {
     pub name: String,
     pub verdict: String,
@@ -230,7 +235,7 @@ pub struct Element {
 }
 
 /// Extension: the questions a business asks before adopting a model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Business {
     /// Can it run on our own machines (data stays in-house)?
     pub self_hosting: Answer,
@@ -243,14 +248,16 @@ pub struct Business {
     pub last_modified: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Answer {
     /// `yes`, `conditional`, `no` or `unknown` (hardware: a size class).
     pub answer: String,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     Low,
@@ -268,7 +275,7 @@ impl Severity {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Risk {
     pub code: String,
     pub severity: Severity,
