@@ -92,6 +92,9 @@ pub struct KnowledgeArgs {
 pub enum Format {
     Table,
     Json,
+    Markdown,
+    Sarif,
+    Cyclonedx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -115,6 +115,9 @@ pub fn print_report(report: &Report, format: Option<Format>, summary_only: bool)
         Format::Table if summary_only => report::table::render_summary(report),
         Format::Table => report::table::render(report),
         Format::Json => report::json::render(report),
+        Format::Markdown => report::markdown::render(report),
+        Format::Sarif => report::sarif::render(report),
+        Format::Cyclonedx => report::cyclonedx::render(report),
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())

@@ -36,17 +36,17 @@ pub fn run(cmd: LicenseCommand) -> Result<u8> {
                 schema: identify::SCHEMA.to_string(),
                 files,
             };
-            print(&match format(&opts) {
-                Format::Table => identify::render_table(&report),
+            print(&match format(&opts)? {
                 Format::Json => identify::render_json(&report),
+                _ => identify::render_table(&report),
             })?;
             Ok(if failed { EXIT_ERROR } else { EXIT_OK })
         }
         LicenseCommand::List { opts } => {
             let rules = load_rules(&opts)?;
-            print(&match format(&opts) {
-                Format::Table => knowledge::list_table(&rules),
+            print(&match format(&opts)? {
                 Format::Json => knowledge::list_json(&rules),
+                _ => knowledge::list_table(&rules),
             })?;
             Ok(EXIT_OK)
         }
@@ -57,9 +57,9 @@ pub fn run(cmd: LicenseCommand) -> Result<u8> {
                     "no license or policy is known as {id:?}; `isopen license list` shows them all"
                 );
             };
-            print(&match format(&opts) {
-                Format::Table => knowledge::show_table(rule),
+            print(&match format(&opts)? {
                 Format::Json => knowledge::show_json(rule),
+                _ => knowledge::show_table(rule),
             })?;
             Ok(EXIT_OK)
         }
@@ -74,12 +74,15 @@ fn load_rules(opts: &KnowledgeArgs) -> Result<RuleSet> {
     .context("cannot load the license rules")
 }
 
-fn format(opts: &KnowledgeArgs) -> Format {
-    opts.format.unwrap_or(if std::io::stdout().is_terminal() {
-        Format::Table
-    } else {
-        Format::Json
-    })
+/// Table or JSON: the license commands have no other formats.
+fn format(opts: &KnowledgeArgs) -> Result<Format> {
+    match opts.format {
+        Some(Format::Table) => Ok(Format::Table),
+        Some(Format::Json) => Ok(Format::Json),
+        Some(other) => bail!("--format {other:?} is for audit reports; use table or json"),
+        None if std::io::stdout().is_terminal() => Ok(Format::Table),
+        None => Ok(Format::Json),
+    }
 }
 
 /// A text file, lossily decoded, refusing binary files, bounded in size.

@@ -283,5 +283,16 @@ pub struct Risk {
     pub evidence: Vec<Evidence>,
 }
 
+pub mod cyclonedx;
 pub mod identify;
 pub mod knowledge;
+pub mod markdown;
+pub mod sarif;
+
+/// The JSON Schema of the report (schema v1), as committed in `schema/report.v1.schema.json`.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Report);
+    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,175 @@
+//! Markdown: for a pull request or a procurement ticket. A summary table, then one section per
+//! model with the verdict first, conditions and obligations, weights, lineage, data, openness,
+//! risks and evidence.
+
+use super::{ModelReport, Report, Status};
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::from("# isopen audit\n\n");
+    out.push_str("| Model | License | Commercial use | Weights | OSAID | Top risk |\n");
+    out.push_str("| --- | --- | --- | --- | --- | --- |\n");
+    for m in &report.models {
+        if m.status == Status::Error {
+            let e = m.error.as_ref();
+            out.push_str(&format!(
+                "| `{}` | - | - | - | - | error: {} |\n",
+                cell(&m.model),
+                cell(e.map_or("", |e| e.kind.as_str()))
+            ));
+            continue;
+        }
+        out.push_str(&format!(
+            "| `{}` | {} | **{}** | {} | {} | {} |\n",
+            cell(&m.model),
+            cell(m.license.as_ref().map_or("-", |l| l.id.as_str())),
+            m.commercial_use
+                .as_ref()
+                .map_or("-".into(), |c| c.verdict.to_string()),
+            m.weights.as_ref().map_or("-", |w| w.availability.as_str()),
+            m.openness.as_ref().map_or("-", |o| o.osaid.as_str()),
+            m.risks.first().map_or("-".into(), |r| format!(
+                "{} ({})",
+                r.code,
+                r.severity.as_str()
+            )),
+        ));
+    }
+    for m in &report.models {
+        out.push('\n');
+        out.push_str(&model(m));
+    }
+    out
+}
+
+fn model(m: &ModelReport) -> String {
+    let mut out = format!("## `{}`\n\n", m.model);
+    if let Some(e) = &m.error {
+        out.push_str(&format!(
+            "Could not be audited: **{}**: {}\n",
+            e.kind, e.message
+        ));
+        return out;
+    }
+    if let Some(c) = &m.commercial_use {
+        out.push_str(&format!("**Commercial use: {}**\n\n", c.verdict));
+    }
+    if let Some(l) = &m.license {
+        out.push_str(&format!(
+            "- License: `{}`{} (confidence {:.2}); declared: {}\n",
+            l.id,
+            l.name
+                .as_ref()
+                .map(|n| format!(" — {n}"))
+                .unwrap_or_default(),
+            l.confidence,
+            l.declared
+                .as_deref()
+                .map_or("nothing".into(), |d| format!("`{d}`"))
+        ));
+    }
+    if let Some(w) = &m.weights {
+        out.push_str(&format!(
+            "- Weights: {}{}{}\n",
+            w.availability,
+            w.gating
+                .as_ref()
+                .filter(|_| w.availability == "gated")
+                .map(|g| format!(" ({g})"))
+                .unwrap_or_default(),
+            if w.formats.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", w.formats.join(", "))
+            }
+        ));
+    }
+    for l in &m.lineage {
+        out.push_str(&format!(
+            "- Base model: `{}` ({}), license {}\n",
+            l.model,
+            l.relation,
+            l.license.as_deref().unwrap_or(&l.status)
+        ));
+    }
+    for d in &m.datasets {
+        out.push_str(&format!(
+            "- Dataset: `{}`, license {}, commercial use {}\n",
+            d.id,
+            d.license.as_deref().unwrap_or("unknown"),
+            d.commercial_use
+        ));
+    }
+    if let Some(o) = &m.openness {
+        out.push_str(&format!(
+            "- OSAID: {}; MOF class: {}\n",
+            o.osaid,
+            o.mof_class.as_deref().unwrap_or("undetermined")
+        ));
+    }
+    if let Some(p) = &m.policy {
+        out.push_str(&format!("- Policy: **{}**\n", p.outcome.as_str()));
+        for d in p
+            .decisions
+            .iter()
+            .filter(|d| d.action != crate::policy::Action::Pass)
+        {
+            out.push_str(&format!(
+                "  - {}: {} ({})\n",
+                d.action.as_str(),
+                d.message,
+                d.rule
+            ));
+        }
+    }
+    if let Some(c) = &m.commercial_use {
+        if !c.conditions.is_empty() {
+            out.push_str("\n### Conditions\n\n");
+            for s in &c.conditions {
+                out.push_str(&format!("- {s}\n"));
+            }
+        }
+        if !c.obligations.is_empty() {
+            out.push_str("\n### Obligations\n\n");
+            for s in &c.obligations {
+                out.push_str(&format!("- {s}\n"));
+            }
+        }
+    }
+    if !m.risks.is_empty() {
+        out.push_str(
+            "\n### Risks\n\n| Severity | Code | What | Evidence |\n| --- | --- | --- | --- |\n",
+        );
+        for r in &m.risks {
+            let ev = r
+                .evidence
+                .first()
+                .map(|e| {
+                    let at = match (&e.file, e.line) {
+                        (Some(f), Some(l)) => format!("{f}:{l}: "),
+                        (Some(f), None) => format!("{f}: "),
+                        _ => String::new(),
+                    };
+                    format!("{at}“{}”", e.quote)
+                })
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "| {} | `{}` | {} | {} |\n",
+                r.severity.as_str(),
+                r.code,
+                cell(&r.message),
+                cell(&ev)
+            ));
+        }
+    }
+    if !m.notes.is_empty() {
+        out.push_str("\n### Notes\n\n");
+        for n in &m.notes {
+            out.push_str(&format!("- {n}\n"));
+        }
+    }
+    out
+}
