@@ -267,23 +267,31 @@ impl Auditor {
         match model_ref {
             ModelRef::Local(path) => local(path.clone(), display.to_string()).await,
             ModelRef::Hub { id, revision } if self.offline => {
-                let dir = self
-                    .hf_cache
-                    .as_deref()
-                    .and_then(|c| cache_snapshot(c, id, revision.as_deref()))
-                    .ok_or_else(|| {
-                        HubError::Offline(format!(
-                            "offline, and {display} is not in the Hugging Face cache{}",
-                            self.hf_cache
-                                .as_ref()
-                                .map(|c| format!(" ({})", c.display()))
-                                .unwrap_or_default()
-                        ))
-                    })?;
-                let mut snap = local(dir, display.to_string()).await?;
-                snap.notes
-                    .push("read offline from the Hugging Face cache".into());
-                Ok(snap)
+                // isopen's own cache first, then the Hugging Face cache.
+                let from_cache =
+                    fetch::fetch_model(&self.client, id, revision.as_deref(), display).await;
+                match from_cache {
+                    Err(HubError::Offline(own)) => {
+                        let dir = self
+                            .hf_cache
+                            .as_deref()
+                            .and_then(|c| cache_snapshot(c, id, revision.as_deref()))
+                            .ok_or_else(|| {
+                                HubError::Offline(format!(
+                                    "{own}, nor in the Hugging Face cache{}",
+                                    self.hf_cache
+                                        .as_ref()
+                                        .map(|c| format!(" ({})", c.display()))
+                                        .unwrap_or_default()
+                                ))
+                            })?;
+                        let mut snap = local(dir, display.to_string()).await?;
+                        snap.notes
+                            .push("read offline from the Hugging Face cache".into());
+                        Ok(snap)
+                    }
+                    other => other,
+                }
             }
             ModelRef::Hub { id, revision } => {
                 fetch::fetch_model(&self.client, id, revision.as_deref(), display).await

@@ -146,9 +146,12 @@ pub struct CommonArgs {
     /// Hub token [default: HF_TOKEN, then $HF_HOME/token]. Never printed or logged.
     #[arg(long, value_name = "TOKEN", hide_env_values = true)]
     pub token: Option<String>,
-    /// No network: read Hub ids from the Hugging Face cache [env: HF_HUB_OFFLINE].
+    /// No network: answer from isopen's cache, then the Hugging Face cache [env: HF_HUB_OFFLINE].
     #[arg(long)]
     pub offline: bool,
+    /// isopen's cache of Hub answers [default: the platform's cache folder, e.g. ~/.cache/isopen].
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
     /// Models audited at once.
     #[arg(short = 'j', long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: u16,

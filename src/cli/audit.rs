@@ -11,6 +11,7 @@ use super::args::{AuditArgs, CommonArgs, FailOn, Format};
 use super::run::{self, Job};
 use super::{EXIT_ERROR, EXIT_GATE, EXIT_INTERRUPTED, EXIT_OK};
 use isopen::audit::Auditor;
+use isopen::hub::cache::Cache;
 use isopen::hub::{ClientConfig, token};
 use isopen::policy::{Action, Policy};
 use isopen::report::{self, Report, Severity, Status};
@@ -77,6 +78,12 @@ pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>)> {
         cfg.backoff = Duration::from_millis(ms);
     }
     let offline = common.offline || env_flag("HF_HUB_OFFLINE");
+    cfg.offline = offline;
+    cfg.cache = common
+        .cache_dir
+        .clone()
+        .or_else(Cache::default_dir)
+        .map(|d| Cache::new(&d));
     let hf_cache = std::env::var_os("HF_HUB_CACHE")
         .filter(|v| !v.is_empty())
         .map(Into::into)

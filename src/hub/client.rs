@@ -5,10 +5,11 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{AUTHORIZATION, ETAG, HeaderMap, IF_NONE_MATCH, RETRY_AFTER, USER_AGENT};
 use reqwest::{Response, StatusCode};
 use tracing::debug;
 
+use super::cache::{Cache, Entry, Key};
 use super::error::{HubError, clean_message};
 use super::token::Token;
 use crate::snapshot::{DatasetInfo, ModelInfo};
@@ -33,6 +34,10 @@ pub struct ClientConfig {
     pub max_file_bytes: usize,
     /// The most license-like files fetched per model (README excluded).
     pub max_files: usize,
+    /// Where answers are kept between runs; `None`: no cache.
+    pub cache: Option<Cache>,
+    /// No network: only the cache answers.
+    pub offline: bool,
 }
 
 impl ClientConfig {
@@ -47,6 +52,8 @@ impl ClientConfig {
             max_json_bytes: 16 * 1024 * 1024,
             max_file_bytes: 1024 * 1024,
             max_files: 12,
+            cache: None,
+            offline: false,
         }
     }
 }
@@ -56,6 +63,10 @@ impl ClientConfig {
 pub struct FileBody {
     pub bytes: Vec<u8>,
     pub truncated: bool,
+    /// The response's ETag, for the cache.
+    pub etag: Option<String>,
+    /// 304: the cached copy is current (`bytes` is empty).
+    pub not_modified: bool,
 }
 
 /// What went wrong with one attempt, and whether another attempt may help.
@@ -122,7 +133,10 @@ impl HubClient {
             Some(rev) => format!("/api/models/{id}/revision/{}?blobs=true", encode(rev)),
             None => format!("/api/models/{id}?blobs=true"),
         };
-        let body = self.get(&path, self.cfg.max_json_bytes, false).await?;
+        let key = Key::ModelInfo { id, revision };
+        let body = self
+            .cached_get(&key, &path, self.cfg.max_json_bytes, false)
+            .await?;
         if body.truncated {
             return Err(HubError::BadResponse(format!(
                 "the model info for {id} is larger than {} bytes",
@@ -136,12 +150,10 @@ impl HubClient {
 
     /// `GET /api/datasets/{id}`.
     pub async fn dataset_info(&self, id: &str) -> Result<DatasetInfo, HubError> {
+        let key = Key::DatasetInfo { id };
+        let path = format!("/api/datasets/{id}");
         let body = self
-            .get(
-                &format!("/api/datasets/{id}"),
-                self.cfg.max_json_bytes,
-                false,
-            )
+            .cached_get(&key, &path, self.cfg.max_json_bytes, false)
             .await?;
         if body.truncated {
             return Err(HubError::BadResponse(format!(
@@ -161,18 +173,83 @@ impl HubClient {
             encode(revision),
             encoded_path.join("/")
         );
-        self.get(&url, self.cfg.max_file_bytes, true).await
+        let key = Key::File {
+            id,
+            commit: revision,
+            path,
+        };
+        self.cached_get(&key, &url, self.cfg.max_file_bytes, true)
+            .await
+    }
+
+    /// A GET through the cache: files at a commit are served from it without a request; info
+    /// is revalidated with its ETag; offline, only the cache answers.
+    async fn cached_get(
+        &self,
+        key: &Key<'_>,
+        path: &str,
+        limit: usize,
+        truncate: bool,
+    ) -> Result<FileBody, HubError> {
+        let cached = self.cfg.cache.as_ref().and_then(|c| c.get(key));
+        let from_cache = |e: Entry| FileBody {
+            bytes: e.body,
+            truncated: e.truncated,
+            etag: e.etag,
+            not_modified: false,
+        };
+        if let Some(entry) = &cached
+            && (self.cfg.offline || Cache::immutable(key))
+        {
+            return Ok(from_cache(entry.clone()));
+        }
+        if self.cfg.offline {
+            return Err(HubError::Offline(format!(
+                "offline, and {} is not in the cache{}",
+                strip_query(path),
+                self.cfg
+                    .cache
+                    .as_ref()
+                    .map(|c| format!(" ({})", c.dir().display()))
+                    .unwrap_or_default()
+            )));
+        }
+        let etag = cached.as_ref().and_then(|e| e.etag.clone());
+        let body = self.get(path, limit, truncate, etag.as_deref()).await?;
+        if body.not_modified
+            && let Some(entry) = cached
+        {
+            return Ok(from_cache(entry));
+        }
+        if let Some(cache) = &self.cfg.cache {
+            let entry = Entry {
+                etag: body.etag.clone(),
+                truncated: body.truncated,
+                body: body.bytes.clone(),
+            };
+            if let Err(e) = cache.put(key, &entry) {
+                // A cache that cannot be written costs speed, never the audit.
+                debug!("cannot write the cache: {e}");
+            }
+        }
+        Ok(body)
     }
 
     /// One GET with retries. `truncate` keeps the first `limit` bytes of a larger body instead
     /// of failing.
-    async fn get(&self, path: &str, limit: usize, truncate: bool) -> Result<FileBody, HubError> {
+    async fn get(
+        &self,
+        path: &str,
+        limit: usize,
+        truncate: bool,
+        etag: Option<&str>,
+    ) -> Result<FileBody, HubError> {
         let url = format!("{}{path}", self.cfg.endpoint);
         let start = Instant::now();
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let failure = match self.attempt(&url, limit, truncate, attempt).await {
+            let failure = match self.attempt(&url, limit, truncate, attempt, etag).await {
                 Ok(body) => return Ok(body),
                 Err(f) => f,
             };
@@ -206,6 +283,7 @@ impl HubClient {
         limit: usize,
         truncate: bool,
         attempt: u32,
+        etag: Option<&str>,
     ) -> Result<FileBody, Failure> {
         let mut req = self
             .http
@@ -214,11 +292,27 @@ impl HubClient {
         if let Some(t) = &self.cfg.token {
             req = req.header(AUTHORIZATION, format!("Bearer {}", t.secret()));
         }
+        if let Some(e) = etag {
+            req = req.header(IF_NONE_MATCH, e);
+        }
         let resp = req
             .send()
             .await
             .map_err(|e| transport_failure(&e, attempt))?;
         let status = resp.status();
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok(FileBody {
+                bytes: Vec::new(),
+                truncated: false,
+                etag: None,
+                not_modified: true,
+            });
+        }
+        let response_etag = resp
+            .headers()
+            .get(ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         if status.is_redirection() {
             return Err(Failure {
                 error: HubError::BadResponse(format!(
@@ -243,7 +337,9 @@ impl HubClient {
                 url,
             ));
         }
-        read_body(resp, limit, truncate).await
+        let mut body = read_body(resp, limit, truncate).await?;
+        body.etag = response_etag;
+        Ok(body)
     }
 }
 
@@ -260,6 +356,8 @@ async fn read_body(mut resp: Response, limit: usize, truncate: bool) -> Result<F
                         return Ok(FileBody {
                             bytes,
                             truncated: true,
+                            etag: None,
+                            not_modified: false,
                         });
                     }
                     return Err(Failure {
@@ -276,6 +374,8 @@ async fn read_body(mut resp: Response, limit: usize, truncate: bool) -> Result<F
                 return Ok(FileBody {
                     bytes,
                     truncated: false,
+                    etag: None,
+                    not_modified: false,
                 });
             }
             Err(e) => {

@@ -1,6 +1,7 @@
 //! The imperative shell's I/O: the only network code (client, fetch) and the local-folder
 //! reader. Everything here produces a `Snapshot` or a typed `HubError`.
 
+pub mod cache;
 pub mod client;
 pub mod error;
 pub mod fetch;

@@ -79,6 +79,9 @@ struct Injected {
 pub struct Logged {
     pub path: String,
     pub authorization: Option<String>,
+    pub if_none_match: Option<String>,
+    /// The status the hub answered with (0 until known).
+    pub status: u16,
 }
 
 pub struct HubState {
@@ -161,7 +164,32 @@ fn take_fault(state: &HubState, path: &str) -> Option<Fault> {
     Some(faults[i].fault.clone())
 }
 
+/// Logs the request, answers it, and logs the answer's status.
 async fn handle(State(state): State<Arc<HubState>>, req: Request) -> Response {
+    // (A block, so no borrow of the request — whose body is not Sync — lives across an await.)
+    let index = {
+        let header_of = |name: header::HeaderName| {
+            req.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let entry = Logged {
+            path: req.uri().path().to_string(),
+            authorization: header_of(header::AUTHORIZATION),
+            if_none_match: header_of(header::IF_NONE_MATCH),
+            status: 0,
+        };
+        let mut log = state.log.lock().unwrap();
+        log.push(entry);
+        log.len() - 1
+    };
+    let response = respond(state.clone(), req).await;
+    state.log.lock().unwrap()[index].status = response.status().as_u16();
+    response
+}
+
+async fn respond(state: Arc<HubState>, req: Request) -> Response {
     let path = req.uri().path().to_string();
     let query = req.uri().query().map(str::to_string);
     let auth = req
@@ -169,10 +197,6 @@ async fn handle(State(state): State<Arc<HubState>>, req: Request) -> Response {
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    state.log.lock().unwrap().push(Logged {
-        path: path.clone(),
-        authorization: auth.clone(),
-    });
     let latency = *state.latency.lock().unwrap();
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
@@ -229,6 +253,11 @@ async fn handle(State(state): State<Arc<HubState>>, req: Request) -> Response {
             }
         }
     }
+    let if_none_match = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let token = auth.as_deref().and_then(|a| a.strip_prefix("Bearer "));
     if let Some(t) = token
         && t != TOKEN_APPROVED
@@ -241,10 +270,16 @@ async fn handle(State(state): State<Arc<HubState>>, req: Request) -> Response {
         );
     }
     if let Some(id) = path.strip_prefix("/api/datasets/") {
-        return dataset_info(&state, id, token);
+        return dataset_info(&state, id, token, if_none_match.as_deref());
     }
     if let Some(rest) = path.strip_prefix("/api/models/") {
-        return model_info(&state, rest, query.as_deref(), token);
+        return model_info(
+            &state,
+            rest,
+            query.as_deref(),
+            token,
+            if_none_match.as_deref(),
+        );
     }
     if let Some((repo, rev, file)) = split_resolve(&path) {
         return resolve(&state, &repo, &rev, &file, token);
@@ -400,7 +435,13 @@ fn repo_not_found(token: Option<&str>) -> Response {
     }
 }
 
-fn model_info(state: &HubState, rest: &str, query: Option<&str>, token: Option<&str>) -> Response {
+fn model_info(
+    state: &HubState,
+    rest: &str,
+    query: Option<&str>,
+    token: Option<&str>,
+    if_none_match: Option<&str>,
+) -> Response {
     let (id, revision) = match rest.split_once("/revision/") {
         Some((id, rev)) => (id.to_string(), Some(decode(rev))),
         None => (rest.to_string(), None),
@@ -441,6 +482,19 @@ fn model_info(state: &HubState, rest: &str, query: Option<&str>, token: Option<&
     } else {
         derive_info(&repo).to_string().into_bytes()
     };
+    json_with_etag(body, if_none_match)
+}
+
+/// A JSON answer with a weak ETag derived from its content, as the Hub sends; a request whose
+/// `If-None-Match` carries that ETag gets a 304.
+fn json_with_etag(body: Vec<u8>, if_none_match: Option<&str>) -> Response {
+    let etag = format!("W/\"{}\"", fake_sha(&String::from_utf8_lossy(&body)));
+    if if_none_match == Some(etag.as_str()) {
+        let mut r = StatusCode::NOT_MODIFIED.into_response();
+        r.headers_mut()
+            .insert(header::ETAG, HeaderValue::from_str(&etag).unwrap());
+        return r;
+    }
     let mut r = Response::new(Body::from(body));
     let h = r.headers_mut();
     h.insert(
@@ -448,12 +502,17 @@ fn model_info(state: &HubState, rest: &str, query: Option<&str>, token: Option<&
         HeaderValue::from_static("application/json; charset=utf-8"),
     );
     h.insert("X-Request-Id", HeaderValue::from_static("Root=1-fake"));
-    h.insert(header::ETAG, HeaderValue::from_static("W/\"fake\""));
+    h.insert(header::ETAG, HeaderValue::from_str(&etag).unwrap());
     r
 }
 
 /// Dataset info: id, gating and the card's front matter as `cardData` with `license:` tags.
-fn dataset_info(state: &HubState, id: &str, token: Option<&str>) -> Response {
+fn dataset_info(
+    state: &HubState,
+    id: &str,
+    token: Option<&str>,
+    if_none_match: Option<&str>,
+) -> Response {
     let Ok(repo) = find_in(state, "datasets", id) else {
         return repo_not_found(token);
     };
@@ -493,12 +552,7 @@ fn dataset_info(state: &HubState, id: &str, token: Option<&str>) -> Response {
     if let Some(c) = card {
         info["cardData"] = c;
     }
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-        info.to_string(),
-    )
-        .into_response()
+    json_with_etag(info.to_string().into_bytes(), if_none_match)
 }
 
 /// Model info as the Hub derives it from the repo's files.

@@ -39,6 +39,7 @@ pub fn isopen(endpoint: &str) -> (Command, tempfile::TempDir) {
         .env_remove("ISOPEN_LOG")
         .env("HF_ENDPOINT", endpoint)
         .env("HF_HOME", home.path())
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
         .env("NO_COLOR", "1");
     (cmd, home)
 }

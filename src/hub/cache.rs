@@ -1,0 +1,236 @@
+//! The on-disk cache of Hub answers, so a second audit (or `--offline`) need not ask again.
+//! Versioned (`<dir>/v1/`), keyed by repository and, for files, by commit: a file read at a
+//! commit never changes, so it is served without a request; model and dataset info can change,
+//! so they are revalidated with `If-None-Match` and the ETag the Hub sent. Writes go to a
+//! temporary file renamed into place, so a crash never leaves half an entry.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// What a cache entry is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Key<'a> {
+    ModelInfo {
+        id: &'a str,
+        revision: Option<&'a str>,
+    },
+    DatasetInfo {
+        id: &'a str,
+    },
+    /// A file at a commit (only 40-hex commits are cached: branch names move).
+    File {
+        id: &'a str,
+        commit: &'a str,
+        path: &'a str,
+    },
+}
+
+/// A cached answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub etag: Option<String>,
+    pub truncated: bool,
+    pub body: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cache {
+    root: PathBuf,
+}
+
+/// Percent-encodes everything but `[A-Za-z0-9._-]`, so any path or revision is one safe name.
+fn safe(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_') || (b == b'.' && !out.is_empty()) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn is_commit(s: &str) -> bool {
+    s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+impl Cache {
+    pub fn new(dir: &Path) -> Cache {
+        Cache {
+            root: dir.join("v1"),
+        }
+    }
+
+    /// The platform's cache folder: `$XDG_CACHE_HOME/isopen` or `~/.cache/isopen` (Linux and
+    /// other Unix), `~/Library/Caches/isopen` (macOS), `%LOCALAPPDATA%\isopen\cache` (Windows).
+    pub fn default_dir() -> Option<PathBuf> {
+        if cfg!(windows) {
+            return std::env::var_os("LOCALAPPDATA")
+                .map(|d| PathBuf::from(d).join("isopen").join("cache"));
+        }
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        if cfg!(target_os = "macos") {
+            return home.map(|h| h.join("Library/Caches/isopen"));
+        }
+        std::env::var_os("XDG_CACHE_HOME")
+            .filter(|v| !v.is_empty())
+            .map(|x| PathBuf::from(x).join("isopen"))
+            .or_else(|| home.map(|h| h.join(".cache/isopen")))
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.root
+    }
+
+    fn path(&self, key: &Key) -> Option<PathBuf> {
+        let repo = |kind: &str, id: &str| {
+            id.split('/')
+                .fold(self.root.join(kind), |p, part| p.join(safe(part)))
+        };
+        Some(match key {
+            Key::ModelInfo { id, revision } => {
+                repo("models", id).join(format!("info@{}", safe(revision.unwrap_or("main"))))
+            }
+            Key::DatasetInfo { id } => repo("datasets", id).join("info@main"),
+            Key::File { id, commit, path } if is_commit(commit) => repo("models", id)
+                .join("commits")
+                .join(commit)
+                .join(safe(path)),
+            Key::File { .. } => return None,
+        })
+    }
+
+    /// Is this key cached for good (a file at a commit), so no request is needed?
+    pub fn immutable(key: &Key) -> bool {
+        matches!(key, Key::File { commit, .. } if is_commit(commit))
+    }
+
+    pub fn get(&self, key: &Key) -> Option<Entry> {
+        let bytes = std::fs::read(self.path(key)?).ok()?;
+        // Header lines, a blank line, then the body.
+        let mut etag = None;
+        let mut truncated = false;
+        let mut rest = &bytes[..];
+        loop {
+            let nl = rest.iter().position(|&b| b == b'\n')?;
+            let line = std::str::from_utf8(&rest[..nl]).ok()?;
+            rest = &rest[nl + 1..];
+            if line.is_empty() {
+                break;
+            }
+            match line.split_once(": ") {
+                Some(("etag", v)) => etag = Some(v.to_string()),
+                Some(("truncated", v)) => truncated = v == "1",
+                _ => return None, // not an entry this version wrote
+            }
+        }
+        Some(Entry {
+            etag,
+            truncated,
+            body: rest.to_vec(),
+        })
+    }
+
+    /// Stores an entry atomically (write a temporary file, then rename it into place).
+    pub fn put(&self, key: &Key, entry: &Entry) -> std::io::Result<()> {
+        let Some(path) = self.path(key) else {
+            return Ok(());
+        };
+        let dir = path.parent().unwrap_or(&self.root);
+        std::fs::create_dir_all(dir)?;
+        let tmp = dir.join(format!(
+            ".tmp-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+        ));
+        let mut f = std::fs::File::create(&tmp)?;
+        let mut head = String::new();
+        if let Some(e) = &entry.etag {
+            // An ETag is one line; anything else is not worth caching.
+            if !e.contains('\n') {
+                head.push_str(&format!("etag: {e}\n"));
+            }
+        }
+        head.push_str(&format!("truncated: {}\n\n", u8::from(entry.truncated)));
+        f.write_all(head.as_bytes())?;
+        f.write_all(&entry.body)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, &path).inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path());
+        let key = Key::ModelInfo {
+            id: "org/m",
+            revision: None,
+        };
+        let entry = Entry {
+            etag: Some("W/\"abc\"".into()),
+            truncated: false,
+            body: b"{\"id\":\"org/m\"}\n\nx".to_vec(),
+        };
+        cache.put(&key, &entry).unwrap();
+        assert_eq!(cache.get(&key), Some(entry));
+        let file = Key::File {
+            id: "org/m",
+            commit: &"a".repeat(40),
+            path: "../../etc/passwd",
+        };
+        cache
+            .put(
+                &file,
+                &Entry {
+                    etag: None,
+                    truncated: true,
+                    body: b"x".to_vec(),
+                },
+            )
+            .unwrap();
+        assert!(cache.get(&file).unwrap().truncated);
+        // Paths cannot escape the cache.
+        let leaked: Vec<_> = walk(dir.path());
+        assert!(leaked.iter().all(|p| p.starts_with(dir.path().join("v1"))));
+        // Branch names move: not cached.
+        let moving = Key::File {
+            id: "org/m",
+            commit: "main",
+            path: "README.md",
+        };
+        cache
+            .put(
+                &moving,
+                &Entry {
+                    etag: None,
+                    truncated: false,
+                    body: vec![],
+                },
+            )
+            .unwrap();
+        assert_eq!(cache.get(&moving), None);
+    }
+
+    fn walk(p: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(p).unwrap().flatten() {
+            if e.path().is_dir() {
+                out.extend(walk(&e.path()));
+            } else {
+                out.push(e.path());
+            }
+        }
+        out
+    }
+}
