@@ -89,25 +89,75 @@ impl Auditor {
             ModelRef::Local(_) => "local",
             ModelRef::Hub { .. } => "huggingface",
         };
-        let snap = match self.snapshot(&model_ref, input).await {
-            Ok(s) => s,
-            Err(e) => return ModelReport::failed(input, source, e.kind(), e.to_string()),
+        // Online, the Hub's info already names the base models and datasets: look them up
+        // while README and license files download, instead of after.
+        let early = match &model_ref {
+            ModelRef::Hub { id, revision } if !self.offline => {
+                match self.client.model_info(id, revision.as_deref()).await {
+                    Ok(info) => {
+                        let (bases, datasets) = assess::linked_in_info(&info);
+                        let root = id.clone();
+                        let links = bases
+                            .iter()
+                            .map(|b| (b.model.clone(), b.relation.clone()))
+                            .collect();
+                        let (snap, ancestors, datasets) = tokio::join!(
+                            fetch::fetch_files(&self.client, info, id, revision.as_deref(), input),
+                            self.ancestors(&root, links),
+                            self.datasets(&datasets),
+                        );
+                        Some((snap, bases, ancestors, datasets))
+                    }
+                    Err(e) => return ModelReport::failed(input, source, e.kind(), e.to_string()),
+                }
+            }
+            _ => None,
         };
-        let (bases, dataset_ids) = assess::declared_links(&snap);
-        let root = match &model_ref {
-            ModelRef::Hub { id, .. } => id.clone(),
-            ModelRef::Local(_) => snap.info.id.clone(),
-        };
-        let (ancestors, datasets) = tokio::join!(
-            self.ancestors(
-                &root,
-                bases
+        let (snap, ancestors, datasets) = match early {
+            Some((snap, early_bases, ancestors, datasets)) => {
+                let (bases, dataset_ids) = assess::declared_links(&snap);
+                // The README has the final say; when it names other links (its front matter
+                // differs from the Hub's parse), look those up too (shared look-ups make the
+                // overlap free).
+                let same_bases = bases
+                    .iter()
+                    .map(|b| &b.model)
+                    .eq(early_bases.iter().map(|b| &b.model));
+                let ancestors = if same_bases {
+                    ancestors
+                } else {
+                    let links = bases
+                        .iter()
+                        .map(|b| (b.model.clone(), b.relation.clone()))
+                        .collect();
+                    self.ancestors(&snap.info.id, links).await
+                };
+                let datasets = if datasets.iter().map(|d| &d.id).eq(dataset_ids.iter()) {
+                    datasets
+                } else {
+                    self.datasets(&dataset_ids).await
+                };
+                (snap, ancestors, datasets)
+            }
+            None => {
+                let snap = match self.snapshot(&model_ref, input).await {
+                    Ok(s) => s,
+                    Err(e) => return ModelReport::failed(input, source, e.kind(), e.to_string()),
+                };
+                let (bases, dataset_ids) = assess::declared_links(&snap);
+                let root = match &model_ref {
+                    ModelRef::Hub { id, .. } => id.clone(),
+                    ModelRef::Local(_) => snap.info.id.clone(),
+                };
+                let links = bases
                     .iter()
                     .map(|b| (b.model.clone(), b.relation.clone()))
-                    .collect()
-            ),
-            self.datasets(&dataset_ids),
-        );
+                    .collect();
+                let (ancestors, datasets) =
+                    tokio::join!(self.ancestors(&root, links), self.datasets(&dataset_ids));
+                (snap, ancestors, datasets)
+            }
+        };
         let ctx = Context {
             ancestors,
             datasets,

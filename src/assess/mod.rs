@@ -89,6 +89,21 @@ fn card_view(snap: &Snapshot) -> CardView<'_> {
     }
 }
 
+/// The base models and datasets the Hub's info names (its `cardData` and tags), before the
+/// README is read: lets the shell start those look-ups early. `declared_links` has the final say.
+pub fn linked_in_info(info: &crate::snapshot::ModelInfo) -> (Vec<LineageEntry>, Vec<String>) {
+    let mut meta = info
+        .card_data
+        .as_ref()
+        .map(CardMeta::from_value)
+        .unwrap_or_default();
+    merge_tags(&mut meta, &info.tags);
+    (
+        lineage::declared(&meta, &info.tags),
+        datasets::declared(&meta),
+    )
+}
+
 /// The base models and datasets a snapshot names: what the shell must look up before
 /// `assess` can judge inheritance and training data.
 pub fn declared_links(snap: &Snapshot) -> (Vec<LineageEntry>, Vec<String>) {

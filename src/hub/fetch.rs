@@ -16,6 +16,17 @@ pub async fn fetch_model(
     display: &str,
 ) -> Result<Snapshot, HubError> {
     let info = client.model_info(id, revision).await?;
+    Ok(fetch_files(client, info, id, revision, display).await)
+}
+
+/// README.md and the license-like files of a model whose info is in hand.
+pub async fn fetch_files(
+    client: &HubClient,
+    info: ModelInfo,
+    id: &str,
+    revision: Option<&str>,
+    display: &str,
+) -> Snapshot {
     let mut notes = Vec::new();
     if !info.id.is_empty() && info.id != id {
         notes.push(format!("the Hub answers for {id} as {}", info.id));
@@ -41,14 +52,14 @@ pub async fn fetch_model(
             path,
         })
         .collect();
-    Ok(Snapshot {
+    Snapshot {
         model: display.to_string(),
         source: Source::Huggingface,
         revision: info.sha.clone(),
         info,
         files,
         notes,
-    })
+    }
 }
 
 /// Bytes to text: lossy UTF-8, with binary files (NUL bytes early on) refused.

@@ -759,7 +759,10 @@ fn resolve(state: &HubState, id: &str, rev: &str, file: &str, token: Option<&str
         return r;
     }
     let bytes = std::fs::read(&path).expect("read fixture file");
-    headers.insert(header::ETAG, HeaderValue::from_static("\"fakeblob\""));
+    // The git blob's hash in the real Hub; a content hash here, so clients that key their cache
+    // by ETag keep files apart.
+    let etag = format!("\"{}\"", fake_sha(&String::from_utf8_lossy(&bytes)));
+    headers.insert(header::ETAG, HeaderValue::from_str(&etag).unwrap());
     let mut r = Response::new(Body::from(bytes));
     r.headers_mut().extend(headers);
     r
