@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use support::fake_hub::{FakeHub, Fault, TOKEN_APPROVED, TOKEN_PENDING, count};
-use support::{isopen, json};
+use support::{isopen, json, risk_codes};
 
 /// Audits one fixture model as JSON and returns its report (and the hub, for its request log).
 fn audit_one(id: &str) -> (Value, FakeHub) {
@@ -22,15 +22,6 @@ fn audit_one(id: &str) -> (Value, FakeHub) {
 
 fn model(report: &Value, i: usize) -> &Value {
     &report["models"][i]
-}
-
-fn risk_codes(m: &Value) -> Vec<String> {
-    m["risks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["code"].as_str().unwrap().to_string())
-        .collect()
 }
 
 #[test]

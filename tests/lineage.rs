@@ -5,7 +5,7 @@ mod support;
 
 use serde_json::Value;
 use support::fake_hub::{FakeHub, count};
-use support::{isopen, json};
+use support::{isopen, json, risk_codes};
 
 fn audit(hub: &FakeHub, ids: &[&str]) -> (Value, i32) {
     let (mut cmd, _home) = isopen(&hub.url);
@@ -16,15 +16,6 @@ fn audit(hub: &FakeHub, ids: &[&str]) -> (Value, i32) {
         .output()
         .unwrap();
     (json(&out), out.status.code().unwrap_or(-1))
-}
-
-fn codes(m: &Value) -> Vec<String> {
-    m["risks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["code"].as_str().unwrap().to_string())
-        .collect()
 }
 
 #[test]
@@ -94,7 +85,7 @@ fn a_merge_carries_every_parents_terms() {
         m["commercial_use"]["verdict"], "prohibited",
         "the non-commercial parent wins"
     );
-    assert!(codes(m).contains(&"inherited-license-conflict".to_string()));
+    assert!(risk_codes(m).contains(&"inherited-license-conflict".to_string()));
 }
 
 #[test]
@@ -156,7 +147,7 @@ fn datasets_are_looked_up_and_non_commercial_data_is_a_risk() {
     assert_eq!(d["id"], "acme/research-only-set");
     assert_eq!(d["license"], "cc-by-nc-4.0");
     assert_eq!(d["commercial_use"], "prohibited");
-    assert!(codes(&r["models"][0]).contains(&"dataset-non-commercial".to_string()));
+    assert!(risk_codes(&r["models"][0]).contains(&"dataset-non-commercial".to_string()));
     let d = &r["models"][1]["datasets"][0];
     assert_eq!(
         (
@@ -181,7 +172,7 @@ fn an_unknown_dataset_is_reported_not_fatal() {
     let d = &r["models"][0]["datasets"][0];
     assert_eq!(d["id"], "acme/chat-mix");
     let (r, _) = audit(&hub, &["acme/gated-llama"]);
-    assert!(codes(&r["models"][0]).contains(&"training-data-undisclosed".to_string()));
+    assert!(risk_codes(&r["models"][0]).contains(&"training-data-undisclosed".to_string()));
 }
 
 #[test]

@@ -54,3 +54,15 @@ pub fn json(output: &std::process::Output) -> serde_json::Value {
         )
     })
 }
+
+/// The risk codes of one model's report.
+pub fn risk_codes(m: &serde_json::Value) -> Vec<String> {
+    m["risks"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|r| r["code"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
