@@ -586,3 +586,25 @@ fn license_names_from_the_card_and_unknown_custom_terms() {
     assert_eq!(c["commercial_use"]["verdict"], "unknown");
     assert!(risk_codes(c).contains(&"license-unrecognized".to_string()));
 }
+
+#[test]
+fn a_redirect_loop_is_a_bounded_error() {
+    let hub = FakeHub::fixtures();
+    hub.fault(
+        "/api/models/acme/plain-apache",
+        Fault::Redirect("/api/models/acme/plain-apache?blobs=true".into()),
+        100,
+    );
+    let (mut cmd, _home) = isopen(&hub.url);
+    let out = cmd
+        .args(["audit", "acme/plain-apache", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let m = json(&out)["models"][0].clone();
+    assert_eq!(m["error"]["kind"], "bad-response", "{m}");
+    assert!(
+        count(&hub.requests(), "/api/models/") <= 7,
+        "redirects are bounded"
+    );
+}

@@ -60,12 +60,12 @@ fn shortlist(root: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Runs a command under GNU time: (wall seconds, peak RSS in MiB, stdout).
-fn timed(cmd: Command) -> (f64, f64, String) {
+/// Runs a command under GNU time: (wall seconds, peak RSS in MiB, CPU seconds, stdout).
+fn timed(cmd: Command) -> (f64, f64, f64, String) {
     let time_file = tempfile::NamedTempFile::new().unwrap();
     let mut timed = Command::new("/usr/bin/time");
     timed
-        .args(["-f", "%e %M", "-o"])
+        .args(["-f", "%e %M %U %S", "-o"])
         .arg(time_file.path())
         .arg(cmd.get_program())
         .args(cmd.get_args());
@@ -82,13 +82,16 @@ fn timed(cmd: Command) -> (f64, f64, String) {
         String::from_utf8_lossy(&out.stderr)
     );
     let t = std::fs::read_to_string(time_file.path()).unwrap();
-    let mut parts = t.split_whitespace().rev().take(2).collect::<Vec<_>>();
-    parts.reverse();
-    let secs: f64 = parts[0].parse().unwrap();
-    let kb: f64 = parts[1].parse().unwrap();
+    // The last line holds the figures (a failing command adds a line before it).
+    let last = t.lines().last().unwrap_or_default();
+    let n: Vec<f64> = last
+        .split_whitespace()
+        .filter_map(|x| x.parse().ok())
+        .collect();
     (
-        secs,
-        kb / 1024.0,
+        n[0],
+        n[1] / 1024.0,
+        n[2] + n[3],
         String::from_utf8_lossy(&out.stdout).into_owned(),
     )
 }
@@ -109,8 +112,8 @@ fn batch_of_300_against_a_20ms_hub() {
         LATENCY.as_millis()
     );
     println!(
-        "{:<28} {:>8} {:>10} {:>8} {:>9} {:>12}",
-        "run", "wall s", "req/model", "MiB", "floor s", "wall/floor"
+        "{:<28} {:>7} {:>7} {:>10} {:>7} {:>8} {:>11}",
+        "run", "wall s", "CPU s", "req/model", "MiB", "floor s", "wall/floor"
     );
     let mut isopen_best = f64::MAX;
     for jobs in [8usize, 32] {
@@ -126,7 +129,7 @@ fn batch_of_300_against_a_20ms_hub() {
             .env("HF_ENDPOINT", &hub.url)
             .env("HF_HOME", work.path())
             .env_remove("HF_TOKEN");
-        let (secs, mib, stdout) = timed(cmd);
+        let (secs, mib, cpu, stdout) = timed(cmd);
         let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
         let ok = report["models"]
             .as_array()
@@ -138,7 +141,7 @@ fn batch_of_300_against_a_20ms_hub() {
         let requests = hub.requests().len() - before;
         let floor = requests as f64 * LATENCY.as_secs_f64() / jobs as f64;
         println!(
-            "{:<28} {secs:>8.2} {:>10.2} {mib:>8.1} {floor:>9.2} {:>12.2}",
+            "{:<28} {secs:>7.2} {cpu:>7.2} {:>10.2} {mib:>7.1} {floor:>8.2} {:>11.2}",
             format!("isopen -j {jobs}"),
             requests as f64 / MODELS as f64,
             secs / floor
@@ -167,7 +170,7 @@ fn batch_of_300_against_a_20ms_hub() {
     .arg(work.path())
     .env("HF_HOME", work.path())
     .env_remove("HF_TOKEN");
-    let (secs, mib, stdout) = timed(cmd);
+    let (secs, mib, cpu, stdout) = timed(cmd);
     let done: usize = stdout
         .split_whitespace()
         .nth(1)
@@ -176,7 +179,7 @@ fn batch_of_300_against_a_20ms_hub() {
     let requests = hub.requests().len() - before;
     let floor = requests as f64 * LATENCY.as_secs_f64() / 8.0;
     println!(
-        "{:<28} {secs:>8.2} {:>10.2} {mib:>8.1} {floor:>9.2} {:>12.2}",
+        "{:<28} {secs:>7.2} {cpu:>7.2} {:>10.2} {mib:>7.1} {floor:>8.2} {:>11.2}",
         "huggingface_hub, 8 threads",
         requests as f64 / MODELS as f64,
         secs / floor
