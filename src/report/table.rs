@@ -158,15 +158,17 @@ fn render_model(m: &ModelReport) -> String {
             format!("{}: {}", b.fine_tuning.answer, b.fine_tuning.reason),
         ]);
         let n = |v: Option<u64>| v.map_or("?".to_string(), |v| v.to_string());
-        t.add_row(vec![
-            "Community".to_string(),
+        let community = if b.downloads.is_none() && b.likes.is_none() && b.last_modified.is_none() {
+            "not known (the Hub was not asked)".to_string()
+        } else {
             format!(
                 "{} downloads (30 days), {} likes, last updated {}",
                 n(b.downloads),
                 n(b.likes),
                 b.last_modified.as_deref().unwrap_or("?")
-            ),
-        ]);
+            )
+        };
+        t.add_row(vec!["Community".to_string(), community]);
     }
     out.push_str(&indent(&t.to_string()));
     out.push('\n');
