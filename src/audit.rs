@@ -17,7 +17,7 @@ use crate::hub::local::{cache_snapshot, snapshot_from_dir};
 use crate::hub::{ClientConfig, HubClient, HubError, fetch};
 use crate::model_ref::ModelRef;
 use crate::policy::Clarification;
-use crate::report::ModelReport;
+use crate::report::{LineageEntry, ModelReport};
 use crate::rules::RuleSet;
 use crate::snapshot::{DatasetInfo, Snapshot};
 
@@ -97,13 +97,9 @@ impl Auditor {
                     Ok(info) => {
                         let (bases, datasets) = assess::linked_in_info(&info);
                         let root = id.clone();
-                        let links = bases
-                            .iter()
-                            .map(|b| (b.model.clone(), b.relation.clone()))
-                            .collect();
                         let (snap, ancestors, datasets) = tokio::join!(
                             fetch::fetch_files(&self.client, info, id, revision.as_deref(), input),
-                            self.ancestors(&root, links),
+                            self.ancestors(&root, &bases),
                             self.datasets(&datasets),
                         );
                         Some((snap, bases, ancestors, datasets))
@@ -126,11 +122,7 @@ impl Auditor {
                 let ancestors = if same_bases {
                     ancestors
                 } else {
-                    let links = bases
-                        .iter()
-                        .map(|b| (b.model.clone(), b.relation.clone()))
-                        .collect();
-                    self.ancestors(&snap.info.id, links).await
+                    self.ancestors(&snap.info.id, &bases).await
                 };
                 let datasets = if datasets.iter().map(|d| &d.id).eq(dataset_ids.iter()) {
                     datasets
@@ -149,12 +141,8 @@ impl Auditor {
                     ModelRef::Hub { id, .. } => id.clone(),
                     ModelRef::Local(_) => snap.info.id.clone(),
                 };
-                let links = bases
-                    .iter()
-                    .map(|b| (b.model.clone(), b.relation.clone()))
-                    .collect();
                 let (ancestors, datasets) =
-                    tokio::join!(self.ancestors(&root, links), self.datasets(&dataset_ids));
+                    tokio::join!(self.ancestors(&root, &bases), self.datasets(&dataset_ids));
                 (snap, ancestors, datasets)
             }
         };
@@ -184,15 +172,15 @@ impl Auditor {
 
     /// Walks up the lineage breadth-first: each ancestor assessed once, at most `MAX_DEPTH`
     /// generations, cycles and diamonds detected.
-    async fn ancestors(&self, root: &str, parents: Vec<(String, String)>) -> Vec<Ancestor> {
+    async fn ancestors(&self, root: &str, parents: &[LineageEntry]) -> Vec<Ancestor> {
         let mut out: Vec<Ancestor> = Vec::new();
         let mut seen: HashSet<String> = HashSet::from([root.to_string()]);
         // Each ancestor's own path up from the root, to tell a cycle from a shared grandparent.
         let mut paths: HashMap<String, Vec<String>> =
             HashMap::from([(root.to_string(), vec![root.to_string()])]);
         let mut level: Vec<(String, String, String)> = parents
-            .into_iter()
-            .map(|(m, r)| (m, r, root.to_string()))
+            .iter()
+            .map(|p| (p.model.clone(), p.relation.clone(), root.to_string()))
             .collect();
         for depth in 1.. {
             if level.is_empty() {

@@ -49,6 +49,15 @@ impl Verdict {
         }
     }
 
+    /// The more restrictive of two verdicts.
+    pub fn stricter(self, other: Verdict) -> Verdict {
+        if other.restrictiveness() > self.restrictiveness() {
+            other
+        } else {
+            self
+        }
+    }
+
     /// How restrictive a verdict is, for "the most restrictive wins". An unknown verdict is
     /// worse than a known condition: we cannot tell the user what to comply with.
     pub fn restrictiveness(self) -> u8 {

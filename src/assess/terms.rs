@@ -203,7 +203,7 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
         .max_by_key(|v| v.restrictiveness())
         .unwrap_or(Verdict::Unknown);
     if chosen.is_none() {
-        verdict = verdict.max_by_restrictiveness(Verdict::Unknown);
+        verdict = verdict.stricter(Verdict::Unknown);
     }
     if !input.signals.is_empty() {
         verdict = Verdict::Prohibited;
@@ -245,7 +245,7 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
         })
         .collect();
     for (a, c) in input.ancestors.iter().zip(&bases) {
-        verdict = verdict.max_by_restrictiveness(a.verdict);
+        verdict = verdict.stricter(a.verdict);
         if chosen.is_some() && a.verdict.restrictiveness() > own_verdict.restrictiveness() {
             risks.push(RiskCode::InheritedLicenseConflict.risk(
                 format!(
@@ -449,18 +449,4 @@ fn cite_rule(c: &Candidate, texts: &[(&str, &str)]) -> Vec<Evidence> {
         }
     }
     out
-}
-
-trait MaxByRestrictiveness {
-    fn max_by_restrictiveness(self, other: Verdict) -> Verdict;
-}
-
-impl MaxByRestrictiveness for Verdict {
-    fn max_by_restrictiveness(self, other: Verdict) -> Verdict {
-        if other.restrictiveness() > self.restrictiveness() {
-            other
-        } else {
-            self
-        }
-    }
 }
