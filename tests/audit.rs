@@ -6,16 +6,12 @@ use std::time::Duration;
 
 use serde_json::Value;
 use support::fake_hub::{FakeHub, Fault, TOKEN_APPROVED, TOKEN_PENDING, count};
-use support::{isopen, json, risk_codes};
+use support::{isopen, json, risk_codes, run};
 
 /// Audits one fixture model as JSON and returns its report (and the hub, for its request log).
 fn audit_one(id: &str) -> (Value, FakeHub) {
     let hub = FakeHub::fixtures();
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .args(["audit", id, "--format", "json"])
-        .output()
-        .unwrap();
+    let out = run(&hub.url, &["audit", id, "--format", "json"]);
     let m = json(&out)["models"][0].clone();
     (m, hub)
 }
@@ -27,11 +23,10 @@ fn model(report: &Value, i: usize) -> &Value {
 #[test]
 fn plain_model_json_and_table() {
     let hub = FakeHub::fixtures();
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .args(["audit", "acme/plain-apache", "--format", "json"])
-        .output()
-        .unwrap();
+    let out = run(
+        &hub.url,
+        &["audit", "acme/plain-apache", "--format", "json"],
+    );
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -47,11 +42,10 @@ fn plain_model_json_and_table() {
     // The model info, README, LICENSE and the one dataset the card names: four requests.
     assert_eq!(hub.requests().len(), 4, "{:?}", hub.requests());
 
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .args(["audit", "acme/plain-apache", "--format", "table"])
-        .output()
-        .unwrap();
+    let out = run(
+        &hub.url,
+        &["audit", "acme/plain-apache", "--format", "table"],
+    );
     let table = String::from_utf8(out.stdout).unwrap();
     assert!(table.lines().all(|l| l.chars().count() <= 100), "{table}");
     insta::assert_snapshot!("plain_model_table", table);
@@ -60,17 +54,16 @@ fn plain_model_json_and_table() {
 #[test]
 fn every_field_of_the_contract_is_present() {
     let hub = FakeHub::fixtures();
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .args([
+    let out = run(
+        &hub.url,
+        &[
             "audit",
             "acme/plain-apache",
             "acme/does-not-exist",
             "--format",
             "json",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     let report = json(&out);
     assert_eq!(report["schema"], "isopen.report.v1");
     for m in report["models"].as_array().unwrap() {
@@ -120,11 +113,7 @@ fn every_field_of_the_contract_is_present() {
 #[test]
 fn gated_model_without_a_token() {
     let hub = FakeHub::fixtures();
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .args(["audit", "acme/gated-llama", "--format", "json"])
-        .output()
-        .unwrap();
+    let out = run(&hub.url, &["audit", "acme/gated-llama", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0));
     let report = json(&out);
     insta::assert_json_snapshot!("gated_without_token", report);
@@ -142,9 +131,9 @@ fn gated_model_without_a_token() {
 #[test]
 fn gated_model_with_a_token_reads_the_files_and_never_prints_it() {
     let hub = FakeHub::fixtures();
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .args([
+    let out = run(
+        &hub.url,
+        &[
             "audit",
             "acme/gated-llama",
             "--format",
@@ -152,9 +141,8 @@ fn gated_model_with_a_token_reads_the_files_and_never_prints_it() {
             "-vv",
             "--token",
             TOKEN_APPROVED,
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -197,18 +185,17 @@ fn token_from_the_environment_and_the_token_file() {
 #[test]
 fn gated_model_with_an_unapproved_token() {
     let hub = FakeHub::fixtures();
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .args([
+    let out = run(
+        &hub.url,
+        &[
             "audit",
             "acme/gated-llama",
             "--format",
             "json",
             "--token",
             TOKEN_PENDING,
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     let m = json(&out)["models"][0].clone();
     assert_eq!(m["status"], "ok");
     assert!(m["notes"].to_string().contains("gated"), "{}", m["notes"]);
@@ -217,18 +204,17 @@ fn gated_model_with_an_unapproved_token() {
 #[test]
 fn missing_and_private_models_are_errors_and_the_batch_goes_on() {
     let hub = FakeHub::fixtures();
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .args([
+    let out = run(
+        &hub.url,
+        &[
             "audit",
             "acme/does-not-exist",
             "acme/private-model",
             "acme/plain-apache",
             "--format",
             "json",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
     let report = json(&out);
     insta::assert_json_snapshot!("missing_model", model(&report, 0));
@@ -240,18 +226,17 @@ fn missing_and_private_models_are_errors_and_the_batch_goes_on() {
 #[test]
 fn an_invalid_token_is_unauthorized() {
     let hub = FakeHub::fixtures();
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .args([
+    let out = run(
+        &hub.url,
+        &[
             "audit",
             "acme/plain-apache",
             "--format",
             "json",
             "--token",
             "hf_wrong",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
     let m = json(&out)["models"][0].clone();
     assert_eq!(m["error"]["kind"], "unauthorized");
@@ -347,11 +332,7 @@ fn broken_front_matter_falls_back_to_card_data() {
 fn a_huge_readme_is_truncated_not_read_whole() {
     let hub = FakeHub::fixtures();
     hub.fault("/acme/huge-card/resolve/", Fault::Huge(50 * 1024 * 1024), 1);
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .args(["audit", "acme/huge-card", "--format", "json"])
-        .output()
-        .unwrap();
+    let out = run(&hub.url, &["audit", "acme/huge-card", "--format", "json"]);
     let m = json(&out)["models"][0].clone();
     assert_eq!(m["status"], "ok");
     assert!(
@@ -365,9 +346,9 @@ fn a_huge_readme_is_truncated_not_read_whole() {
 #[test]
 fn hostile_refs_are_rejected_before_any_request() {
     let hub = FakeHub::fixtures();
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .args([
+    let out = run(
+        &hub.url,
+        &[
             "audit",
             "hf:../etc/passwd",
             "acme/x\u{7}",
@@ -375,9 +356,8 @@ fn hostile_refs_are_rejected_before_any_request() {
             "acme//x",
             "--format",
             "json",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
     let report = json(&out);
     for m in report["models"].as_array().unwrap() {
@@ -389,18 +369,17 @@ fn hostile_refs_are_rejected_before_any_request() {
 #[test]
 fn pickle_weights_and_remote_code_are_risks() {
     let hub = FakeHub::fixtures();
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .args([
+    let out = run(
+        &hub.url,
+        &[
             "audit",
             "acme/pickle-only",
             "--format",
             "json",
             "--fail-on",
             "high",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -440,11 +419,10 @@ fn a_llama_fine_tune_tagged_apache_is_not_allowed() {
 #[test]
 fn a_local_folder_needs_no_network() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/local/plain-folder");
-    let (mut cmd, _home) = isopen("http://127.0.0.1:9");
-    let out = cmd
-        .args(["audit", dir.to_str().unwrap(), "--format", "json"])
-        .output()
-        .unwrap();
+    let out = run(
+        "http://127.0.0.1:9",
+        &["audit", dir.to_str().unwrap(), "--format", "json"],
+    );
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -483,11 +461,10 @@ fn hf_cache(root: &std::path::Path) -> std::path::PathBuf {
 fn a_hugging_face_cache_snapshot() {
     let tmp = tempfile::tempdir().unwrap();
     let snap = hf_cache(tmp.path());
-    let (mut cmd, _home) = isopen("http://127.0.0.1:9");
-    let out = cmd
-        .args(["audit", snap.to_str().unwrap(), "--format", "json"])
-        .output()
-        .unwrap();
+    let out = run(
+        "http://127.0.0.1:9",
+        &["audit", snap.to_str().unwrap(), "--format", "json"],
+    );
     let m = json(&out)["models"][0].clone();
     assert_eq!(m["status"], "ok", "{m}");
     assert_eq!(m["revision"], "9999999999999999999999999999999999999999");
@@ -565,17 +542,16 @@ fn a_card_license_section_that_restricts_the_tag() {
 #[test]
 fn license_names_from_the_card_and_unknown_custom_terms() {
     let hub = FakeHub::fixtures();
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .args([
+    let out = run(
+        &hub.url,
+        &[
             "audit",
             "acme/qwen-research-named",
             "acme/custom-other",
             "--format",
             "json",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     let report = json(&out);
     let q = model(&report, 0);
     assert_eq!(q["license"]["id"], "qwen-research");
@@ -595,11 +571,10 @@ fn a_redirect_loop_is_a_bounded_error() {
         Fault::Redirect("/api/models/acme/plain-apache?blobs=true".into()),
         100,
     );
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .args(["audit", "acme/plain-apache", "--format", "json"])
-        .output()
-        .unwrap();
+    let out = run(
+        &hub.url,
+        &["audit", "acme/plain-apache", "--format", "json"],
+    );
     assert_eq!(out.status.code(), Some(2));
     let m = json(&out)["models"][0].clone();
     assert_eq!(m["error"]["kind"], "bad-response", "{m}");

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use support::fake_hub::{FakeHub, Fault};
-use support::{isopen, json};
+use support::{isopen, json, run};
 
 fn shortlist(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -39,11 +39,10 @@ fn jsonl(path: &Path) -> Vec<Value> {
 #[test]
 fn every_shortlist_format_in_input_order() {
     let hub = FakeHub::fixtures();
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .args(["batch", &shortlist("shortlist.txt"), "--format", "json"])
-        .output()
-        .unwrap();
+    let out = run(
+        &hub.url,
+        &["batch", &shortlist("shortlist.txt"), "--format", "json"],
+    );
     assert_eq!(out.status.code(), Some(2), "one model is missing");
     let r = json(&out);
     assert_eq!(
@@ -81,11 +80,10 @@ fn every_shortlist_format_in_input_order() {
 #[test]
 fn the_summary_matrix() {
     let hub = FakeHub::fixtures();
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .args(["batch", &shortlist("shortlist.txt"), "--format", "table"])
-        .output()
-        .unwrap();
+    let out = run(
+        &hub.url,
+        &["batch", &shortlist("shortlist.txt"), "--format", "table"],
+    );
     let table = String::from_utf8(out.stdout).unwrap();
     assert!(table.lines().all(|l| l.chars().count() <= 100), "{table}");
     insta::assert_snapshot!("batch_summary", table);

@@ -2,7 +2,7 @@
 
 mod support;
 
-use support::{isopen, json};
+use support::{isopen, json, run};
 
 #[test]
 fn identify_prints_the_contract_and_names_the_corpus_texts() {
@@ -63,11 +63,10 @@ fn identify_table_and_unreadable_files() {
 
 #[test]
 fn list_names_every_license_with_its_verdict() {
-    let (mut cmd, _home) = isopen("http://127.0.0.1:9");
-    let out = cmd
-        .args(["license", "list", "--format", "json"])
-        .output()
-        .unwrap();
+    let out = run(
+        "http://127.0.0.1:9",
+        &["license", "list", "--format", "json"],
+    );
     let v = json(&out);
     let all = v["licenses"].as_array().unwrap();
     assert!(all.len() > 100);
@@ -92,32 +91,29 @@ fn list_names_every_license_with_its_verdict() {
 
 #[test]
 fn show_by_id_or_alias() {
-    let (mut cmd, _home) = isopen("http://127.0.0.1:9");
-    let out = cmd
-        .args([
+    let out = run(
+        "http://127.0.0.1:9",
+        &[
             "license",
             "show",
             "Llama 3.1 Community License",
             "--format",
             "table",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_eq!(out.status.code(), Some(0));
     insta::assert_snapshot!("show_llama31", String::from_utf8(out.stdout).unwrap());
-    let (mut cmd, _home) = isopen("http://127.0.0.1:9");
-    let out = cmd
-        .args(["license", "show", "mistral-mnpl", "--format", "json"])
-        .output()
-        .unwrap();
+    let out = run(
+        "http://127.0.0.1:9",
+        &["license", "show", "mistral-mnpl", "--format", "json"],
+    );
     let v = json(&out);
     assert_eq!(v["verdict"], "prohibited");
     assert!(!v["sources"].as_array().unwrap().is_empty());
-    let (mut cmd, _home) = isopen("http://127.0.0.1:9");
-    let out = cmd
-        .args(["license", "show", "no-such-license"])
-        .output()
-        .unwrap();
+    let out = run(
+        "http://127.0.0.1:9",
+        &["license", "show", "no-such-license"],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-license"));
 }

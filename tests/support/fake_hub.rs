@@ -373,12 +373,18 @@ fn fake_sha(id: &str) -> String {
 }
 
 /// Finds the fixture folder of a repo id, or the id it was renamed to.
-fn find_repo(state: &HubState, id: &str) -> Result<Repo, Option<String>> {
-    find_in(state, "models", id)
+fn find_repo(state: &HubState, id: &str, token: Option<&str>) -> Result<Repo, Option<String>> {
+    find_in(state, "models", id, token)
 }
 
-/// A repo under `models/` or `datasets/`.
-fn find_in(state: &HubState, kind: &str, id: &str) -> Result<Repo, Option<String>> {
+/// A repo under `models/` or `datasets/`, as `token` sees it: another user's private repo looks
+/// missing.
+fn find_in(
+    state: &HubState,
+    kind: &str,
+    id: &str,
+    token: Option<&str>,
+) -> Result<Repo, Option<String>> {
     if id.split('/').any(|p| p.is_empty() || p == "..") {
         return Err(None);
     }
@@ -388,6 +394,9 @@ fn find_in(state: &HubState, kind: &str, id: &str) -> Result<Repo, Option<String
             .ok()
             .map(|t| serde_saphyr::from_str::<HubMeta>(&t).expect("valid _hub.yaml"))
             .unwrap_or_default();
+        if meta.private && token != Some(TOKEN_APPROVED) {
+            return Err(None);
+        }
         return Ok(Repo {
             id: id.to_string(),
             dir,
@@ -446,7 +455,7 @@ fn model_info(
         Some((id, rev)) => (id.to_string(), Some(decode(rev))),
         None => (rest.to_string(), None),
     };
-    let repo = match find_repo(state, &id) {
+    let repo = match find_repo(state, &id, token) {
         Ok(r) => r,
         Err(Some(new_id)) => {
             let suffix = rest.strip_prefix(id.as_str()).unwrap_or("");
@@ -463,9 +472,6 @@ fn model_info(
         }
         Err(None) => return repo_not_found(token),
     };
-    if repo.meta.private && token != Some(TOKEN_APPROVED) {
-        return repo_not_found(token);
-    }
     if let Some(rev) = &revision
         && rev != "main"
         && *rev != repo.sha()
@@ -513,12 +519,9 @@ fn dataset_info(
     token: Option<&str>,
     if_none_match: Option<&str>,
 ) -> Response {
-    let Ok(repo) = find_in(state, "datasets", id) else {
+    let Ok(repo) = find_in(state, "datasets", id, token) else {
         return repo_not_found(token);
     };
-    if repo.meta.private && token != Some(TOKEN_APPROVED) {
-        return repo_not_found(token);
-    }
     let readme = std::fs::read_to_string(repo.dir.join("README.md")).unwrap_or_default();
     let card = repo
         .meta
@@ -699,7 +702,7 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(String, u64)>) {
 }
 
 fn resolve(state: &HubState, id: &str, rev: &str, file: &str, token: Option<&str>) -> Response {
-    let repo = match find_repo(state, id) {
+    let repo = match find_repo(state, id, token) {
         Ok(r) => r,
         Err(Some(new_id)) => {
             let location = format!("/{new_id}/resolve/{rev}/{file}");
@@ -712,9 +715,6 @@ fn resolve(state: &HubState, id: &str, rev: &str, file: &str, token: Option<&str
         }
         Err(None) => return repo_not_found(token),
     };
-    if repo.meta.private && token != Some(TOKEN_APPROVED) {
-        return repo_not_found(token);
-    }
     if repo.gated() {
         match token {
             None => {

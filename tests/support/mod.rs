@@ -66,3 +66,9 @@ pub fn risk_codes(m: &serde_json::Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// Runs the binary with `args` against `endpoint`, in the clean environment of `isopen`.
+pub fn run(endpoint: &str, args: &[&str]) -> std::process::Output {
+    let (mut cmd, _home) = isopen(endpoint);
+    cmd.args(args).output().expect("run isopen")
+}
