@@ -126,7 +126,23 @@ pub struct Derivatives {
 #[serde(deny_unknown_fields)]
 struct RawFile {
     family: String,
+    /// License lines with several revisions: a text of the line that matches none of its
+    /// revision rules is named as the line, its revision unverified.
+    #[serde(default)]
+    lines: Vec<Spanned<RawLine>>,
     licenses: Vec<Spanned<RawRule>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLine {
+    id: String,
+    name: String,
+    /// Names that say the line without its revision (`license_name: nvidia-open-model-license`).
+    #[serde(default)]
+    aliases: Vec<String>,
+    detect: RawDetect,
+    revisions: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -259,6 +275,20 @@ impl Detector {
     }
 }
 
+/// A license line: the revisions of one license (the NVIDIA Open Model License of April and of
+/// October 2025), and phrases every revision carries.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub id: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub family: String,
+    pub detect: Detector,
+    /// Rule ids of the known revisions, newest first.
+    pub revisions: Vec<String>,
+    pub origin: Origin,
+}
+
 /// A validated license (or policy) rule.
 #[derive(Debug, Clone)]
 pub struct Rule {
@@ -306,6 +336,7 @@ pub enum RulesError {
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     rules: Vec<Rule>,
+    lines: Vec<Line>,
     by_id: HashMap<String, usize>,
     by_alias: HashMap<String, usize>,
 }
@@ -366,6 +397,15 @@ impl RuleSet {
         for rule in compiled {
             self.insert(rule)?;
         }
+        for spanned in raw.lines {
+            let origin = Origin {
+                file: file.to_string(),
+                line: usize::try_from(spanned.referenced.line()).unwrap_or(0),
+            };
+            let line = compile_line(spanned.value, &raw.family, origin)?;
+            self.lines.retain(|l| l.id != line.id);
+            self.lines.push(line);
+        }
         Ok(())
     }
 
@@ -417,6 +457,37 @@ impl RuleSet {
     }
 
     fn check_references(&self) -> Result<(), RulesError> {
+        for line in &self.lines {
+            let invalid = |message: String| RulesError::Invalid {
+                origin: line.origin.clone(),
+                id: line.id.clone(),
+                message,
+            };
+            if self.by_id.contains_key(&line.id) {
+                return Err(invalid("a line's id must differ from every rule id".into()));
+            }
+            for alias in line.aliases.iter().chain([&line.id]) {
+                if let Some(rule) = self.by_alias(alias) {
+                    return Err(invalid(format!(
+                        "alias {alias:?} is already used by rule {} ({})",
+                        rule.id, rule.origin
+                    )));
+                }
+            }
+            for rev in &line.revisions {
+                let rule = self
+                    .get(rev)
+                    .ok_or_else(|| invalid(format!("revision {rev:?} is not a rule")))?;
+                // The line's phrases must be common to every revision it names.
+                for ex in &rule.examples_match {
+                    if line.detect.matches(&normalize(ex)).is_none() {
+                        return Err(invalid(format!(
+                            "the line's detector does not match {rev}'s example {ex:?}"
+                        )));
+                    }
+                }
+            }
+        }
         for rule in &self.rules {
             let Some(policy) = rule
                 .use_restrictions
@@ -441,6 +512,41 @@ impl RuleSet {
 
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    pub fn lines(&self) -> &[Line] {
+        &self.lines
+    }
+
+    /// The line a name says without a revision: its id or one of its aliases, compared loosely.
+    pub fn line_by_alias(&self, name: &str) -> Option<&Line> {
+        let key = alias_key(name);
+        if key.is_empty() {
+            return None;
+        }
+        self.lines
+            .iter()
+            .find(|l| alias_key(&l.id) == key || l.aliases.iter().any(|a| alias_key(a) == key))
+    }
+
+    /// The line a rule is a revision of.
+    pub fn line_of(&self, rule_id: &str) -> Option<&Line> {
+        self.lines
+            .iter()
+            .find(|l| l.revisions.iter().any(|r| r == rule_id))
+    }
+
+    /// The revision whose facts stand for a text of the line no revision rule names: the most
+    /// restrictive one (the first listed among equals), so an unverified revision is never
+    /// read more permissively than a known one.
+    pub fn strictest_revision(&self, line: &Line) -> Option<&Rule> {
+        line.revisions
+            .iter()
+            .filter_map(|id| self.get(id))
+            .fold(None, |best: Option<&Rule>, r| match best {
+                Some(b) if b.verdict.restrictiveness() >= r.verdict.restrictiveness() => Some(b),
+                _ => Some(r),
+            })
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
@@ -480,17 +586,60 @@ fn is_rule_id(id: &str) -> bool {
         && !id.starts_with(['-', '.'])
 }
 
+fn check_id(id: &str) -> Result<(), String> {
+    if is_rule_id(id) {
+        Ok(())
+    } else {
+        Err("id must be lowercase letters, digits, '-', '.' or '+'".into())
+    }
+}
+
+fn compile_line(raw: RawLine, family: &str, origin: Origin) -> Result<Line, RulesError> {
+    let invalid = |message: String| RulesError::Invalid {
+        origin: origin.clone(),
+        id: raw.id.clone(),
+        message,
+    };
+    check_id(&raw.id).map_err(invalid)?;
+    let detect = compile_detector(&raw.detect).map_err(invalid)?;
+    if raw.revisions.is_empty() {
+        return Err(invalid("a line lists at least one revision".into()));
+    }
+    Ok(Line {
+        id: raw.id,
+        name: raw.name,
+        aliases: raw.aliases,
+        family: family.to_string(),
+        detect,
+        revisions: raw.revisions,
+        origin,
+    })
+}
+
+fn compile_detector(raw: &RawDetect) -> Result<Detector, String> {
+    let patterns = |list: &[String], what: &str| {
+        list.iter()
+            .map(|p| Pattern::compile(p).map_err(|e| format!("{what}: {e}")))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let detect = Detector {
+        all: patterns(&raw.all, "detect.all")?,
+        any: patterns(&raw.any, "detect.any")?,
+        none: patterns(&raw.none, "detect.none")?,
+    };
+    if detect.all.is_empty() && detect.any.is_empty() {
+        return Err("detect.all or detect.any must list a phrase".into());
+    }
+    Ok(detect)
+}
+
 fn compile(raw: RawRule, family: &str, origin: Origin) -> Result<Rule, RulesError> {
     let invalid = |message: String| RulesError::Invalid {
         origin: origin.clone(),
         id: raw.id.clone(),
         message,
     };
-    if !is_rule_id(&raw.id) {
-        return Err(invalid(
-            "id must be lowercase letters, digits, '-', '.' or '+'".into(),
-        ));
-    }
+    check_id(&raw.id).map_err(invalid)?;
     if raw.name.trim().is_empty() {
         return Err(invalid("name is empty".into()));
     }
@@ -499,16 +648,7 @@ fn compile(raw: RawRule, family: &str, origin: Origin) -> Result<Rule, RulesErro
             .map(|p| Pattern::compile(p).map_err(|e| invalid(format!("{what}: {e}"))))
             .collect::<Result<Vec<_>, _>>()
     };
-    let detect = Detector {
-        all: patterns(&raw.detect.all, "detect.all")?,
-        any: patterns(&raw.detect.any, "detect.any")?,
-        none: patterns(&raw.detect.none, "detect.none")?,
-    };
-    if detect.all.is_empty() && detect.any.is_empty() {
-        return Err(invalid(
-            "detect.all or detect.any must list a phrase".into(),
-        ));
-    }
+    let detect = compile_detector(&raw.detect).map_err(invalid)?;
     if raw.examples.matching.is_empty() || raw.examples.no_match.is_empty() {
         return Err(invalid(
             "examples need at least one `match` and one `no_match`".into(),

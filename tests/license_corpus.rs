@@ -6,14 +6,9 @@ mod support;
 
 use isopen::license::identify::{SourceKind, from_text};
 use isopen::rules::RuleSet;
-use serde_json::Value;
 
 fn manifest(corpus: &std::path::Path) -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(corpus.join("licenses/manifest.yaml")).unwrap();
-    let v: Value = serde_saphyr::from_str(&text).unwrap();
-    v["licenses"]
-        .as_array()
-        .unwrap()
+    support::license_manifest(corpus)
         .iter()
         .map(|l| {
             (
@@ -42,6 +37,7 @@ fn rewrap(text: &str, width: usize) -> String {
 /// The ids of the rules that name a text.
 fn named(rules: &RuleSet, text: &str) -> Vec<String> {
     let mut ids: Vec<String> = from_text(SourceKind::LicenseFile, "LICENSE", text, rules)
+        .candidates
         .iter()
         .filter_map(|c| c.rule.map(|r| r.id.clone()))
         .collect();

@@ -100,11 +100,6 @@ const EXPLAINED: &[(&str, &str, &str)] = &[
         "mof_class",
         "Classes I and II need components whose licenses Hub metadata does not show (paper or technical report, evaluation code and data, intermediate checkpoints, preprocessing code); MOT's curators recorded them, so isopen leaves the class undetermined instead of guessing",
     ),
-    (
-        "Qwen/Qwen2.5-72B-Instruct",
-        "commercial_use",
-        "the Qwen License Agreement (2024-09-19, card name `qwen`) is not in the license corpus, so isopen has no rule for it and reports the terms as unknown rather than guess the 100M-user cap",
-    ),
 ];
 
 fn truth_value<'a>(entry: &'a Value, field: &str) -> &'a str {

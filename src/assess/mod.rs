@@ -11,7 +11,8 @@ pub mod terms;
 pub mod weights;
 
 use crate::card::{self, CardMeta};
-use crate::license::identify::{self, Candidate, MetaOrigin, SourceKind};
+use crate::license::clauses;
+use crate::license::identify::{self, Candidate, MetaOrigin, SourceKind, TextReading};
 use crate::license::prose;
 use crate::report::{Evidence, LineageEntry, ModelReport, Status};
 use crate::rules::{RuleSet, Verdict};
@@ -127,7 +128,7 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
     notes.extend(card_notes);
 
     let mut candidates: Vec<Candidate> = identify::from_metadata(&meta, origin, rules);
-    let mut unrecognized = Vec::new();
+    let mut unrecognized: Vec<terms::Unrecognized> = Vec::new();
     let mut unreadable = Vec::new();
     let mut texts: Vec<(&str, &str)> = Vec::new();
     for f in snap.files.iter().filter(|f| f.path != "README.md") {
@@ -137,42 +138,35 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
                     notes.push(format!("{} was truncated at the size limit", f.path));
                 }
                 texts.push((&f.path, text));
-                let found = match clarified(text, &ctx.clarifications, rules) {
-                    Some((rule, reason)) => vec![Candidate {
-                        kind: SourceKind::LicenseFile,
-                        file: Some(f.path.clone()),
-                        rule: Some(rule),
-                        stated: None,
-                        confidence: 1.0,
-                        evidence: Evidence {
-                            file: Some(f.path.clone()),
-                            line: None,
-                            quote: format!("clarified by the policy: {reason}"),
-                            rule: Some(rule.id.clone()),
-                        },
-                    }],
+                let reading = match clarified(text, &ctx.clarifications, rules) {
+                    Some((rule, reason)) => TextReading {
+                        candidates: vec![Candidate::new(
+                            SourceKind::LicenseFile,
+                            Some(f.path.clone()),
+                            Some(rule),
+                            1.0,
+                            Evidence {
+                                file: Some(f.path.clone()),
+                                line: None,
+                                quote: format!("clarified by the policy: {reason}"),
+                                rule: Some(rule.id.clone()),
+                            },
+                        )],
+                        ..TextReading::default()
+                    },
                     None => identify::from_text(SourceKind::LicenseFile, &f.path, text, rules),
                 };
-                if found.is_empty() && !is_notice(&f.path) {
-                    let first = text
-                        .lines()
-                        .map(str::trim)
-                        .find(|l| !l.is_empty())
-                        .unwrap_or("");
-                    unrecognized.push((
-                        f.path.clone(),
-                        Evidence {
-                            file: Some(f.path.clone()),
-                            line: text
-                                .lines()
-                                .position(|l| !l.trim().is_empty())
-                                .map(|i| i + 1),
-                            quote: identify::clip(first, 200),
-                            rule: None,
-                        },
-                    ));
+                // A NOTICE nothing names is no risk, unless it limits commercial use.
+                let restricts = clauses::restrictive(&reading.clauses).next().is_some();
+                if reading.unrecognized() && (!is_notice(&f.path) || restricts) {
+                    unrecognized.push(terms::Unrecognized {
+                        path: f.path.clone(),
+                        evidence: first_line(&f.path, text),
+                        clauses: reading.clauses,
+                        lookalikes: reading.lookalikes,
+                    });
                 }
-                candidates.extend(found);
+                candidates.extend(reading.candidates);
             }
             FileOutcome::Unavailable { reason } => {
                 notes.push(format!("{} could not be read: {reason}", f.path));
@@ -185,7 +179,8 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
     let mut signals = Vec::new();
     if let Some(prompt) = &meta.extra_gated_prompt {
         let mut found =
-            identify::from_text(SourceKind::GatePrompt, "extra_gated_prompt", prompt, rules);
+            identify::from_text(SourceKind::GatePrompt, "extra_gated_prompt", prompt, rules)
+                .candidates;
         if found.is_empty() {
             found = prose::mentions(
                 SourceKind::GatePrompt,
@@ -403,6 +398,22 @@ fn clarified<'r>(
         .collect();
     let c = clarifications.iter().find(|c| c.sha256 == hash)?;
     Some((rules.get(&c.license)?, c.reason.clone()))
+}
+
+/// Evidence for a whole file: its first non-empty line.
+fn first_line(path: &str, text: &str) -> Evidence {
+    let (line, first) = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim()))
+        .find(|(_, l)| !l.is_empty())
+        .unwrap_or((1, ""));
+    Evidence {
+        file: Some(path.to_string()),
+        line: Some(line),
+        quote: identify::clip(first, 200),
+        rule: None,
+    }
 }
 
 /// Evidence that is a file's presence in the repository.

@@ -3,8 +3,9 @@
 //! and never `allowed` without identified terms that allow it) and the license risks.
 
 use crate::assess::risks::RiskCode;
+use crate::license::clauses::{self, Clause, Effect};
 use crate::license::identify::quote_span;
-use crate::license::identify::{Candidate, SourceKind, report_id};
+use crate::license::identify::{Candidate, SourceKind};
 use crate::license::normalize::normalize;
 use crate::license::prose::Signal;
 use crate::report::{CommercialUse, Evidence, LicenseReport, LicenseSource, Risk};
@@ -15,8 +16,8 @@ pub struct TermsInput<'a, 'r> {
     /// What the card declares, verbatim (`license`, or `license_name` for `other`).
     pub declared: Option<String>,
     pub candidates: Vec<Candidate<'r>>,
-    /// License files whose text no rule and no SPDX detection named: (path, first line).
-    pub unrecognized_files: Vec<(String, Evidence)>,
+    /// License files whose text no rule, no SPDX detection and no reference named.
+    pub unrecognized_files: Vec<Unrecognized>,
     /// License files that exist but could not be read: (path, reason).
     pub unreadable_files: Vec<(String, String)>,
     /// Texts by file name, to locate evidence phrases in.
@@ -27,6 +28,24 @@ pub struct TermsInput<'a, 'r> {
     pub ancestors: Vec<AncestorTerms<'r>>,
     /// Base models whose terms could not be established: the child cannot be `allowed`.
     pub gaps: Vec<String>,
+}
+
+/// A license file nothing named: where it starts, and what its clauses say.
+#[derive(Debug, Clone)]
+pub struct Unrecognized {
+    pub path: String,
+    /// Its first line.
+    pub evidence: Evidence,
+    pub clauses: Vec<Clause>,
+    /// Permissive licenses whose text it carries with a restrictive clause added.
+    pub lookalikes: Vec<String>,
+}
+
+impl Unrecognized {
+    /// The verdict its clauses support (never `allowed`).
+    pub fn verdict(&self) -> Verdict {
+        clauses::verdict(&self.clauses)
+    }
 }
 
 /// What an assessed ancestor carries.
@@ -70,8 +89,8 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
     // The license reported: the most restrictive identified one, preferring files over tags.
     let chosen = licenses.iter().copied().max_by(|a, b| {
         let key = |c: &Candidate| {
-            let r = c.rule.expect("filtered to identified");
-            (r.verdict.restrictiveness(), source_priority(c.kind))
+            let v = c.verdict().expect("filtered to identified");
+            (v.restrictiveness(), source_priority(c.kind))
         };
         key(a)
             .cmp(&key(b))
@@ -90,11 +109,59 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
         };
         risks.push(RiskCode::LicenseUnrecognized.risk(message, vec![c.evidence.clone()]));
     }
-    for (path, ev) in &input.unrecognized_files {
-        risks.push(RiskCode::LicenseUnrecognized.risk(
-            format!("{path} states license terms that isopen could not identify"),
-            vec![ev.clone()],
-        ));
+    for u in &input.unrecognized_files {
+        let restrictive: Vec<&Clause> = clauses::restrictive(&u.clauses).collect();
+        let kinds: Vec<&str> = restrictive.iter().map(|c| c.kind.as_str()).collect();
+        let message = if let Some(like) = u.lookalikes.first() {
+            format!(
+                "{} carries the text of {like} with terms added that limit commercial use ({}); it is not {like}",
+                u.path,
+                kinds.join(", ")
+            )
+        } else if kinds.is_empty() {
+            format!(
+                "{} states license terms that isopen could not identify, and no clause on commercial use was found in it",
+                u.path
+            )
+        } else {
+            format!(
+                "{} states license terms that isopen could not identify; its clauses: {}",
+                u.path,
+                kinds.join(", ")
+            )
+        };
+        let mut evidence = vec![u.evidence.clone()];
+        evidence.extend(restrictive.iter().map(|c| c.evidence.clone()));
+        risks.push(RiskCode::LicenseUnrecognized.risk(message, evidence));
+        let prohibiting: Vec<Evidence> = restrictive
+            .iter()
+            .filter(|c| c.kind.effect() == Effect::Prohibits)
+            .map(|c| c.evidence.clone())
+            .collect();
+        if let Some(first) = prohibiting.first() {
+            risks.push(RiskCode::NonCommercial.risk(
+                format!("{} restricts commercial use: \"{}\"", u.path, first.quote),
+                prohibiting.clone(),
+            ));
+        }
+        let conditioning: Vec<&&Clause> = restrictive
+            .iter()
+            .filter(|c| c.kind.effect() == Effect::Conditions)
+            .collect();
+        if !conditioning.is_empty() {
+            risks.push(RiskCode::CommercialConditions.risk(
+                format!(
+                    "{} sets conditions: {}",
+                    u.path,
+                    conditioning
+                        .iter()
+                        .map(|c| c.kind.describe())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+                conditioning.iter().map(|c| c.evidence.clone()).collect(),
+            ));
+        }
     }
 
     // Disagreement: two kinds of source whose identified licenses have nothing in common
@@ -159,59 +226,91 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
     }
     let kinds_disagree = mismatch || gate_conflict;
 
-    // Restrictive sentences in the card or the gate form that the declared license contradicts.
+    // Clauses in the card or the gate form that the declared license contradicts.
     let declared_verdict = licenses
         .iter()
         .filter(|c| c.kind == SourceKind::CardMetadata)
-        .filter_map(|c| c.rule.map(|r| r.verdict))
+        .filter_map(|c| c.verdict())
         .max_by_key(|v| v.restrictiveness());
     for kind in [SourceKind::GatePrompt, SourceKind::CardText] {
-        let found: Vec<Evidence> = input
-            .signals
-            .iter()
-            .filter(|s| s.kind == kind)
-            .map(|s| s.evidence.clone())
-            .collect();
-        if found.is_empty() {
-            continue;
-        }
         let (code, place) = match kind {
             SourceKind::GatePrompt => (RiskCode::GateTermsConflict, "the gate form"),
             _ => (RiskCode::LicenseMismatch, "the card's license section"),
         };
-        match declared_verdict {
-            Some(v) if v != Verdict::Prohibited => risks.push(code.risk(
-                format!(
-                    "{place} restricts commercial use (\"{}\") while the declared license does not",
-                    found[0].quote
-                ),
-                found.clone(),
-            )),
-            _ => {}
+        for prohibits in [true, false] {
+            let found: Vec<&Signal> = input
+                .signals
+                .iter()
+                .filter(|s| s.kind == kind && s.prohibits() == prohibits)
+                .collect();
+            let Some(first) = found.first() else {
+                continue;
+            };
+            let evidence: Vec<Evidence> = found.iter().map(|s| s.evidence().clone()).collect();
+            let quote = &first.evidence().quote;
+            let contradicted = if prohibits {
+                declared_verdict.is_some_and(|v| v != Verdict::Prohibited)
+            } else {
+                declared_verdict == Some(Verdict::Allowed)
+            };
+            let what = if prohibits {
+                "restricts commercial use"
+            } else {
+                "sets conditions on commercial use"
+            };
+            if contradicted {
+                risks.push(code.risk(
+                    format!("{place} {what} (\"{quote}\") while the declared license does not"),
+                    evidence.clone(),
+                ));
+            }
+            risks.push(if prohibits {
+                RiskCode::NonCommercial.risk(format!("{place} {what}: \"{quote}\""), evidence)
+            } else {
+                RiskCode::CommercialConditions.risk(
+                    format!(
+                        "{place} {what}: {}",
+                        found
+                            .iter()
+                            .map(|s| s.clause.kind.describe())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ),
+                    evidence,
+                )
+            });
         }
-        risks.push(RiskCode::NonCommercial.risk(
-            format!("{place} restricts commercial use: \"{}\"", found[0].quote),
-            found,
-        ));
     }
 
     // The verdict: most restrictive over every identified license and policy.
+    // An unrecognised file counts with the verdict its clauses support, never `allowed`.
+    let read_verdicts: Vec<Verdict> = input
+        .unrecognized_files
+        .iter()
+        .map(Unrecognized::verdict)
+        .collect();
     let mut verdict = licenses
         .iter()
         .chain(policies.iter())
-        .filter_map(|c| c.rule.map(|r| r.verdict))
+        .filter_map(|c| c.verdict())
+        .chain(read_verdicts.iter().copied())
         .max_by_key(|v| v.restrictiveness())
         .unwrap_or(Verdict::Unknown);
-    if chosen.is_none() {
+    if chosen.is_none() && !read_verdicts.iter().any(|v| *v != Verdict::Unknown) {
         verdict = verdict.stricter(Verdict::Unknown);
     }
-    if !input.signals.is_empty() {
-        verdict = Verdict::Prohibited;
+    for s in &input.signals {
+        verdict = verdict.stricter(if s.prohibits() {
+            Verdict::Prohibited
+        } else {
+            Verdict::Conditional
+        });
     }
     if verdict == Verdict::Allowed {
-        if let Some((path, _)) = input.unrecognized_files.first() {
+        if let Some(u) = input.unrecognized_files.first() {
             notes.push(format!(
-                "commercial use is `unknown`, not `allowed`: {path} holds terms isopen could not identify"
+                "commercial use is `unknown`, not `allowed`: {} holds terms isopen could not identify",
+                u.path
             ));
             verdict = Verdict::Unknown;
         } else if input.candidates.iter().any(|c| c.rule.is_none()) {
@@ -231,17 +330,19 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
         .ancestors
         .iter()
         .map(|a| Candidate {
-            kind: SourceKind::BaseModel,
-            file: None,
-            rule: a.rule,
             stated: Some(a.model.clone()),
-            confidence: a.confidence,
-            evidence: Evidence {
-                file: None,
-                line: None,
-                quote: format!("base model {}: license {}", a.model, a.license_id),
-                rule: a.rule.map(|r| r.id.clone()),
-            },
+            ..Candidate::new(
+                SourceKind::BaseModel,
+                None,
+                a.rule,
+                a.confidence,
+                Evidence {
+                    file: None,
+                    line: None,
+                    quote: format!("base model {}: license {}", a.model, a.license_id),
+                    rule: a.rule.map(|r| r.id.clone()),
+                },
+            )
         })
         .collect();
     for (a, c) in input.ancestors.iter().zip(&bases) {
@@ -282,11 +383,11 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
     let base_rule = bases
         .iter()
         .filter(|c| c.rule.is_some_and(|r| r.kind == RuleKind::License))
-        .max_by_key(|c| c.rule.map(|r| r.verdict.restrictiveness()));
+        .max_by_key(|c| c.verdict().map(Verdict::restrictiveness));
     let chosen = match (chosen, base_rule) {
         (Some(own), Some(base))
-            if base.rule.map(|r| r.verdict.restrictiveness())
-                > own.rule.map(|r| r.verdict.restrictiveness()) =>
+            if base.verdict().map(Verdict::restrictiveness)
+                > own.verdict().map(Verdict::restrictiveness) =>
         {
             Some(base)
         }
@@ -313,6 +414,21 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
         }
         if let Some(u) = &r.use_restrictions {
             push_unique(&mut conditions, &u.summary);
+        }
+    }
+
+    let mut clauses_read: Vec<Clause> = Vec::new();
+    for c in input
+        .unrecognized_files
+        .iter()
+        .flat_map(|u| u.clauses.iter())
+        .chain(input.signals.iter().map(|s| &s.clause))
+    {
+        if c.kind.restricts() {
+            push_unique(&mut conditions, &c.condition());
+        }
+        if !clauses_read.contains(c) {
+            clauses_read.push(c.clone());
         }
     }
 
@@ -368,13 +484,20 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
     if !input.unrecognized_files.is_empty() || !input.unreadable_files.is_empty() {
         confidence = confidence.min(0.7);
     }
+    let revision_unverified = chosen.is_some_and(Candidate::revision_unverified);
+    if revision_unverified {
+        notes.push(format!(
+            "{}: the text is of a known license line in a revision isopen has no rule for; the strictest known revision's terms are reported",
+            chosen.map_or("", |c| c.id())
+        ));
+    }
     if !input.gaps.is_empty() {
         confidence = confidence.min(0.5);
     }
     let rule = chosen.and_then(|c| c.rule);
     let license = LicenseReport {
-        id: rule.map_or_else(|| "unknown".to_string(), |r| report_id(r).to_string()),
-        name: rule.map(|r| r.name.clone()),
+        id: chosen.map_or_else(|| "unknown".to_string(), |c| c.id().to_string()),
+        name: chosen.and_then(Candidate::name),
         spdx: rule.and_then(|r| r.spdx.clone()),
         declared: input.declared,
         confidence: round2(confidence),
@@ -391,8 +514,11 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
                 model: (c.kind == SourceKind::BaseModel)
                     .then(|| c.stated.clone())
                     .flatten(),
+                revision_unverified: c.revision_unverified(),
             })
             .collect(),
+        clauses: clauses_read,
+        revision_unverified,
     };
     Terms {
         license,

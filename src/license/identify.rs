@@ -3,10 +3,11 @@
 //! gate prompt. Each candidate carries a confidence and evidence.
 
 use crate::card::CardMeta;
+use crate::license::clauses::{self, Clause};
 use crate::license::normalize::{Normalized, normalize};
-use crate::license::spdx_text;
+use crate::license::{prose, spdx_text};
 use crate::report::Evidence;
-use crate::rules::{Rule, RuleKind, RuleSet};
+use crate::rules::{Line, Rule, RuleKind, RuleSet, Verdict};
 
 /// Where a candidate was found (the report's `sources[].kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -41,12 +42,63 @@ pub struct Candidate<'r> {
     pub stated: Option<String>,
     pub confidence: f64,
     pub evidence: Evidence,
+    /// The text is a revision of this line that no revision rule names: `rule` is the line's
+    /// strictest known revision, standing in for the unverified one.
+    pub line: Option<&'r Line>,
 }
 
-impl Candidate<'_> {
-    /// The id for the report: the rule's Hub id or id, else `unknown`.
+impl<'r> Candidate<'r> {
+    /// A candidate naming `rule` (or nothing), with no line.
+    pub fn new(
+        kind: SourceKind,
+        file: Option<String>,
+        rule: Option<&'r Rule>,
+        confidence: f64,
+        evidence: Evidence,
+    ) -> Candidate<'r> {
+        Candidate {
+            kind,
+            file,
+            rule,
+            stated: None,
+            confidence,
+            evidence,
+            line: None,
+        }
+    }
+
+    /// The id for the report: the line's id for an unverified revision, else the rule's Hub id
+    /// or id, else `unknown`.
     pub fn id(&self) -> &str {
-        self.rule.map_or("unknown", |r| report_id(r))
+        match (self.line, self.rule) {
+            (Some(l), _) => &l.id,
+            (None, Some(r)) => report_id(r),
+            (None, None) => "unknown",
+        }
+    }
+
+    /// The name for the report.
+    pub fn name(&self) -> Option<String> {
+        match (self.line, self.rule) {
+            (Some(l), _) => Some(format!("{} (revision unverified)", l.name)),
+            (None, Some(r)) => Some(r.name.clone()),
+            (None, None) => None,
+        }
+    }
+
+    /// The verdict this source supports. An unverified revision borrows the strictest known
+    /// revision's verdict, and is never `allowed`: its text was not matched.
+    pub fn verdict(&self) -> Option<Verdict> {
+        let v = self.rule?.verdict;
+        Some(if self.line.is_some() && v == Verdict::Allowed {
+            Verdict::Unknown
+        } else {
+            v
+        })
+    }
+
+    pub fn revision_unverified(&self) -> bool {
+        self.line.is_some()
     }
 
     pub fn is_policy(&self) -> bool {
@@ -99,12 +151,14 @@ pub fn from_metadata<'r>(
                 out.push(named(rules, name, cite("license_name", name), 0.85));
             } else if lower == "unknown" || meta.license_name.is_none() {
                 out.push(Candidate {
-                    kind: SourceKind::CardMetadata,
-                    file: None,
-                    rule: None,
                     stated: Some(value.clone()),
-                    confidence: 0.0,
-                    evidence: cite("license", value),
+                    ..Candidate::new(
+                        SourceKind::CardMetadata,
+                        None,
+                        None,
+                        0.0,
+                        cite("license", value),
+                    )
                 });
             }
             continue;
@@ -126,14 +180,25 @@ fn named<'r>(
     confidence: f64,
 ) -> Candidate<'r> {
     let rule = rules.by_alias(name);
-    evidence.rule = rule.map(|r| r.id.clone());
+    // A name that says a line without its revision stands for the line's strictest revision.
+    let line = rule.is_none().then(|| rules.line_by_alias(name)).flatten();
+    let rule = rule.or_else(|| line.and_then(|l| rules.strictest_revision(l)));
+    evidence.rule = line.map(|l| l.id.clone()).or(rule.map(|r| r.id.clone()));
+    let confidence = match (rule, line) {
+        (None, _) => 0.0,
+        (Some(_), Some(_)) => confidence.min(UNVERIFIED_REVISION_CONFIDENCE),
+        (Some(_), None) => confidence,
+    };
     Candidate {
-        kind: SourceKind::CardMetadata,
-        file: evidence.file.clone(),
-        rule,
         stated: Some(name.to_string()),
-        confidence: if rule.is_some() { confidence } else { 0.0 },
-        evidence,
+        line,
+        ..Candidate::new(
+            SourceKind::CardMetadata,
+            evidence.file.clone(),
+            rule,
+            confidence,
+            evidence,
+        )
     }
 }
 
@@ -159,14 +224,46 @@ fn front_matter_line(readme: &str, key: &str, value: &str) -> Option<usize> {
     fallback
 }
 
-/// Identifies the terms in a text: every matching rule, or else a standard license through
-/// SPDX text detection. An empty result means the text was not recognised.
+/// What a text says about its terms: the rules that name it, the clauses read in it, and the
+/// permissive licenses it resembles but is not.
+#[derive(Debug, Clone, Default)]
+pub struct TextReading<'r> {
+    pub candidates: Vec<Candidate<'r>>,
+    /// Every clause the reader found, restrictive or not.
+    pub clauses: Vec<Clause>,
+    /// Permissive licenses whose text this one carries, with a clause added that restricts
+    /// commercial use: the text is not that license.
+    pub lookalikes: Vec<String>,
+}
+
+impl TextReading<'_> {
+    /// Nothing named the text: its terms are what its clauses say.
+    pub fn unrecognized(&self) -> bool {
+        self.candidates.is_empty()
+    }
+
+    /// The verdict of an unrecognised text, from its clauses (never `allowed`).
+    pub fn clause_verdict(&self) -> Verdict {
+        clauses::verdict(&self.clauses)
+    }
+}
+
+/// Confidence of a license named only by a reference ("licensed under the Llama 2 Community
+/// License Agreement"), below a full-text match.
+pub const REFERENCE_CONFIDENCE: f64 = 0.75;
+/// Confidence of a revision the rules do not hold, named through its line.
+pub const UNVERIFIED_REVISION_CONFIDENCE: f64 = 0.7;
+
+/// Identifies the terms in a text: every matching rule; a known line in an unknown revision;
+/// a standard license through SPDX text detection; else a license named by reference in a
+/// notice. Whatever names it, the clauses are read too, and a permissive match whose text adds a
+/// restrictive clause is dropped: that text is not the permissive license.
 pub fn from_text<'r>(
     kind: SourceKind,
     file: &str,
     text: &str,
     rules: &'r RuleSet,
-) -> Vec<Candidate<'r>> {
+) -> TextReading<'r> {
     let norm = normalize(text);
     let mut out: Vec<Candidate<'r>> = rules
         .detect(&norm)
@@ -179,17 +276,23 @@ pub fn from_text<'r>(
                 .min_by_key(|s| s.0)
                 .copied()
                 .unwrap_or((0, 0));
-            Candidate {
+            Candidate::new(
                 kind,
-                file: Some(file.to_string()),
-                rule: Some(rule),
-                stated: None,
+                Some(file.to_string()),
+                Some(rule),
                 // More independent phrases found, more certainty; never 1.0.
-                confidence: (0.9 + 0.02 * (phrases.saturating_sub(1)) as f64).min(0.99),
-                evidence: quote_span(file, text, &norm, first, Some(&rule.id)),
-            }
+                (0.9 + 0.02 * (phrases.saturating_sub(1)) as f64).min(0.99),
+                quote_span(file, text, &norm, first, Some(&rule.id)),
+            )
         })
         .collect();
+    // A known line in a revision no rule has: only when no license rule named the text.
+    if !out
+        .iter()
+        .any(|c| c.rule.is_some_and(|r| r.kind == RuleKind::License))
+    {
+        out.extend(unverified_revisions(kind, file, text, &norm, rules));
+    }
     // Most confident first; standard texts no rule names go to SPDX detection, which loads its
     // store (about 64 MB) once, on first use.
     out.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
@@ -201,16 +304,128 @@ pub fn from_text<'r>(
                 .is_some_and(|s| s.eq_ignore_ascii_case(&spdx_id))
         })
     {
-        out.push(Candidate {
+        out.push(Candidate::new(
             kind,
-            file: Some(file.to_string()),
-            rule: Some(rule),
-            stated: None,
-            confidence: f64::from(score).min(0.99),
-            evidence: license_line(file, text, &format!("spdx:{spdx_id}")),
+            Some(file.to_string()),
+            Some(rule),
+            f64::from(score).min(0.99),
+            license_line(file, text, &format!("spdx:{spdx_id}")),
+        ));
+    }
+    if out.is_empty() {
+        out = references(kind, file, text, &norm, rules);
+    }
+    let clauses = clauses::read_normalized(file, text, &norm, 0);
+    let mut lookalikes = Vec::new();
+    if clauses::restrictive(&clauses).next().is_some() {
+        out.retain(|c| {
+            let permissive = c.rule.is_some_and(|r| r.kind == RuleKind::License)
+                && c.verdict() == Some(Verdict::Allowed);
+            if permissive {
+                lookalikes.push(c.id().to_string());
+            }
+            !permissive
+        });
+    }
+    TextReading {
+        candidates: out,
+        clauses,
+        lookalikes,
+    }
+}
+
+/// A text of a known line that none of the line's revision rules names: the line, with its
+/// strictest known revision's facts and a lower confidence.
+fn unverified_revisions<'r>(
+    kind: SourceKind,
+    file: &str,
+    text: &str,
+    norm: &Normalized,
+    rules: &'r RuleSet,
+) -> Vec<Candidate<'r>> {
+    let mut out = Vec::new();
+    for line in rules.lines() {
+        let Some(m) = line.detect.matches(norm) else {
+            continue;
+        };
+        let Some(rule) = rules.strictest_revision(line) else {
+            continue;
+        };
+        let first = m
+            .spans
+            .iter()
+            .min_by_key(|s| s.0)
+            .copied()
+            .unwrap_or((0, 0));
+        let mut evidence = quote_span(file, text, norm, first, Some(&line.id));
+        evidence.rule = Some(line.id.clone());
+        out.push(Candidate {
+            line: Some(line),
+            ..Candidate::new(
+                kind,
+                Some(file.to_string()),
+                Some(rule),
+                UNVERIFIED_REVISION_CONFIDENCE,
+                evidence,
+            )
         });
     }
     out
+}
+
+/// Words that make a sentence a license notice or reference ("licensed under", "according to
+/// the terms of"), so a license name in it names the text's terms.
+fn notice_words() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"\b(licen[cs]ed|released|distributed|made available|provided|available|governed|covered|used and distributed|subject to)\b[^.;]{0,40}\b(under|by|to|according to|pursuant to|in accordance with)\b|\b(under|according to|pursuant to|in accordance with|subject to) the (terms|conditions|terms and conditions) of\b|^\s*(licen[cs]e|licence)\s*:")
+            .expect("valid regex")
+    })
+}
+
+/// Words that make a license name something else than the text's terms ("based on the Apache
+/// License", "unlike the MIT License").
+fn not_the_terms() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"\b(based on|derived from|modified|modification|inspired by|adapted from|unlike|compatible with|instead of|replaces?|supersedes?|formerly|previously|third[- ]party|except)\b")
+            .expect("valid regex")
+    })
+}
+
+/// A short notice or reference that names a license ("This software may be used and
+/// distributed according to the terms of the Llama 2 Community License Agreement"): each name
+/// in a notice sentence, at a confidence below a full text.
+fn references<'r>(
+    kind: SourceKind,
+    file: &str,
+    text: &str,
+    norm: &Normalized,
+    rules: &'r RuleSet,
+) -> Vec<Candidate<'r>> {
+    // A long text that no rule and no SPDX text names is a license of its own; the names it
+    // mentions are not its terms.
+    const MAX_NOTICE_BYTES: usize = 6 * 1024;
+    if norm.text.len() > MAX_NOTICE_BYTES {
+        return Vec::new();
+    }
+    let whole = norm.text.len() < 300;
+    prose::mention_spans(norm, rules)
+        .into_iter()
+        .filter(|&(start, end, _)| {
+            let sentence = clauses::sentence_around(&norm.text, start, end);
+            (whole || notice_words().is_match(sentence)) && !not_the_terms().is_match(sentence)
+        })
+        .map(|(start, end, rule)| {
+            Candidate::new(
+                kind,
+                Some(file.to_string()),
+                Some(rule),
+                REFERENCE_CONFIDENCE,
+                quote_span(file, text, norm, (start, end), Some(&rule.id)),
+            )
+        })
+        .collect()
 }
 
 /// Evidence for a span of the normalised text: the original line it starts on.

@@ -2,6 +2,7 @@
 //! them — card metadata (ids, names, links), license files, the card's prose and the gate
 //! prompt — each candidate with a confidence and evidence. Pure: text in, candidates out.
 
+pub mod clauses;
 pub mod identify;
 pub mod normalize;
 pub mod prose;

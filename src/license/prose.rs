@@ -3,20 +3,28 @@
 //! labels of `extra_gated_fields`). Mentions of a license name become candidates; restrictive
 //! phrases become signals that can only make the verdict more restrictive.
 
-use std::sync::OnceLock;
-
-use regex::Regex;
-
+use crate::license::clauses::{self, Clause, Effect};
 use crate::license::identify::{Candidate, SourceKind, quote_span};
-use crate::license::normalize::{normalize, normalize_phrase};
+use crate::license::normalize::{Normalized, normalize, normalize_phrase};
 use crate::report::Evidence;
-use crate::rules::{RuleKind, RuleSet};
+use crate::rules::{Rule, RuleKind, RuleSet};
 
-/// A sentence that restricts commercial use, where it was found.
+/// A clause in the card's prose or the gate form that limits commercial use, where it was found.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Signal {
     pub kind: SourceKind,
-    pub evidence: Evidence,
+    pub clause: Clause,
+}
+
+impl Signal {
+    pub fn evidence(&self) -> &Evidence {
+        &self.clause.evidence
+    }
+
+    /// Does it forbid commercial use (rather than set a condition on it)?
+    pub fn prohibits(&self) -> bool {
+        self.clause.kind.effect() == Effect::Prohibits
+    }
 }
 
 /// At most this much of a card's license sections is read.
@@ -82,48 +90,14 @@ fn is_terms_heading(title: &str) -> bool {
     .any(|w| title.contains(w))
 }
 
-/// Phrases that restrict commercial use, and sentences that only mention them in passing
-/// ("for commercial and non-commercial use").
-fn restrictive() -> &'static (Regex, Regex) {
-    static RE: OnceLock<(Regex, Regex)> = OnceLock::new();
-    RE.get_or_init(|| {
-        let restrict = Regex::new(
-            r"\bnon-? ?commercial (use|purposes?|research|only|license)\b|\bresearch (purposes? |use )?only\b|\bfor (academic|research|non-?commercial) (use|purposes?) only\b|\bnot (be )?(used |licensed )?for commercial (use|purposes)\b|\bcommercial use (is|are) (not (permitted|allowed)|prohibited|forbidden)\b|\bno commercial use\b",
-        )
-        .expect("valid regex");
-        let both = Regex::new(r"\b(commercial (and|or|&|/) non-? ?commercial|non-? ?commercial (and|or|&|/) commercial)\b")
-            .expect("valid regex");
-        (restrict, both)
-    })
-}
-
-/// Restrictive sentences in a text (normalised), each cited at its source line.
+/// Clauses that limit commercial use in a text of the card or the gate form, each cited at its
+/// source line.
 pub fn signals(kind: SourceKind, file: &str, text: &str, line_offset: usize) -> Vec<Signal> {
-    let norm = normalize(text);
-    let (restrict, both) = restrictive();
-    let mut out = Vec::new();
-    for m in restrict.find_iter(&norm.text) {
-        let sentence = sentence_around(&norm.text, m.start(), m.end());
-        if both.is_match(sentence) {
-            continue;
-        }
-        let mut ev = quote_span(file, text, &norm, (m.start(), m.end()), None);
-        ev.line = ev.line.map(|l| l + line_offset);
-        if !out.iter().any(|s: &Signal| s.evidence == ev) {
-            out.push(Signal { kind, evidence: ev });
-        }
-    }
-    out
-}
-
-fn sentence_around(text: &str, start: usize, end: usize) -> &str {
-    let from = text[..start]
-        .rfind(['.', ';', '!', '?'])
-        .map_or(0, |i| i + 1);
-    let to = text[end..]
-        .find(['.', ';', '!', '?'])
-        .map_or(text.len(), |i| end + i);
-    &text[from..to]
+    clauses::read(file, text, line_offset)
+        .into_iter()
+        .filter(|c| c.kind.restricts())
+        .map(|clause| Signal { kind, clause })
+        .collect()
 }
 
 /// License names mentioned in prose, through the rules' aliases (only multi-character names
@@ -136,10 +110,23 @@ pub fn mentions<'r>(
     rules: &'r RuleSet,
 ) -> Vec<Candidate<'r>> {
     let norm = normalize(text);
+    mention_spans(&norm, rules)
+        .into_iter()
+        .map(|(s, e, rule)| {
+            let mut ev = quote_span(file, text, &norm, (s, e), Some(&rule.id));
+            ev.line = ev.line.map(|l| l + line_offset);
+            Candidate::new(kind, Some(file.to_string()), Some(rule), 0.6, ev)
+        })
+        .collect()
+}
+
+/// Where license names occur in a normalised text: `(start, end, rule)`, in text order, a
+/// longer name hiding the shorter ones inside it, each rule once.
+pub fn mention_spans<'r>(norm: &Normalized, rules: &'r RuleSet) -> Vec<(usize, usize, &'r Rule)> {
     // Hyphens count as spaces, so "CC BY-NC 4.0" meets the alias "cc-by-nc-4.0" (same length,
     // so offsets still map to lines).
     let loose = norm.text.replace('-', " ");
-    let mut found: Vec<(usize, usize, &'r crate::rules::Rule)> = Vec::new();
+    let mut found: Vec<(usize, usize, &'r Rule)> = Vec::new();
     for rule in rules.rules().iter().filter(|r| r.kind == RuleKind::License) {
         for alias in rule.aliases.iter().chain([&rule.name]) {
             let phrase = normalize_phrase(alias).replace('-', " ");
@@ -153,7 +140,7 @@ pub fn mentions<'r>(
     }
     // A longer mention hides the shorter ones inside it ("cc-by-nc-4.0" over "cc-by").
     found.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
-    let mut kept: Vec<(usize, usize, &'r crate::rules::Rule)> = Vec::new();
+    let mut kept: Vec<(usize, usize, &'r Rule)> = Vec::new();
     for f in found {
         if kept.iter().any(|k| k.0 <= f.0 && f.1 <= k.1) {
             continue;
@@ -162,20 +149,7 @@ pub fn mentions<'r>(
             kept.push(f);
         }
     }
-    kept.into_iter()
-        .map(|(s, e, rule)| {
-            let mut ev = quote_span(file, text, &norm, (s, e), Some(&rule.id));
-            ev.line = ev.line.map(|l| l + line_offset);
-            Candidate {
-                kind,
-                file: Some(file.to_string()),
-                rule: Some(rule),
-                stated: None,
-                confidence: 0.6,
-                evidence: ev,
-            }
-        })
-        .collect()
+    kept
 }
 
 /// A phrase at word boundaries.
@@ -220,7 +194,7 @@ mod tests {
             4,
         );
         assert_eq!(s.len(), 1);
-        assert_eq!(s[0].evidence.line, Some(5));
+        assert_eq!(s[0].evidence().line, Some(5));
         assert!(
             signals(
                 SourceKind::CardText,

@@ -6,6 +6,7 @@ use comfy_table::{ContentArrangement, Table};
 use serde::{Deserialize, Serialize};
 
 use super::Evidence;
+use crate::license::clauses::{self, Clause};
 use crate::license::identify::{Candidate, SourceKind, from_text};
 use crate::rules::{RuleKind, RuleSet};
 
@@ -37,11 +38,22 @@ pub struct IdentifiedFile {
     /// Extension: why the file could not be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Extension: for a text no rule names, the clauses read in it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clauses: Vec<Clause>,
+    /// Extension: permissive licenses whose text this one carries with a restrictive clause
+    /// added (it is not that license).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lookalike_of: Vec<String>,
+    /// Extension: a known license line in a revision isopen has no rule for.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub revision_unverified: bool,
 }
 
 /// Names the terms of one text: the most confident license rule, else a policy, else unknown.
 pub fn identify(file: &str, text: &str, rules: &RuleSet) -> IdentifiedFile {
-    let mut found: Vec<Candidate> = from_text(SourceKind::LicenseFile, file, text, rules);
+    let reading = from_text(SourceKind::LicenseFile, file, text, rules);
+    let mut found: Vec<Candidate> = reading.candidates.clone();
     // Licenses before policies, then by confidence.
     found.sort_by(|a, b| {
         let rank = |c: &Candidate| c.rule.is_some_and(|r| r.kind == RuleKind::License);
@@ -50,22 +62,33 @@ pub fn identify(file: &str, text: &str, rules: &RuleSet) -> IdentifiedFile {
             .then(b.confidence.total_cmp(&a.confidence))
     });
     let Some(best) = found.first() else {
-        return unknown(file, None);
+        // Nothing names it: its clauses say what they can, never `allowed`.
+        let mut f = unknown(file, None);
+        f.verdict = Some(reading.clause_verdict().to_string());
+        f.evidence = clauses::restrictive(&reading.clauses)
+            .map(|c| c.evidence.clone())
+            .collect();
+        f.lookalike_of = reading.lookalikes.clone();
+        f.clauses = reading.clauses;
+        return f;
     };
     let rule = best.rule.expect("text candidates name a rule");
     IdentifiedFile {
         file: file.to_string(),
         id: best.id().to_string(),
-        name: Some(rule.name.clone()),
+        name: best.name(),
         confidence: best.confidence,
         evidence: vec![best.evidence.clone()],
         kind: Some(match rule.kind {
             RuleKind::License => "license".into(),
             RuleKind::Policy => "policy".into(),
         }),
-        verdict: Some(rule.verdict.to_string()),
+        verdict: best.verdict().map(|v| v.to_string()),
         also: found[1..].iter().map(|c| c.id().to_string()).collect(),
         error: None,
+        clauses: Vec::new(),
+        lookalike_of: Vec::new(),
+        revision_unverified: best.revision_unverified(),
     }
 }
 
@@ -86,6 +109,9 @@ fn unknown(file: &str, error: Option<String>) -> IdentifiedFile {
         verdict: None,
         also: Vec::new(),
         error,
+        clauses: Vec::new(),
+        lookalike_of: Vec::new(),
+        revision_unverified: false,
     }
 }
 

@@ -112,6 +112,14 @@ pub struct LicenseReport {
     pub confidence: f64,
     pub osi_approved: Option<bool>,
     pub sources: Vec<LicenseSource>,
+    /// Extension: clauses read in terms no rule names (an unrecognised license file, the card's
+    /// license section, the gate form), each with its evidence.
+    #[serde(default)]
+    pub clauses: Vec<crate::license::clauses::Clause>,
+    /// Extension: the license is a known line in a revision isopen has no rule for; its
+    /// strictest known revision's terms are reported.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub revision_unverified: bool,
 }
 
 /// One place that states license terms, and what it was identified as.
@@ -125,6 +133,9 @@ pub struct LicenseSource {
     /// Extension: for `base-model` sources, the ancestor the terms come from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
+    /// Extension: this source is a known line in a revision isopen has no rule for.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub revision_unverified: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

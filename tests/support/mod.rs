@@ -72,3 +72,52 @@ pub fn run(endpoint: &str, args: &[&str]) -> std::process::Output {
     let (mut cmd, _home) = isopen(endpoint);
     cmd.args(args).output().expect("run isopen")
 }
+
+/// ScanCode's license database as `scripts/fetch-scancode.sh` lays it out (`licenses/`,
+/// `rules/`), at `ISOPEN_SCANCODE` or `target/scancode`. Under `CI=true` a missing database
+/// fails the test (`.ci/run` fetches it); elsewhere the caller skips those checks.
+pub fn scancode() -> Option<PathBuf> {
+    let dir = std::env::var_os("ISOPEN_SCANCODE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/scancode"));
+    if dir.join("licenses/mit.LICENSE").is_file() {
+        return Some(dir);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "ScanCode's license database is missing at {} (run scripts/fetch-scancode.sh)",
+            dir.display()
+        );
+    }
+    eprintln!(
+        "skipping ScanCode texts: none at {} (run scripts/fetch-scancode.sh)",
+        dir.display()
+    );
+    None
+}
+
+/// The text of a ScanCode `.LICENSE` or `.RULE` file, without its YAML header.
+pub fn scancode_body(raw: &str) -> &str {
+    let Some(rest) = raw.strip_prefix("---") else {
+        return raw;
+    };
+    match rest.find("\n---") {
+        Some(end) => rest[end + 4..].trim_start_matches(['\r', '\n']),
+        None => raw,
+    }
+}
+
+/// The full text of license `key` in ScanCode's database.
+pub fn scancode_text(dir: &std::path::Path, key: &str) -> Option<String> {
+    let raw = std::fs::read_to_string(dir.join("licenses").join(format!("{key}.LICENSE"))).ok()?;
+    let body = scancode_body(&raw).to_string();
+    (!body.trim().is_empty()).then_some(body)
+}
+
+/// The entries of the corpus's license manifest (`licenses/manifest.yaml`).
+pub fn license_manifest(corpus: &std::path::Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(corpus.join("licenses/manifest.yaml"))
+        .expect("the corpus manifest");
+    let v: serde_json::Value = serde_saphyr::from_str(&text).expect("the manifest parses");
+    v["licenses"].as_array().cloned().unwrap_or_default()
+}
