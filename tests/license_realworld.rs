@@ -317,3 +317,128 @@ fn an_unrecognized_text_gets_its_verdict_from_its_clauses() {
     let reading = from_text(SourceKind::LicenseFile, "LICENSE", silent, &rules);
     assert_eq!(reading.clause_verdict(), Verdict::Unknown);
 }
+
+/// Each rule written from a text in ScanCode's database names that text, whole.
+#[test]
+fn rules_name_their_real_texts_in_scancode() {
+    let Some(sc) = support::scancode() else {
+        return;
+    };
+    let rules = rules();
+    let list = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/scancode-rules.tsv"
+    ))
+    .unwrap();
+    let mut n = 0;
+    for line in list
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let (id, key) = line.split_once('\t').unwrap();
+        let text = support::scancode_text(&sc, key).unwrap_or_else(|| panic!("no {key}"));
+        let reading = from_text(SourceKind::LicenseFile, "LICENSE", &text, &rules);
+        let named: Vec<&str> = reading
+            .candidates
+            .iter()
+            .filter_map(|c| c.rule.map(|r| r.id.as_str()))
+            .collect();
+        assert!(named.contains(&id), "{key}: named {named:?}, not {id}");
+        // No permissive rule names a text whose own rule is not permissive.
+        let own = rules.get(id).unwrap().verdict;
+        if own != Verdict::Allowed {
+            assert!(
+                reading
+                    .candidates
+                    .iter()
+                    .all(|c| c.verdict() != Some(Verdict::Allowed)),
+                "{key}: also named as a permissive license: {named:?}"
+            );
+        }
+        n += 1;
+    }
+    assert!(n >= 35, "{n}");
+}
+
+/// A model folder whose LICENSE is the MIT text with a non-commercial clause appended, under a
+/// card that says `license: mit`: the audit is `prohibited`, names no license, lists the clause
+/// with its line, and says the text is not MIT.
+#[test]
+fn an_audit_of_a_look_alike_license_is_prohibited_with_its_clauses() {
+    let Some(corpus) = support::corpus() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mit = std::fs::read_to_string(corpus.join("licenses/mit.txt")).unwrap();
+    let license = format!(
+        "{mit}\nADDITIONAL TERMS\nThe model weights may only be used for non-commercial research purposes.\n"
+    );
+    std::fs::write(dir.path().join("LICENSE"), &license).unwrap();
+    std::fs::write(
+        dir.path().join("README.md"),
+        "---\nlicense: mit\n---\n# A model\n",
+    )
+    .unwrap();
+    let out = support::run(
+        "http://127.0.0.1:9",
+        &["audit", dir.path().to_str().unwrap(), "--format", "json"],
+    );
+    let report = support::json(&out);
+    let m = &report["models"][0];
+    assert_eq!(m["commercial_use"]["verdict"], "prohibited", "{m:#}");
+    let codes = support::risk_codes(m);
+    for code in ["license-unrecognized", "non-commercial", "license-mismatch"] {
+        assert!(codes.iter().any(|c| c == code), "{code} in {codes:?}");
+    }
+    let clause = m["license"]["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "non-commercial")
+        .unwrap_or_else(|| panic!("{:#}", m["license"]));
+    let line = clause["evidence"]["line"].as_u64().unwrap() as usize;
+    assert!(
+        license
+            .lines()
+            .nth(line - 1)
+            .unwrap()
+            .contains("non-commercial")
+    );
+    let unrecognized = m["risks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "license-unrecognized")
+        .unwrap();
+    assert!(
+        unrecognized["message"]
+            .as_str()
+            .unwrap()
+            .contains("it is not mit"),
+        "{unrecognized:#}"
+    );
+}
+
+/// A card that names a license line without its revision is read as the line's strictest
+/// revision, unverified, never `allowed`.
+#[test]
+fn a_card_naming_a_line_without_its_revision() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("README.md"),
+        "---\nlicense: other\nlicense_name: nvidia-open-model-license\n---\n# A model\n",
+    )
+    .unwrap();
+    let out = support::run(
+        "http://127.0.0.1:9",
+        &["audit", dir.path().to_str().unwrap(), "--format", "json"],
+    );
+    let report = support::json(&out);
+    let license = &report["models"][0]["license"];
+    assert_eq!(license["id"], "nvidia-open-model-license", "{license:#}");
+    assert_eq!(license["revision_unverified"], true);
+    assert_eq!(
+        report["models"][0]["commercial_use"]["verdict"],
+        "conditional"
+    );
+}

@@ -232,6 +232,28 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
         .filter(|c| c.kind == SourceKind::CardMetadata)
         .filter_map(|c| c.verdict())
         .max_by_key(|v| v.restrictiveness());
+    // A declared license that an unrecognised file contradicts (`license: mit` over a LICENSE
+    // that carries the MIT text with a non-commercial clause added).
+    if let Some(declared) = declared_verdict {
+        for u in &input.unrecognized_files {
+            let found = u.verdict();
+            if found != Verdict::Unknown && found.restrictiveness() > declared.restrictiveness() {
+                let mut evidence: Vec<Evidence> = licenses
+                    .iter()
+                    .filter(|c| c.kind == SourceKind::CardMetadata)
+                    .map(|c| c.evidence.clone())
+                    .collect();
+                evidence.extend(clauses::restrictive(&u.clauses).map(|c| c.evidence.clone()));
+                risks.push(RiskCode::LicenseMismatch.risk(
+                    format!(
+                        "the card declares a license that is {declared}, but {} is {found} by its own clauses; the most restrictive applies",
+                        u.path
+                    ),
+                    evidence,
+                ));
+            }
+        }
+    }
     for kind in [SourceKind::GatePrompt, SourceKind::CardText] {
         let (code, place) = match kind {
             SourceKind::GatePrompt => (RiskCode::GateTermsConflict, "the gate form"),
