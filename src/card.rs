@@ -105,10 +105,9 @@ pub fn parse_yaml_as<'de, T: serde::Deserialize<'de>>(yaml: &'de str) -> Result<
 
 /// Finds `---\n...\n---` at the very start. Returns the YAML, the body and the body's line.
 fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
-    let first_end = text.find('\n')?;
-    if text[..first_end].trim_end() != "---" {
-        return None;
-    }
+    // The Hub's own reader accepts blank lines and spaces before the opening fence.
+    let (skipped, start) = opening_fence(text)?;
+    let first_end = start + text[start..].find('\n')?;
     let rest = &text[first_end + 1..];
     let mut offset = 0;
     for (i, line) in rest.split_inclusive('\n').enumerate() {
@@ -116,8 +115,25 @@ fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
         if trimmed == "---" || trimmed == "..." {
             let yaml = &rest[..offset];
             let body = &rest[offset + line.len()..];
-            // Line 1 is the opening fence, lines 2..=i+1 the YAML, i+2 the closing fence.
-            return Some((yaml, body, i + 3));
+            // After the skipped lines: the opening fence, i lines of YAML, the closing fence.
+            return Some((yaml, body, skipped + i + 3));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The opening `---` fence after any blank lines: how many lines came before it, and the byte
+/// offset it starts at.
+pub fn opening_fence(text: &str) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let t = line.trim();
+        if t == "---" {
+            return Some((i, offset));
+        }
+        if !t.is_empty() {
+            return None;
         }
         offset += line.len();
     }
@@ -195,6 +211,25 @@ mod tests {
         let meta = CardMeta::from_value(card.metadata.as_ref().unwrap());
         assert_eq!(meta.license, ["apache-2.0", "mit"]);
         assert_eq!(meta.base_model, ["x/y"]);
+    }
+
+    #[test]
+    fn front_matter_after_blank_lines_and_a_bom_as_the_hub_reads_it() {
+        for text in [
+            "\n\n---\nlicense: cc-by-nc-4.0\n---\n# Model\n",
+            "\u{feff}  \r\n\r\n---\r\nlicense: cc-by-nc-4.0\r\n---\r\n# Model\r\n",
+        ] {
+            let card = parse(text);
+            let meta = CardMeta::from_value(card.metadata.as_ref().unwrap());
+            assert_eq!(meta.license, ["cc-by-nc-4.0"], "{text:?}");
+            assert_eq!(card.body_line, 6, "{text:?}");
+        }
+        // Text before the fence means there is no front matter.
+        assert!(
+            parse("# Title\n---\nlicense: mit\n---\n")
+                .metadata
+                .is_none()
+        );
     }
 
     #[test]

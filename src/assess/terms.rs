@@ -224,7 +224,32 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
             evidence,
         ));
     }
-    let kinds_disagree = mismatch || gate_conflict;
+    // The card's own fields disagree: `license: apache-2.0` beside `license_name: yi-license`.
+    let by_field = |name_field: bool| -> Vec<&Candidate> {
+        licenses
+            .iter()
+            .copied()
+            .filter(|c| {
+                c.kind == SourceKind::CardMetadata
+                    && (c.field == Some("license_name")) == name_field
+            })
+            .collect()
+    };
+    let (tag, name) = (by_field(false), by_field(true));
+    let fields_disagree = !tag.is_empty()
+        && !name.is_empty()
+        && !name.iter().any(|n| tag.iter().any(|t| n.id() == t.id()));
+    if fields_disagree && !mismatch {
+        risks.push(RiskCode::LicenseMismatch.risk(
+            format!(
+                "the card's `license` says {} but its `license_name` says {}; the most restrictive applies",
+                tag.iter().map(|c| c.id()).collect::<Vec<_>>().join(", "),
+                name.iter().map(|c| c.id()).collect::<Vec<_>>().join(", ")
+            ),
+            tag.iter().chain(name.iter()).map(|c| c.evidence.clone()).collect(),
+        ));
+    }
+    let kinds_disagree = mismatch || gate_conflict || fields_disagree;
 
     // Clauses in the card or the gate form that the declared license contradicts.
     let declared_verdict = licenses

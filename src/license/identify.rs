@@ -45,6 +45,9 @@ pub struct Candidate<'r> {
     /// The text is a revision of this line that no revision rule names: `rule` is the line's
     /// strictest known revision, standing in for the unverified one.
     pub line: Option<&'r Line>,
+    /// For card metadata, `license_name` when it was read beside a `license` that is not
+    /// `other` (the two can disagree).
+    pub field: Option<&'static str>,
 }
 
 impl<'r> Candidate<'r> {
@@ -64,6 +67,7 @@ impl<'r> Candidate<'r> {
             confidence,
             evidence,
             line: None,
+            field: None,
         }
     }
 
@@ -165,10 +169,21 @@ pub fn from_metadata<'r>(
         }
         out.push(named(rules, value, cite("license", value), 0.9));
     }
-    if meta.license.is_empty()
-        && let Some(name) = &meta.license_name
-    {
-        out.push(named(rules, name, cite("license_name", name), 0.8));
+    // `license_name` counts whatever `license` says (`license: apache-2.0` with
+    // `license_name: yi-license`): a disagreement is the reviewer's to see, not ours to drop.
+    let said_other = meta.license.iter().any(|l| l.eq_ignore_ascii_case("other"));
+    if !said_other && let Some(name) = &meta.license_name {
+        let c = named(rules, name, cite("license_name", name), 0.8);
+        let repeats = c.rule.is_some_and(|r| {
+            out.iter()
+                .any(|o| o.rule.is_some_and(|or| std::ptr::eq(or, r)))
+        });
+        if !repeats {
+            out.push(Candidate {
+                field: Some("license_name"),
+                ..c
+            });
+        }
     }
     out
 }
@@ -205,7 +220,9 @@ fn named<'r>(
 /// The 1-based line of `key: value` in the README's front matter.
 fn front_matter_line(readme: &str, key: &str, value: &str) -> Option<usize> {
     let mut fallback = None;
-    for (i, line) in readme.lines().enumerate().skip(1) {
+    let text = readme.strip_prefix('\u{feff}').unwrap_or(readme);
+    let skip = crate::card::opening_fence(text).map_or(1, |(before, _)| before + 1);
+    for (i, line) in text.lines().enumerate().skip(skip) {
         let t = line.trim();
         if t == "---" {
             break;
