@@ -60,3 +60,182 @@ fn front_matter_after_blank_lines() {
     assert_eq!(m["license"]["id"], "cc-by-nc-4.0", "{m:#}");
     assert_eq!(verdict(&m), "prohibited");
 }
+
+/// Every fixture model: which get an inferred base. Only the ones written for it, and the
+/// real-world shapes that truly hide a base, may.
+#[test]
+fn inference_touches_only_models_that_hide_a_base() {
+    let hub = FakeHub::fixtures();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hub/models");
+    let mut ids = Vec::new();
+    for org in std::fs::read_dir(&root).unwrap().flatten() {
+        for m in std::fs::read_dir(org.path()).unwrap().flatten() {
+            ids.push(format!(
+                "{}/{}",
+                org.file_name().to_string_lossy(),
+                m.file_name().to_string_lossy()
+            ));
+        }
+    }
+    ids.sort();
+    let mut args = vec!["audit", "--format", "json"];
+    args.extend(ids.iter().map(String::as_str));
+    let out = run(&hub.url, &args);
+    let report = json(&out);
+    let mut inferred: Vec<String> = Vec::new();
+    for m in report["models"].as_array().unwrap() {
+        if risk_codes(m).iter().any(|c| c == "undeclared-base-model") {
+            inferred.push(m["model"].as_str().unwrap().to_string());
+        }
+    }
+    println!("{inferred:?}");
+    let expected: Vec<String> = EXPECTED_INFERRED.iter().map(|s| s.to_string()).collect();
+    assert_eq!(inferred, expected);
+}
+
+/// The models whose base is inferred: the real-world shapes, and one acme fixture named after
+/// Qwen (the name reveals the family).
+const EXPECTED_INFERRED: &[&str] = &[
+    "acme/qwen-research-named",
+    "realworld/Llama-2-70b-chat-mit",
+    "realworld/anime-diffusion-unlicense",
+    "realworld/finetune-from-prose-id",
+    "realworld/merged-14b-wtfpl",
+    "realworld/speech-assistant-mit",
+    "realworld/vision-apache-yi",
+];
+
+fn inferred_entries(m: &Value) -> Vec<&Value> {
+    m["lineage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["inferred"] == true)
+        .collect()
+}
+
+/// Each shape a careful reviewer meets, and the verdict the reviewer would give.
+#[test]
+fn real_world_shapes_that_hide_a_base_or_its_terms() {
+    for (id, expected, base_license) in [
+        // Name and tags say Llama 2; the tag says MIT.
+        (
+            "realworld/Llama-2-70b-chat-mit",
+            "conditional",
+            Some("llama2"),
+        ),
+        // The card says it is built around Llama 3.1 8B Instruct.
+        (
+            "realworld/speech-assistant-mit",
+            "conditional",
+            Some("llama3.1"),
+        ),
+        // The card says the Qwen and Llama 2 licenses must be followed: Qwen's members differ,
+        // so its terms cannot be established and `allowed` is out; Llama 2's apply.
+        ("realworld/merged-14b-wtfpl", "conditional", Some("llama2")),
+        // A Stable Diffusion fine-tune tagged `unlicense` carries the OpenRAIL use restrictions.
+        (
+            "realworld/anime-diffusion-unlicense",
+            "conditional",
+            Some("creativeml-openrail-m"),
+        ),
+        // The prose names the base by its Hub id: looked up like a declared one.
+        (
+            "realworld/finetune-from-prose-id",
+            "conditional",
+            Some("llama3.2"),
+        ),
+    ] {
+        let m = audit(id);
+        assert_eq!(verdict(&m), expected, "{id}: {m:#}");
+        let codes = risk_codes(&m);
+        assert!(
+            codes.iter().any(|c| c == "undeclared-base-model"),
+            "{id}: {codes:?}"
+        );
+        assert!(
+            codes.iter().any(|c| c == "inherited-license-conflict"),
+            "{id}: {codes:?}"
+        );
+        let inferred = inferred_entries(&m);
+        assert!(!inferred.is_empty(), "{id}");
+        assert!(
+            !inferred[0]["evidence"].as_array().unwrap().is_empty(),
+            "{id}"
+        );
+        if let Some(lic) = base_license {
+            assert!(
+                inferred.iter().any(|e| e["license"] == lic),
+                "{id}: {:#}",
+                m["lineage"]
+            );
+        }
+    }
+}
+
+/// The prose names a base by id: it is looked up on the hub, listed as inferred, with the
+/// sentence as evidence.
+#[test]
+fn a_base_named_in_prose_is_looked_up() {
+    let m = audit("realworld/finetune-from-prose-id");
+    let e = &inferred_entries(&m)[0];
+    assert_eq!(e["model"], "meta-llama/Llama-3.2-1B-Instruct");
+    assert_eq!(e["status"], "ok");
+    assert_eq!(e["relation"], "finetune");
+    assert_eq!(e["evidence"][0]["file"], "README.md");
+    assert_eq!(e["evidence"][0]["line"], 8);
+}
+
+/// A restriction the card states for a separate Instruct model is not this model's license.
+#[test]
+fn a_restriction_about_another_variant_is_a_note() {
+    let m = audit("realworld/base-with-instruct-nc");
+    assert_eq!(verdict(&m), "allowed", "{m:#}");
+    let codes = risk_codes(&m);
+    assert!(!codes.iter().any(|c| c == "non-commercial"), "{codes:?}");
+    let notes: Vec<&str> = m["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n.as_str())
+        .collect();
+    assert!(
+        notes.iter().any(|n| n.contains("another model or variant")),
+        "{notes:?}"
+    );
+}
+
+/// A declared base the hub does not have: its name's family shows the likely terms, marked
+/// unverified, and the verdict stays `unknown` (never looser than the gap).
+#[test]
+fn a_declared_base_that_cannot_be_read_shows_its_family_terms() {
+    let m = audit("realworld/finetune-missing-base");
+    assert_eq!(verdict(&m), "unknown", "{m:#}");
+    let e = &m["lineage"][0];
+    assert_eq!(e["license"], "llama3.2", "{e:#}");
+    assert!(e["error"].as_str().unwrap().contains("unverified"), "{e:#}");
+}
+
+/// A base given as a local path is never sent to a hub: it is unresolvable, a gap, and its
+/// name's family shows the likely terms.
+#[test]
+fn a_base_that_is_a_local_path() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/local/local-base");
+    let hub = FakeHub::fixtures();
+    let out = run(
+        &hub.url,
+        &["audit", dir.to_str().unwrap(), "--format", "json"],
+    );
+    let m = json(&out)["models"][0].clone();
+    assert_eq!(verdict(&m), "unknown", "{m:#}");
+    let e = &m["lineage"][0];
+    assert_eq!(e["status"], "unresolvable", "{e:#}");
+    assert_eq!(e["license"], "gemma");
+    assert!(
+        hub.requests()
+            .iter()
+            .all(|r| !r.path.contains("gemma-3-1b-pt")),
+        "{:?}",
+        hub.requests()
+    );
+}

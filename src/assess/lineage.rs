@@ -64,6 +64,8 @@ pub fn declared(meta: &CardMeta, tags: &[String]) -> Vec<LineageEntry> {
         via: None,
         status: "not-checked".into(),
         error: None,
+        inferred: false,
+        evidence: Vec::new(),
     };
     let mut out: Vec<LineageEntry> = Vec::new();
     for t in tags.iter().filter_map(|t| t.strip_prefix("base_model:")) {
@@ -141,6 +143,8 @@ pub fn entries(ancestors: &[Ancestor]) -> Vec<LineageEntry> {
                 via: Some(a.via.clone()),
                 status: status.into(),
                 error,
+                inferred: false,
+                evidence: Vec::new(),
             }
         })
         .collect()

@@ -4,6 +4,7 @@
 
 pub mod business;
 pub mod datasets;
+pub mod inferred;
 pub mod lineage;
 pub mod openness;
 pub mod risks;
@@ -109,10 +110,77 @@ pub fn linked_in_info(info: &crate::snapshot::ModelInfo) -> (Vec<LineageEntry>, 
 /// `assess` can judge inheritance and training data.
 pub fn declared_links(snap: &Snapshot) -> (Vec<LineageEntry>, Vec<String>) {
     let view = card_view(snap);
-    (
-        lineage::declared(&view.meta, &snap.info.tags),
-        datasets::declared(&view.meta),
-    )
+    let mut bases = lineage::declared(&view.meta, &snap.info.tags);
+    let mut local = Vec::new();
+    split_local_bases(&mut bases, &mut local);
+    if bases.is_empty() && local.is_empty() {
+        // Bases the prose names by id are looked up like declared ones (only for models that
+        // declare none, so a declared base costs no extra request).
+        bases = infer_bases(snap, &view)
+            .into_iter()
+            .filter_map(|b| {
+                let model = b.model.clone()?;
+                Some(inferred_entry(model, &b))
+            })
+            .collect();
+    }
+    (bases, datasets::declared(&view.meta))
+}
+
+/// Moves bases given as local paths (`../models/gemma-3-1b-pt`) out of `bases`: they are not
+/// Hub ids and are never sent to a hub.
+fn split_local_bases(bases: &mut Vec<LineageEntry>, local: &mut Vec<LineageEntry>) {
+    let (paths, ids): (Vec<_>, Vec<_>) = std::mem::take(bases)
+        .into_iter()
+        .partition(|b| inferred::is_local_path(&b.model));
+    *bases = ids;
+    local.extend(paths);
+}
+
+/// A lineage entry for an inferred base.
+fn inferred_entry(model: String, b: &inferred::InferredBase) -> LineageEntry {
+    LineageEntry {
+        model,
+        relation: b.relation.clone(),
+        license: None,
+        commercial_use: None,
+        depth: 1,
+        via: None,
+        status: "not-checked".into(),
+        error: None,
+        inferred: true,
+        evidence: vec![b.evidence.clone()],
+    }
+}
+
+/// Bases a card that declares none reveals: the prose's base sentences, else the model's name,
+/// tags or architecture.
+fn infer_bases(snap: &Snapshot, view: &CardView<'_>) -> Vec<inferred::InferredBase> {
+    let mut out = view
+        .parsed
+        .as_ref()
+        .map(|c| inferred::from_prose(&c.body, c.body_line, &snap.info.id))
+        .unwrap_or_default();
+    if out.is_empty() {
+        let architectures: Vec<String> = snap
+            .info
+            .config
+            .as_ref()
+            .and_then(|c| c.get("architectures"))
+            .and_then(|a| a.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.extend(inferred::from_name_and_tags(
+            &snap.info.id,
+            &snap.info.tags,
+            &architectures,
+        ));
+    }
+    out
 }
 
 /// Audits one snapshot, with its ancestors and datasets as the shell found them.
@@ -177,6 +245,7 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
         }
     }
     let mut signals = Vec::new();
+    let mut elsewhere: Vec<(prose::Subject, crate::license::clauses::Clause)> = Vec::new();
     if let Some(prompt) = &meta.extra_gated_prompt {
         let mut found =
             identify::from_text(SourceKind::GatePrompt, "extra_gated_prompt", prompt, rules)
@@ -221,6 +290,18 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
                 &section,
                 line,
             ));
+            for (subject, c) in prose::restrictions_elsewhere("README.md", &section, line) {
+                elsewhere.push((subject, c));
+            }
+            for (subject, at, quote, id) in prose::mentions_elsewhere(&section, line, rules) {
+                notes.push(format!(
+                    "README.md line {at}: the license {id} is named for {}, not this model: \"{quote}\"",
+                    match subject {
+                        prose::Subject::Data => "the data",
+                        _ => "another model or variant",
+                    }
+                ));
+            }
         }
     }
 
@@ -253,8 +334,35 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
         }
     }
     let declared = declared_license(&meta);
-    let declared_bases = lineage::declared(&meta, &snap.info.tags);
-    let (ancestors, gaps, lineage) = inheritance(&declared_bases, ctx, rules);
+    let mut declared_bases = lineage::declared(&meta, &snap.info.tags);
+    let mut local_bases = Vec::new();
+    split_local_bases(&mut declared_bases, &mut local_bases);
+    let view_for_inference = CardView {
+        meta: meta.clone(),
+        origin,
+        readme,
+        parsed: parsed.clone(),
+        notes: Vec::new(),
+    };
+    let inferred_bases =
+        if declared_bases.is_empty() && local_bases.is_empty() && !ctx.own_terms_only {
+            infer_bases(snap, &view_for_inference)
+        } else {
+            Vec::new()
+        };
+    let mut looked_up = declared_bases.clone();
+    looked_up.extend(
+        inferred_bases
+            .iter()
+            .filter_map(|b| Some(inferred_entry(b.model.clone()?, b))),
+    );
+    let (mut ancestors, mut gaps, mut lineage) = inheritance(&looked_up, ctx, rules);
+    let family_terms = Inference {
+        inferred: &inferred_bases,
+        local: &local_bases,
+        rules,
+    }
+    .apply(&mut ancestors, &mut gaps, &mut lineage, &mut notes);
     let terms = terms::reconcile(TermsInput {
         declared,
         candidates,
@@ -267,6 +375,46 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
     });
     notes.extend(terms.notes.iter().cloned());
     let mut risks = terms.risks;
+    for (subject, c) in &elsewhere {
+        match subject {
+            prose::Subject::Data => risks.push(RiskCode::DatasetNonCommercial.risk(
+                format!(
+                    "the card says the training data restricts commercial use: \"{}\"",
+                    c.evidence.quote
+                ),
+                vec![c.evidence.clone()],
+            )),
+            _ => notes.push(format!(
+                "README.md line {}: a restriction about another model or variant, not this one: \"{}\"",
+                c.evidence.line.unwrap_or(0),
+                c.evidence.quote
+            )),
+        }
+    }
+    for b in &family_terms {
+        risks.push(RiskCode::UndeclaredBaseModel.risk(
+            format!(
+                "the card declares no base model, but its {} points to {} ({}); {}",
+                match b.found_in {
+                    "prose" => "text",
+                    "name" => "name",
+                    "tag" => "tags",
+                    _ => "configuration",
+                },
+                b.label(),
+                b.relation,
+                match b.family.and_then(|f| f.rule) {
+                    Some(rule) if b.model.is_none() => format!("the family's terms ({rule}) apply"),
+                    None if b.model.is_none() => {
+                        "its members are under different terms, so the terms cannot be established"
+                            .into()
+                    }
+                    _ => "its terms apply".into(),
+                }
+            ),
+            vec![b.evidence.clone()],
+        ));
+    }
 
     let w = weights::assess(&snap.info, snap.source);
     match w.weights.availability.as_str() {
@@ -501,4 +649,140 @@ fn inheritance<'r>(
         });
     }
     (terms, gaps, lineage::entries(&ctx.ancestors))
+}
+
+/// Inferred and unresolvable bases, applied to what the lineage walk found: an inferred base
+/// that was looked up is marked inferred; one known only by its family carries the family's
+/// terms (or is a gap when the family's members differ); a base given as a local path is listed
+/// as unresolvable, a gap, with its family's terms when its name reveals one.
+struct Inference<'a, 'r> {
+    inferred: &'a [inferred::InferredBase],
+    local: &'a [LineageEntry],
+    rules: &'r RuleSet,
+}
+
+impl<'r> Inference<'_, 'r> {
+    /// Returns the inferred bases, for the `undeclared-base-model` risks.
+    fn apply(
+        &self,
+        ancestors: &mut Vec<terms::AncestorTerms<'r>>,
+        gaps: &mut Vec<String>,
+        lineage: &mut Vec<LineageEntry>,
+        notes: &mut Vec<String>,
+    ) -> Vec<inferred::InferredBase> {
+        for b in self.inferred {
+            let Some(id) = &b.model else {
+                self.family_terms(b.family, &b.label(), b, ancestors, gaps, lineage);
+                continue;
+            };
+            // (An inferred id that fails is handled below, by its family or as a note.)
+            if let Some(e) = lineage.iter_mut().find(|e| &e.model == id && e.depth <= 1) {
+                e.inferred = true;
+                e.evidence = vec![b.evidence.clone()];
+            }
+            if let Some(pos) = gaps.iter().position(|g| g == id) {
+                // An inferred id that cannot be looked up: its name's family, if it reveals one;
+                // otherwise a note (the inference itself may be wrong).
+                gaps.remove(pos);
+                match inferred::family_in(id) {
+                    Some(f) => self.family_terms(Some(f), id, b, ancestors, gaps, lineage),
+                    None => notes.push(format!(
+                        "the card's text names {id} as its base, but it could not be looked up"
+                    )),
+                }
+            }
+        }
+        for l in self.local {
+            let family = inferred::family_in(&l.model);
+            gaps.push(l.model.clone());
+            let mut entry = l.clone();
+            entry.status = "unresolvable".into();
+            entry.error = Some("a local path, not a Hub id: it cannot be looked up".into());
+            if let Some(rule) = family.and_then(|f| self.family_rule(f)) {
+                entry.license = Some(crate::license::identify::report_id(rule).to_string());
+                entry.commercial_use = Some(rule.verdict);
+                ancestors.push(self.terms_of(&l.model, rule, true));
+            }
+            lineage.push(entry);
+        }
+        // A declared base that could not be looked up (offline and in no cache, not found):
+        // its name's family shows the likely terms, marked unverified; it stays a gap.
+        for e in lineage
+            .iter_mut()
+            .filter(|e| e.depth <= 1 && !e.inferred && e.status == "error")
+        {
+            let Some(rule) = inferred::family_in(&e.model).and_then(|f| self.family_rule(f)) else {
+                continue;
+            };
+            e.license = Some(crate::license::identify::report_id(rule).to_string());
+            e.commercial_use = Some(rule.verdict);
+            e.error = Some(format!(
+                "{}; its name suggests {} (unverified)",
+                e.error.as_deref().unwrap_or("not read"),
+                rule.name
+            ));
+            ancestors.push(self.terms_of(&e.model, rule, true));
+        }
+        self.inferred.to_vec()
+    }
+
+    fn family_rule(&self, f: inferred::Family) -> Option<&'r crate::rules::Rule> {
+        let id = f.rule?;
+        self.rules.get(id).or_else(|| self.rules.by_alias(id))
+    }
+
+    /// A family's terms standing for a base. For a base that could not be read (`unread`) they
+    /// show the likely conditions, but the verdict stays at least `unknown`: a guess at the
+    /// release may make the verdict stricter, never looser than the gap it fills.
+    fn terms_of(
+        &self,
+        model: &str,
+        rule: &'r crate::rules::Rule,
+        unread: bool,
+    ) -> terms::AncestorTerms<'r> {
+        terms::AncestorTerms {
+            model: model.to_string(),
+            license_id: crate::license::identify::report_id(rule).to_string(),
+            rule: Some(rule),
+            verdict: if unread {
+                rule.verdict.stricter(Verdict::Unknown)
+            } else {
+                rule.verdict
+            },
+            // Terms from a name are a guess at which release: never above a lookup's.
+            confidence: 0.5,
+        }
+    }
+
+    /// A base known by its family only: the family's terms, or a gap.
+    fn family_terms(
+        &self,
+        family: Option<inferred::Family>,
+        label: &str,
+        b: &inferred::InferredBase,
+        ancestors: &mut Vec<terms::AncestorTerms<'r>>,
+        gaps: &mut Vec<String>,
+        lineage: &mut Vec<LineageEntry>,
+    ) {
+        let rule = family.and_then(|f| self.family_rule(f));
+        match rule {
+            Some(rule) => ancestors.push(self.terms_of(label, rule, false)),
+            None => gaps.push(label.to_string()),
+        }
+        lineage.push(LineageEntry {
+            model: label.to_string(),
+            relation: b.relation.clone(),
+            license: rule.map(|r| crate::license::identify::report_id(r).to_string()),
+            commercial_use: rule.map(|r| r.verdict),
+            depth: 1,
+            via: None,
+            status: "inferred".into(),
+            error: rule.is_none().then(|| {
+                "its family's members are under different terms; the release could not be told"
+                    .to_string()
+            }),
+            inferred: true,
+            evidence: vec![b.evidence.clone()],
+        });
+    }
 }

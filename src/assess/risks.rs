@@ -20,10 +20,11 @@ pub enum RiskCode {
     RemoteCode,
     GateTermsConflict,
     NotOsiApproved,
+    UndeclaredBaseModel,
 }
 
 impl RiskCode {
-    pub const ALL: [RiskCode; 15] = [
+    pub const ALL: [RiskCode; 16] = [
         RiskCode::LicenseMissing,
         RiskCode::LicenseUnrecognized,
         RiskCode::LicenseMismatch,
@@ -32,6 +33,7 @@ impl RiskCode {
         RiskCode::GateTermsConflict,
         RiskCode::CommercialConditions,
         RiskCode::UseRestrictions,
+        RiskCode::UndeclaredBaseModel,
         RiskCode::DatasetNonCommercial,
         RiskCode::WeightsAbsent,
         RiskCode::UnsafeWeightFormat,
@@ -58,6 +60,7 @@ impl RiskCode {
             RiskCode::RemoteCode => "remote-code",
             RiskCode::GateTermsConflict => "gate-terms-conflict",
             RiskCode::NotOsiApproved => "not-osi-approved",
+            RiskCode::UndeclaredBaseModel => "undeclared-base-model",
         }
     }
 
@@ -75,7 +78,7 @@ impl RiskCode {
             | InheritedLicenseConflict
             | GateTermsConflict => Severity::High,
             CommercialConditions | UseRestrictions | DatasetNonCommercial | WeightsAbsent
-            | UnsafeWeightFormat | RemoteCode => Severity::Medium,
+            | UnsafeWeightFormat | RemoteCode | UndeclaredBaseModel => Severity::Medium,
             WeightsGated | TrainingDataUndisclosed | NotOsiApproved => Severity::Low,
         }
     }
@@ -100,6 +103,9 @@ impl RiskCode {
             RemoteCode => "loading the model runs code from the repository",
             GateTermsConflict => "the gate prompt states terms that contradict the license tag",
             NotOsiApproved => "the license is not OSI-approved",
+            UndeclaredBaseModel => {
+                "the card declares no base model, but one was inferred; its terms apply"
+            }
         }
     }
 

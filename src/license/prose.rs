@@ -95,8 +95,57 @@ fn is_terms_heading(title: &str) -> bool {
 pub fn signals(kind: SourceKind, file: &str, text: &str, line_offset: usize) -> Vec<Signal> {
     clauses::read(file, text, line_offset)
         .into_iter()
-        .filter(|c| c.kind.restricts())
+        .filter(|c| c.kind.restricts() && about(&c.evidence.quote) == Subject::ThisModel)
         .map(|clause| Signal { kind, clause })
+        .collect()
+}
+
+/// What a sentence of the card is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    ThisModel,
+    /// Another model or variant ("the separate Instruct model is CC BY-NC").
+    OtherModel,
+    /// The training data ("the training data is licensed CC BY-NC").
+    Data,
+}
+
+/// Who a sentence's terms apply to. A sentence whose subject is another variant or the data
+/// ("the separate Instruct model is …", "the training data is licensed …") is not this model's
+/// license; a sentence that only mentions data in passing still is.
+pub fn about(sentence: &str) -> Subject {
+    static RE: std::sync::OnceLock<(regex::Regex, regex::Regex)> = std::sync::OnceLock::new();
+    let (other, data) = RE.get_or_init(|| {
+        (
+            regex::Regex::new(r"(?i)\b(the|our|a|its) (separate |other )?(instruct|chat|other|separate|previous|earlier|larger|smaller|sibling|companion)[- ](model|variant|version|checkpoint|release)s? (is|are|was|were|remains?|will be)\b")
+                .expect("valid regex"),
+            regex::Regex::new(r"(?i)\b(training data|training set|dataset|data set|datasets|data|corpus|corpora|annotations) (is|are|was|were|remains?) (licensed|released|available|provided|distributed|under|for|subject|restricted|limited)\b")
+                .expect("valid regex"),
+        )
+    });
+    if other.is_match(sentence) {
+        Subject::OtherModel
+    } else if data.is_match(sentence) {
+        Subject::Data
+    } else {
+        Subject::ThisModel
+    }
+}
+
+/// Restrictions in a card text that are about another model or about the data: what the
+/// reviewer should see, but not this model's license.
+pub fn restrictions_elsewhere(
+    file: &str,
+    text: &str,
+    line_offset: usize,
+) -> Vec<(Subject, Clause)> {
+    clauses::read(file, text, line_offset)
+        .into_iter()
+        .filter(|c| c.kind.effect() == Effect::Prohibits)
+        .filter_map(|c| match about(&c.evidence.quote) {
+            Subject::ThisModel => None,
+            subject => Some((subject, c)),
+        })
         .collect()
 }
 
@@ -112,10 +161,39 @@ pub fn mentions<'r>(
     let norm = normalize(text);
     mention_spans(&norm, rules)
         .into_iter()
+        .filter(|&(s, e, _)| {
+            kind != SourceKind::CardText
+                || about(clauses::sentence_around(&norm.text, s, e)) == Subject::ThisModel
+        })
         .map(|(s, e, rule)| {
             let mut ev = quote_span(file, text, &norm, (s, e), Some(&rule.id));
             ev.line = ev.line.map(|l| l + line_offset);
             Candidate::new(kind, Some(file.to_string()), Some(rule), 0.6, ev)
+        })
+        .collect()
+}
+
+/// License names in a card text that sit in a sentence about another model or the data: each
+/// as `(subject, line, quote, rule id)`, for the reviewer's notes.
+pub fn mentions_elsewhere(
+    text: &str,
+    line_offset: usize,
+    rules: &RuleSet,
+) -> Vec<(Subject, usize, String, String)> {
+    let norm = normalize(text);
+    mention_spans(&norm, rules)
+        .into_iter()
+        .filter_map(|(s, e, rule)| {
+            let subject = about(clauses::sentence_around(&norm.text, s, e));
+            (subject != Subject::ThisModel).then(|| {
+                let ev = quote_span("README.md", text, &norm, (s, e), None);
+                (
+                    subject,
+                    ev.line.unwrap_or(1) + line_offset,
+                    ev.quote,
+                    rule.id.clone(),
+                )
+            })
         })
         .collect()
 }
@@ -213,6 +291,22 @@ mod tests {
             )
             .len(),
             1
+        );
+    }
+
+    #[test]
+    fn sentences_about_another_model_or_the_data() {
+        assert_eq!(
+            about("The separate Instruct model is released under CC BY-NC 4.0."),
+            Subject::OtherModel
+        );
+        assert_eq!(
+            about("The training data is licensed for non-commercial use only."),
+            Subject::Data
+        );
+        assert_eq!(
+            about("This model is for research purposes only and was trained on our dataset."),
+            Subject::ThisModel
         );
     }
 

@@ -216,6 +216,12 @@ pub struct LineageEntry {
     /// Extension: why the ancestor could not be assessed.
     #[serde(default)]
     pub error: Option<String>,
+    /// The card does not declare this base: it was inferred (contract addition).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub inferred: bool,
+    /// Where an inferred base was read: the card's prose, the model's name, a tag, the config.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
