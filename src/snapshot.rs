@@ -37,6 +37,10 @@ pub struct ModelInfo {
     pub siblings: Vec<Sibling>,
     pub safetensors: Option<SafetensorsInfo>,
     pub config: Option<serde_json::Value>,
+    /// `adapter_config.json` (a PEFT adapter's), read when the card declares no base model:
+    /// its `base_model_name_or_path` names the base. Not part of the Hub's answer.
+    #[serde(skip)]
+    pub adapter_config: Option<serde_json::Value>,
 }
 
 /// The Hub's `GET /api/datasets/{id}` answer, reduced to what the audit reads.

@@ -100,6 +100,7 @@ const EXPECTED_INFERRED: &[&str] = &[
     "realworld/Llama-2-70b-chat-mit",
     "realworld/anime-diffusion-unlicense",
     "realworld/finetune-from-prose-id",
+    "realworld/lora-adapter-no-base",
     "realworld/merged-14b-wtfpl",
     "realworld/speech-assistant-mit",
     "realworld/vision-apache-yi",
@@ -237,5 +238,46 @@ fn a_base_that_is_a_local_path() {
             .all(|r| !r.path.contains("gemma-3-1b-pt")),
         "{:?}",
         hub.requests()
+    );
+}
+
+/// An adapter whose card declares no base: `adapter_config.json` names it, it is read (one
+/// request) and looked up; the same adapter with a declared base never asks for that file.
+#[test]
+fn an_adapter_config_names_the_base_only_when_the_card_does_not() {
+    let hub = FakeHub::fixtures();
+    let out = run(
+        &hub.url,
+        &[
+            "audit",
+            "realworld/lora-adapter-no-base",
+            "--format",
+            "json",
+        ],
+    );
+    let m = json(&out)["models"][0].clone();
+    let e = &inferred_entries(&m)[0];
+    assert_eq!(e["model"], "meta-llama/Llama-3.1-8B", "{:#}", m["lineage"]);
+    assert_eq!(e["relation"], "adapter");
+    assert_eq!(e["evidence"][0]["file"], "adapter_config.json");
+    assert_eq!(verdict(&m), "conditional");
+
+    let hub = FakeHub::fixtures();
+    let out = run(
+        &hub.url,
+        &[
+            "audit",
+            "realworld/lora-adapter-declared",
+            "--format",
+            "json",
+        ],
+    );
+    let m = json(&out)["models"][0].clone();
+    assert!(inferred_entries(&m).is_empty());
+    assert!(
+        hub.requests()
+            .iter()
+            .all(|r| !r.path.contains("adapter_config.json")),
+        "a declared base must not cost the adapter_config.json request"
     );
 }

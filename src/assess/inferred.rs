@@ -117,7 +117,7 @@ pub struct InferredBase {
     pub family: Option<Family>,
     /// `finetune`, `adapter`, `quantized`, `merge`, `distillation` or `unknown`.
     pub relation: String,
-    /// `prose`, `name`, `tag`, `config.json`.
+    /// `adapter_config.json`, `config.json`, `prose`, `name`, `tag`.
     pub found_in: &'static str,
     pub evidence: Evidence,
 }
@@ -293,6 +293,64 @@ pub fn from_prose(body: &str, body_line: usize, own_id: &str) -> Vec<InferredBas
         }
     }
     out
+}
+
+/// The base a configuration names: an adapter's `base_model_name_or_path`, else the model
+/// config's `_name_or_path` when it is a Hub id other than the model's own.
+pub fn from_configs(
+    own_id: &str,
+    adapter: Option<&serde_json::Value>,
+    config: Option<&serde_json::Value>,
+) -> Option<InferredBase> {
+    let read = |v: Option<&serde_json::Value>, key: &str| -> Option<String> {
+        v?.get(key)?.as_str().map(|s| s.trim().to_string())
+    };
+    let candidates: [(Option<String>, &'static str, &'static str, &str); 2] = [
+        (
+            read(adapter, "base_model_name_or_path"),
+            "adapter_config.json",
+            "base_model_name_or_path",
+            "adapter",
+        ),
+        (
+            read(config, "_name_or_path"),
+            "config.json",
+            "_name_or_path",
+            "unknown",
+        ),
+    ];
+    candidates
+        .into_iter()
+        .find_map(|(value, file, key, relation)| {
+            let value = value?;
+            if value.is_empty() || value.eq_ignore_ascii_case(own_id) {
+                return None;
+            }
+            // A trainer's local checkpoint path reveals at most a family.
+            let local = is_local_path(&value) || !value.contains('/');
+            let model = if local {
+                None
+            } else {
+                Some(plausible_id(&value, own_id)?)
+            };
+            let family = if local {
+                Some(family_in(&value)?)
+            } else {
+                None
+            };
+            Some(InferredBase {
+                model,
+                family,
+                relation: relation.into(),
+                found_in: file,
+                evidence: Evidence {
+                    file: Some(file.into()),
+                    line: None,
+                    quote: clip(&format!("{key}: {value}"), 200),
+                    rule: None,
+                },
+            })
+        })
 }
 
 /// A base family the model's own name, tags or architecture reveal.

@@ -156,11 +156,24 @@ fn inferred_entry(model: String, b: &inferred::InferredBase) -> LineageEntry {
 /// Bases a card that declares none reveals: the prose's base sentences, else the model's name,
 /// tags or architecture.
 fn infer_bases(snap: &Snapshot, view: &CardView<'_>) -> Vec<inferred::InferredBase> {
-    let mut out = view
+    // Strongest first: what a configuration names, then the prose, then the name.
+    let mut out: Vec<inferred::InferredBase> = inferred::from_configs(
+        &snap.info.id,
+        snap.info.adapter_config.as_ref(),
+        snap.info.config.as_ref(),
+    )
+    .into_iter()
+    .collect();
+    for b in view
         .parsed
         .as_ref()
         .map(|c| inferred::from_prose(&c.body, c.body_line, &snap.info.id))
-        .unwrap_or_default();
+        .unwrap_or_default()
+    {
+        if !out.iter().any(|o| o.model.is_some() && o.model == b.model) {
+            out.push(b);
+        }
+    }
     if out.is_empty() {
         let architectures: Vec<String> = snap
             .info
@@ -399,7 +412,7 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
                     "prose" => "text",
                     "name" => "name",
                     "tag" => "tags",
-                    _ => "configuration",
+                    other => other,
                 },
                 b.label(),
                 b.relation,

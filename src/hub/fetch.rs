@@ -43,7 +43,24 @@ pub async fn fetch_files(
         .unwrap_or_else(|| "main".to_string());
     let (paths, mut more) = files_to_fetch(&info, client.config().max_files);
     notes.append(&mut more);
-    let fetched = join_all(paths.iter().map(|p| client.file(&repo, &rev, p))).await;
+    // An adapter's config names its base; read it only when nothing declares one, so a model
+    // that declares its base costs no extra request.
+    let adapter = async {
+        if needs_adapter_config(&info) {
+            match client.file(&repo, &rev, ADAPTER_CONFIG).await {
+                Ok(body) => serde_json::from_slice(&body.bytes).ok(),
+                Err(_) => None,
+            }
+        } else {
+            None
+        }
+    };
+    let (fetched, adapter_config) = tokio::join!(
+        join_all(paths.iter().map(|p| client.file(&repo, &rev, p))),
+        adapter
+    );
+    let mut info = info;
+    info.adapter_config = adapter_config;
     let files = paths
         .into_iter()
         .zip(fetched)
@@ -60,6 +77,21 @@ pub async fn fetch_files(
         files,
         notes,
     }
+}
+
+/// A PEFT adapter's configuration file.
+pub const ADAPTER_CONFIG: &str = "adapter_config.json";
+
+/// Is there an adapter config to read for a base the card does not declare?
+pub fn needs_adapter_config(info: &ModelInfo) -> bool {
+    let listed = info.siblings.iter().any(|s| s.rfilename == ADAPTER_CONFIG);
+    let declared = info.tags.iter().any(|t| t.starts_with("base_model:"))
+        || info
+            .card_data
+            .as_ref()
+            .and_then(|c| c.get("base_model"))
+            .is_some_and(|b| !b.is_null());
+    listed && !declared
 }
 
 /// Bytes to text: lossy UTF-8, with binary files (NUL bytes early on) refused.

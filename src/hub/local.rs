@@ -37,6 +37,9 @@ pub fn snapshot_from_dir(
     let config = read_limited(&dir.join("config.json"), max_file_bytes)
         .ok()
         .and_then(|(b, _)| serde_json::from_slice(&b).ok());
+    let adapter_config = read_limited(&dir.join(super::fetch::ADAPTER_CONFIG), max_file_bytes)
+        .ok()
+        .and_then(|(b, _)| serde_json::from_slice(&b).ok());
     let info = ModelInfo {
         id: cache
             .as_ref()
@@ -44,6 +47,7 @@ pub fn snapshot_from_dir(
         sha: cache.as_ref().map(|c| c.1.clone()),
         siblings,
         config,
+        adapter_config,
         ..ModelInfo::default()
     };
     let (paths, mut more) = files_to_fetch(&info, max_files);
