@@ -281,3 +281,49 @@ fn an_adapter_config_names_the_base_only_when_the_card_does_not() {
         "a declared base must not cost the adapter_config.json request"
     );
 }
+
+/// Offline, a fine-tune whose declared base is in no cache: the base's id reveals its family, so
+/// the Llama 3.2 terms are shown (unverified) rather than nothing, and the verdict stays
+/// `unknown`, never `allowed`.
+#[test]
+fn offline_a_base_in_no_cache_is_read_by_its_family() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sha = "9a1e0000000000000000000000000000000000ff";
+    let repo = tmp.path().join("models--acme--offline-finetune");
+    let snap = repo.join("snapshots").join(sha);
+    std::fs::create_dir_all(&snap).unwrap();
+    std::fs::create_dir_all(repo.join("refs")).unwrap();
+    std::fs::write(repo.join("refs/main"), sha).unwrap();
+    std::fs::write(
+        snap.join("README.md"),
+        "---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-3.2-1B\n---\n# A fine-tune\n",
+    )
+    .unwrap();
+    let (mut cmd, _home) = support::isopen("http://127.0.0.1:9");
+    let out = cmd
+        .env("HF_HUB_CACHE", tmp.path())
+        .args([
+            "audit",
+            "acme/offline-finetune",
+            "--offline",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let m = json(&out)["models"][0].clone();
+    assert_eq!(m["status"], "ok", "{m:#}");
+    assert_eq!(verdict(&m), "unknown", "{m:#}");
+    let e = &m["lineage"][0];
+    assert_eq!(e["model"], "meta-llama/Llama-3.2-1B");
+    assert_eq!(e["license"], "llama3.2", "{e:#}");
+    assert!(
+        m["commercial_use"]["conditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c.as_str().unwrap().contains("700 million")),
+        "{:#}",
+        m["commercial_use"]
+    );
+}
