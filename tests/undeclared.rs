@@ -327,3 +327,18 @@ fn offline_a_base_in_no_cache_is_read_by_its_family() {
         m["commercial_use"]
     );
 }
+
+/// A license named in the card's prose carries its scope: "the code is released under the MIT
+/// License" covers code, not the weights the next sentence restricts.
+#[test]
+fn licenses_named_in_prose_carry_their_scope() {
+    let m = audit("acme/card-says-nc");
+    let mit = m["license"]["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "card-text" && s["id"] == "mit")
+        .unwrap_or_else(|| panic!("{:#}", m["license"]));
+    assert_eq!(mit["scope"], "code");
+    assert_eq!(verdict(&m), "prohibited");
+}

@@ -562,6 +562,7 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
                     .then(|| c.stated.clone())
                     .flatten(),
                 revision_unverified: c.revision_unverified(),
+                scope: c.scope.map(str::to_string),
             })
             .collect(),
         clauses: clauses_read,

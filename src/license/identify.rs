@@ -48,6 +48,8 @@ pub struct Candidate<'r> {
     /// For card metadata, `license_name` when it was read beside a `license` that is not
     /// `other` (the two can disagree).
     pub field: Option<&'static str>,
+    /// For prose, what the named license covers: `weights`, `code`, `data` or `outputs`.
+    pub scope: Option<&'static str>,
 }
 
 impl<'r> Candidate<'r> {
@@ -68,6 +70,7 @@ impl<'r> Candidate<'r> {
             evidence,
             line: None,
             field: None,
+            scope: None,
         }
     }
 

@@ -168,9 +168,45 @@ pub fn mentions<'r>(
         .map(|(s, e, rule)| {
             let mut ev = quote_span(file, text, &norm, (s, e), Some(&rule.id));
             ev.line = ev.line.map(|l| l + line_offset);
-            Candidate::new(kind, Some(file.to_string()), Some(rule), 0.6, ev)
+            Candidate {
+                scope: scope_of(&norm.text, s, e),
+                ..Candidate::new(kind, Some(file.to_string()), Some(rule), 0.6, ev)
+            }
         })
         .collect()
+}
+
+/// What a license named in prose covers, from the words just before it in its sentence ("the
+/// weights are under CC BY-NC, the code under Apache-2.0"), else just after it: `weights`,
+/// `code`, `data` or `outputs`; `None` when the sentence does not say.
+pub fn scope_of(text: &str, start: usize, end: usize) -> Option<&'static str> {
+    let from = text[..start]
+        .rfind(['.', ';', '!', '?', ','])
+        .map_or(0, |i| i + 1);
+    let to = text[end..]
+        .find(['.', ';', '!', '?', ','])
+        .map_or(text.len(), |i| end + i);
+    let scope = |t: &str| -> Option<(usize, &'static str)> {
+        [
+            ("weights", "weights"),
+            ("checkpoint", "weights"),
+            ("parameters", "weights"),
+            ("model", "weights"),
+            ("source code", "code"),
+            ("code", "code"),
+            ("scripts", "code"),
+            ("dataset", "data"),
+            ("data", "data"),
+            ("outputs", "outputs"),
+            ("generated", "outputs"),
+        ]
+        .iter()
+        .filter_map(|(w, s)| t.rfind(w).map(|i| (i, *s)))
+        .max_by_key(|(i, _)| *i)
+    };
+    scope(&text[from..start])
+        .or_else(|| scope(&text[end..to]))
+        .map(|(_, s)| s)
 }
 
 /// License names in a card text that sit in a sentence about another model or the data: each
@@ -307,6 +343,26 @@ mod tests {
         assert_eq!(
             about("This model is for research purposes only and was trained on our dataset."),
             Subject::ThisModel
+        );
+    }
+
+    #[test]
+    fn the_scope_of_a_license_named_in_prose() {
+        let rules = RuleSet::builtin().unwrap();
+        let c = mentions(
+            SourceKind::CardText,
+            "README.md",
+            "The weights are released under CC BY-NC 4.0, the code under the MIT License.",
+            0,
+            &rules,
+        );
+        let scopes: Vec<(&str, Option<&str>)> = c
+            .iter()
+            .map(|c| (c.rule.unwrap().id.as_str(), c.scope))
+            .collect();
+        assert_eq!(
+            scopes,
+            [("cc-by-nc-4.0", Some("weights")), ("mit", Some("code"))]
         );
     }
 

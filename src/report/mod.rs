@@ -136,6 +136,10 @@ pub struct LicenseSource {
     /// Extension: this source is a known line in a revision isopen has no rule for.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub revision_unverified: bool,
+    /// Extension: for a license named in the card's prose, what it covers: `weights`, `code`,
+    /// `data` or `outputs`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
