@@ -89,7 +89,7 @@ permissive = {r["id"] for r in rules if r.get("verdict") == "allowed"} | \
 named_permissive = [l for l, f in found.items() if f["id"] in permissive]
 print(f"look-alikes still named as a permissive license: {len(named_permissive)} {named_permissive if named_permissive else ''}")
 
-notes = rows("notices.tsv")
+notes = rows("notices.tsv") if os.path.exists("scripts/data/notices.tsv") else []
 items = [(r["rule_file"], r["expected"], body(f"{sc}/rules/{r['rule_file']}")) for r in notes
          if os.path.exists(f"{sc}/rules/{r['rule_file']}")]
 score("short notices and references", items)

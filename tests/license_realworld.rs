@@ -442,3 +442,24 @@ fn a_card_naming_a_line_without_its_revision() {
         "conditional"
     );
 }
+
+/// Creative Commons notices spelled every way real files spell them: a non-commercial one is
+/// never less than `prohibited`, a bare family name never more than `unknown`.
+#[test]
+fn creative_commons_notices_in_their_real_spellings() {
+    let rules = rules();
+    for notice in [
+        "This work is licensed under a Creative Commons Attribution-NonCommercial-NoDerivs 4.0 Unported License.",
+        "Creative Commons Attribution Non Commercial 4.0 International CC-BY-NC-4.0",
+        "licensed under CC BY-NC",
+        "<a rel=\"license\" href=\"http://creativecommons.org/licenses/by-nc-sa/4.0/\">License</a>",
+    ] {
+        let (v, ids) = verdict_of(&rules, notice);
+        assert_eq!(v, Verdict::Prohibited, "{notice:?} named {ids:?}");
+    }
+    let (v, _) = verdict_of(
+        &rules,
+        "This file is made available under a Creative Commons license.",
+    );
+    assert_eq!(v, Verdict::Unknown);
+}

@@ -141,6 +141,10 @@ impl ClauseKind {
 pub struct Clause {
     pub kind: ClauseKind,
     pub evidence: Evidence,
+    /// The normalised sentence the clause sits in (not reported): what it is about.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub sentence: String,
 }
 
 impl Clause {
@@ -209,7 +213,7 @@ fn patterns() -> &'static [Pattern] {
         vec![
             p(
                 NonCommercial,
-                r"\bnon-? ?commercial (use|usage|purposes?|research|only|licen[cs]e|basis|applications?|activit(y|ies)|settings?|environments?|projects?|entities|organi[sz]ations?)\b|\bfor (your |the )?(own |personal,? |internal,? )*non-? ?commercial\b|\b(not|never) (be )?(used |licensed |sold |exploited |distributed |deployed )?(for|in) (any )?(direct or indirect )?commercial (use|usage|purposes?|applications?|products?|settings?|activit(y|ies)|services?|exploitation|advantage)\b|\bcommercial (use|usage|purposes?|exploitation|applications?|distribution)( of [a-z0-9 ,'\-]{1,60})? (is|are) (strictly |expressly )?(not (permitted|allowed|authori[sz]ed|granted|licensed)|prohibited|forbidden|excluded|disallowed)\b|\bno commercial (use|usage|purposes?|exploitation)\b|\b(may|shall|must|will|can|do) not (use|exploit|sell|deploy|distribute|commerciali[sz]e|offer|monetize) [^.;]{0,80}\b(for|in) (any )?commercial\b|\b(prohibit|forbid)s? [^.;]{0,40}\bcommercial (use|usage|purposes?|exploitation)\b|\bnot (permitted|allowed|licensed|authori[sz]ed) for commercial\b|\bfor commercial (use|purposes?) (is|are) not (permitted|allowed)\b|\bredistributions? for commercial purposes (is|are) not permitted\b|\b(purposes? )?other than (any )?commercial (or production )?(use|usage|purposes?)\b",
+                r"\battribution[- ]?non-? ?commercial\b|\bcc[- ]?by[- ]nc\b|\bby-nc(-sa|-nd)?\b|licenses/by-nc\b|\bnon-? ?commercial (use|usage|purposes?|research|only|licen[cs]e|basis|applications?|activit(y|ies)|settings?|environments?|projects?|entities|organi[sz]ations?)\b|\bfor (your |the )?(own |personal,? |internal,? )*non-? ?commercial\b|\b(not|never) (be )?(used |licensed |sold |exploited |distributed |deployed )?(for|in) (any )?(direct or indirect )?commercial (use|usage|purposes?|applications?|products?|settings?|activit(y|ies)|services?|exploitation|advantage)\b|\bcommercial (use|usage|purposes?|exploitation|applications?|distribution)( of [a-z0-9 ,'\-]{1,60})? (is|are) (strictly |expressly )?(not (permitted|allowed|authori[sz]ed|granted|licensed)|prohibited|forbidden|excluded|disallowed)\b|\bno commercial (use|usage|purposes?|exploitation)\b|\b(may|shall|must|will|can|do) not (use|exploit|sell|deploy|distribute|commerciali[sz]e|offer|monetize) [^.;]{0,80}\b(for|in) (any )?commercial\b|\b(prohibit|forbid)s? [^.;]{0,40}\bcommercial (use|usage|purposes?|exploitation)\b|\bnot (permitted|allowed|licensed|authori[sz]ed) for commercial\b|\bfor commercial (use|purposes?) (is|are) not (permitted|allowed)\b|\bredistributions? for commercial purposes (is|are) not permitted\b|\b(purposes? )?other than (any )?commercial (or production )?(use|usage|purposes?)\b",
                 Some(both),
             ),
             p(
@@ -229,7 +233,7 @@ fn patterns() -> &'static [Pattern] {
             ),
             p(
                 RevenueCap,
-                r"\b(annual|yearly|gross|total|annuali[sz]ed|trailing) (gross |total |net )?(revenues?|turnover|sales|income)\b[^.;]{0,120}(\$|€|£|¥|\busd\b|\beur\b|\brmb\b|\bcny\b|dollars|euros?|\d ?(million|billion))|(\$|€|£|¥|\busd ?)\s?\d[\d,.]* ?(million|billion|m|k)?\b[^.;]{0,80}\b(revenues?|turnover)\b|\brevenues? (of|exceeding|in excess of|greater than|more than|above|over|below|less than|under) (us ?)?(\$|€|£|usd|eur)",
+                r"\b\d[\d,.]* ?(million|billion|m|k|mm)? ?(usd|eur|us dollars|dollars|euros?|rmb|cny)\b[^.;]{0,40}\b(revenues?|turnover|sales)\b|\b(annual|yearly|gross|total|annuali[sz]ed|trailing) (gross |total |net )?(revenues?|turnover|sales|income)\b[^.;]{0,120}(\$|€|£|¥|\busd\b|\beur\b|\brmb\b|\bcny\b|dollars|euros?|\d ?(million|billion))|(\$|€|£|¥|\busd ?)\s?\d[\d,.]* ?(million|billion|m|k)?\b[^.;]{0,80}\b(revenues?|turnover)\b|\brevenues? (of|exceeding|in excess of|greater than|more than|above|over|below|less than|under) (us ?)?(\$|€|£|usd|eur)",
                 None,
             ),
             p(
@@ -239,7 +243,7 @@ fn patterns() -> &'static [Pattern] {
             ),
             p(
                 ApprovalRequired,
-                r"\bcommercial (use|usage|purposes?|applications?|deployment|exploitation|licen[cs]es?|licen[cs]ing|use cases?)\b[^.;]{0,100}\b(requires?|requiring|subject to|needs?|conditional (up)?on|contingent (up)?on|must (first )?(obtain|request|apply|register|contact|seek|get|sign|enter))\b[^.;]{0,60}\b(permission|approval|authori[sz]ation|consent|registration|register|licen[cs]e|agreement|written|contract)\b|\b(obtain|request|apply for|seek|acquire|purchase|get|sign|enter into|negotiate|contact [^.;]{0,40} (for|to obtain|about)) (a |an |the )?(separate |written |prior |express |additional |specific )*(commercial )?(licen[cs]e|permission|authori[sz]ation|approval|consent|agreement)\b[^.;]{0,80}\bcommercial(ly)?\b|\bcommercial(ly)?\b[^.;]{0,80}\b(obtain|request|apply for|seek|contact|e-?mail|register|registration)\b[^.;]{0,60}\b(licen[cs]e|permission|authori[sz]ation|approval|consent|form|questionnaire|us|registration)\b|\b(prior |express )?written (permission|consent|approval|authori[sz]ation)\b[^.;]{0,100}\bcommercial|\bcommercial[^.;]{0,100}\b(prior |express )?written (permission|consent|approval|authori[sz]ation)\b|\bcommercial licen[cs](e|es|ing) (is |are )?available\b",
+                r"\b(explicit |express |prior |written )*(permission|approval|authori[sz]ation|consent)( or an? commercial licen[cs]e)?\b[^.;]{0,80}\b(is|are) required\b|\b(use|usage|deployment) in (a|any) commercial [a-z]+s? (must|shall) be (notified|reported|registered|declared)\b|\bcommercial (use|usage|purposes?|applications?|deployment|exploitation|licen[cs]es?|licen[cs]ing|use cases?)\b[^.;]{0,100}\b(requires?|requiring|subject to|needs?|conditional (up)?on|contingent (up)?on|must (first )?(obtain|request|apply|register|contact|seek|get|sign|enter))\b[^.;]{0,60}\b(permission|approval|authori[sz]ation|consent|registration|register|licen[cs]e|agreement|written|contract)\b|\b(obtain|request|apply for|seek|acquire|purchase|get|sign|enter into|negotiate|contact [^.;]{0,40} (for|to obtain|about)) (a |an |the )?(separate |written |prior |express |additional |specific )*(commercial )?(licen[cs]e|permission|authori[sz]ation|approval|consent|agreement)\b[^.;]{0,80}\bcommercial(ly)?\b|\bcommercial(ly)?\b[^.;]{0,80}\b(obtain|request|apply for|seek|contact|e-?mail|register|registration)\b[^.;]{0,60}\b(licen[cs]e|permission|authori[sz]ation|approval|consent|form|questionnaire|us|registration)\b|\b(prior |express )?written (permission|consent|approval|authori[sz]ation)\b[^.;]{0,100}\bcommercial|\bcommercial[^.;]{0,100}\b(prior |express )?written (permission|consent|approval|authori[sz]ation)\b|\bcommercial licen[cs](e|es|ing) (is |are )?available\b",
                 Some(r"\b(does not|do not|doesn't|don't|no) (need|require|requirement)|\bnot required\b|\bwithout (the need|any need|requiring|(any )?(registration|permission|approval))\b"),
             ),
             p(
@@ -261,6 +265,25 @@ fn patterns() -> &'static [Pattern] {
                 FieldOfUse,
                 r"\b(military|weapons?|warfare|nuclear (facilit|weapon|material|application)|surveillance|biometric|law enforcement|criminal justice|human rights|universal declaration|(physical|mental)[a-z ,]{0,40}harm)\b|\b(only|solely|exclusively) (be )?(used |for use |licensed |run |operated )?(with|on|in conjunction with|in combination with|together with|for use with)\b[^.;]{0,80}\b(hardware|products?|devices?|platforms?|processors?|chips?|gpus?|services?|boards?|systems?|silicon|components?)\b|\bfor use (only|solely|exclusively) (with|on|in)\b",
                 Some(r"\b(disclaim|warrant|liab|no representation|as is|indemnif)"),
+            )
+            .requiring(forbidden),
+            // A grant limited to research-like purposes ("are permitted for academic, research,
+            // experimental, or personal use"), unless commercial use is in the list.
+            p(
+                ResearchOnly,
+                r"\b(is|are) (only )?(permitted|granted|allowed|licensed) (only )?for (academic|research|non-? ?commercial|educational|scientific)(,? (and |or )?(academic|research|experimental|personal|educational|scientific|non-? ?commercial|teaching|evaluation))* (use|uses|purposes?)\b",
+                Some(r"(^|[^a-z-])commercial\b"),
+            ),
+            // Limits to a vendor's products or to named licensees, said without a negation.
+            p(
+                FieldOfUse,
+                r"\b(limited|restricted) solely to (applications|use|products|devices)\b|\b(may|can|shall|must) only be (used|redistributed|distributed|run|executed)( and (used|redistributed|distributed))? (in connection|in conjunction|together|with|on|in combination)\b|\b(running|runs|run|executing|executes) on or (that )?(directly )?(connected|interacting|interacts|interact) (to|with)\b|\b(utili[sz]e|use|enable) only the features\b|\b(is|are) (only )?used (only )?(with|in conjunction with|on) (an?|the) [a-z0-9 \-]{1,40}\b(products?|devices?|hardware|components?|platforms?)\b|\bgranted to (everyone|anyone|all) except\b|\bexcept (for )?the following (entities|companies|organi[sz]ations|persons|individuals)\b",
+                Some(r"\b(disclaim|warrant|liab|no representation|as is|indemnif)"),
+            ),
+            p(
+                NoImprovingOtherModels,
+                r"\b(for|to|in) (the purposes? of )?(build|building|train|training|develop|developing|creat(e|ing)|improv(e|ing)) (any )?(machine learning|ml|ai|artificial intelligence|neural network|language) models?\b",
+                None,
             )
             .requiring(forbidden),
             p(
@@ -331,6 +354,7 @@ pub fn read_normalized(
             out.push(Clause {
                 kind: p.kind,
                 evidence: ev,
+                sentence: sentence.to_string(),
             });
             break;
         }

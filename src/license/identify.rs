@@ -335,7 +335,30 @@ pub fn from_text<'r>(
     if out.is_empty() {
         out = references(kind, file, text, &norm, rules);
     }
+    // A family id that cannot tell its terms (`cc`) beside a member of the same family the
+    // text also names (`cc0-1.0`): the member is the license.
+    let members: Vec<&str> = out
+        .iter()
+        .filter(|c| c.verdict().is_some_and(|v| v != Verdict::Unknown))
+        .filter_map(|c| c.rule.map(|r| r.family.as_str()))
+        .collect();
+    out.retain(|c| {
+        !(c.verdict() == Some(Verdict::Unknown)
+            && c.rule.is_some_and(|r| members.contains(&r.family.as_str())))
+    });
     let clauses = clauses::read_normalized(file, text, &norm, 0);
+    // A rule that only names a family whose terms it cannot tell (`cc`) says less than a
+    // clause that forbids commercial use: the clauses decide.
+    let prohibits = clauses
+        .iter()
+        .any(|c| c.kind.effect() == clauses::Effect::Prohibits);
+    if prohibits
+        && out
+            .iter()
+            .all(|c| c.verdict().is_none_or(|v| v == Verdict::Unknown))
+    {
+        out.clear();
+    }
     let mut lookalikes = Vec::new();
     if clauses::restrictive(&clauses).next().is_some() {
         out.retain(|c| {

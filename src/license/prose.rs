@@ -95,7 +95,7 @@ fn is_terms_heading(title: &str) -> bool {
 pub fn signals(kind: SourceKind, file: &str, text: &str, line_offset: usize) -> Vec<Signal> {
     clauses::read(file, text, line_offset)
         .into_iter()
-        .filter(|c| c.kind.restricts() && about(&c.evidence.quote) == Subject::ThisModel)
+        .filter(|c| c.kind.restricts() && about(&c.sentence) == Subject::ThisModel)
         .map(|clause| Signal { kind, clause })
         .collect()
 }
@@ -142,7 +142,7 @@ pub fn restrictions_elsewhere(
     clauses::read(file, text, line_offset)
         .into_iter()
         .filter(|c| c.kind.effect() == Effect::Prohibits)
-        .filter_map(|c| match about(&c.evidence.quote) {
+        .filter_map(|c| match about(&c.sentence) {
             Subject::ThisModel => None,
             subject => Some((subject, c)),
         })

@@ -54,12 +54,15 @@ pub struct IdentifiedFile {
 pub fn identify(file: &str, text: &str, rules: &RuleSet) -> IdentifiedFile {
     let reading = from_text(SourceKind::LicenseFile, file, text, rules);
     let mut found: Vec<Candidate> = reading.candidates.clone();
-    // Licenses before policies, then by confidence.
+    // Licenses before policies, then by confidence; among equals the more restrictive (a
+    // notice naming "Creative Commons" and "CC-BY-NC-4.0" is CC BY-NC, not the family).
     found.sort_by(|a, b| {
         let rank = |c: &Candidate| c.rule.is_some_and(|r| r.kind == RuleKind::License);
+        let strict = |c: &Candidate| c.verdict().map_or(0, |v| v.restrictiveness());
         rank(b)
             .cmp(&rank(a))
             .then(b.confidence.total_cmp(&a.confidence))
+            .then(strict(b).cmp(&strict(a)))
     });
     let Some(best) = found.first() else {
         // Nothing names it: its clauses say what they can, never `allowed`.
