@@ -52,10 +52,9 @@ impl Ancestor {
     }
 }
 
-/// Base models from the card and from `base_model:<relation>:<id>` tags (the Hub resolves
-/// renamed ids in tags, so tags win when both are present).
-pub fn declared(meta: &CardMeta, tags: &[String]) -> Vec<LineageEntry> {
-    let entry = |model: &str, relation: &str| LineageEntry {
+/// A parent not yet looked up: depth 1, status `not-checked`.
+pub fn unchecked(model: &str, relation: &str) -> LineageEntry {
+    LineageEntry {
         model: model.to_string(),
         relation: relation.to_string(),
         license: None,
@@ -66,7 +65,13 @@ pub fn declared(meta: &CardMeta, tags: &[String]) -> Vec<LineageEntry> {
         error: None,
         inferred: false,
         evidence: Vec::new(),
-    };
+    }
+}
+
+/// Base models from the card and from `base_model:<relation>:<id>` tags (the Hub resolves
+/// renamed ids in tags, so tags win when both are present).
+pub fn declared(meta: &CardMeta, tags: &[String]) -> Vec<LineageEntry> {
+    let entry = unchecked;
     let mut out: Vec<LineageEntry> = Vec::new();
     for t in tags.iter().filter_map(|t| t.strip_prefix("base_model:")) {
         if let Some((relation, id)) = t.split_once(':') {

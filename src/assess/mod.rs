@@ -116,7 +116,7 @@ pub fn declared_links(snap: &Snapshot) -> (Vec<LineageEntry>, Vec<String>) {
     if bases.is_empty() && local.is_empty() {
         // Bases the prose names by id are looked up like declared ones (only for models that
         // declare none, so a declared base costs no extra request).
-        bases = infer_bases(snap, &view)
+        bases = infer_bases(snap, view.parsed.as_ref())
             .into_iter()
             .filter_map(|b| {
                 let model = b.model.clone()?;
@@ -140,22 +140,15 @@ fn split_local_bases(bases: &mut Vec<LineageEntry>, local: &mut Vec<LineageEntry
 /// A lineage entry for an inferred base.
 fn inferred_entry(model: String, b: &inferred::InferredBase) -> LineageEntry {
     LineageEntry {
-        model,
-        relation: b.relation.clone(),
-        license: None,
-        commercial_use: None,
-        depth: 1,
-        via: None,
-        status: "not-checked".into(),
-        error: None,
         inferred: true,
         evidence: vec![b.evidence.clone()],
+        ..lineage::unchecked(&model, &b.relation)
     }
 }
 
 /// Bases a card that declares none reveals: the prose's base sentences, else the model's name,
 /// tags or architecture.
-fn infer_bases(snap: &Snapshot, view: &CardView<'_>) -> Vec<inferred::InferredBase> {
+fn infer_bases(snap: &Snapshot, card: Option<&card::Card>) -> Vec<inferred::InferredBase> {
     // Strongest first: what a configuration names, then the prose, then the name.
     let mut out: Vec<inferred::InferredBase> = inferred::from_configs(
         &snap.info.id,
@@ -164,9 +157,7 @@ fn infer_bases(snap: &Snapshot, view: &CardView<'_>) -> Vec<inferred::InferredBa
     )
     .into_iter()
     .collect();
-    for b in view
-        .parsed
-        .as_ref()
+    for b in card
         .map(|c| inferred::from_prose(&c.body, c.body_line, &snap.info.id))
         .unwrap_or_default()
     {
@@ -350,16 +341,9 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
     let mut declared_bases = lineage::declared(&meta, &snap.info.tags);
     let mut local_bases = Vec::new();
     split_local_bases(&mut declared_bases, &mut local_bases);
-    let view_for_inference = CardView {
-        meta: meta.clone(),
-        origin,
-        readme,
-        parsed: parsed.clone(),
-        notes: Vec::new(),
-    };
     let inferred_bases =
         if declared_bases.is_empty() && local_bases.is_empty() && !ctx.own_terms_only {
-            infer_bases(snap, &view_for_inference)
+            infer_bases(snap, parsed.as_ref())
         } else {
             Vec::new()
         };
@@ -783,19 +767,14 @@ impl<'r> Inference<'_, 'r> {
             None => gaps.push(label.to_string()),
         }
         lineage.push(LineageEntry {
-            model: label.to_string(),
-            relation: b.relation.clone(),
             license: rule.map(|r| crate::license::identify::report_id(r).to_string()),
             commercial_use: rule.map(|r| r.verdict),
-            depth: 1,
-            via: None,
             status: "inferred".into(),
             error: rule.is_none().then(|| {
                 "its family's members are under different terms; the release could not be told"
                     .to_string()
             }),
-            inferred: true,
-            evidence: vec![b.evidence.clone()],
+            ..inferred_entry(label.to_string(), b)
         });
     }
 }
