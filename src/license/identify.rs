@@ -249,7 +249,8 @@ fn front_matter_line(readme: &str, key: &str, value: &str) -> Option<usize> {
 #[derive(Debug, Clone, Default)]
 pub struct TextReading<'r> {
     pub candidates: Vec<Candidate<'r>>,
-    /// Every clause the reader found, restrictive or not.
+    /// Every clause the reader found, restrictive or not; not read (empty) when the rules that
+    /// named the text settle its terms (conditional or prohibited).
     pub clauses: Vec<Clause>,
     /// Permissive licenses whose text this one carries, with a clause added that restricts
     /// commercial use: the text is not that license.
@@ -346,7 +347,18 @@ pub fn from_text<'r>(
         !(c.verdict() == Some(Verdict::Unknown)
             && c.rule.is_some_and(|r| members.contains(&r.family.as_str())))
     });
-    let clauses = clauses::read_normalized(file, text, &norm, 0);
+    // The clauses matter only where no rule settles the terms: nothing named the text, a family
+    // id that cannot tell its terms, or a permissive match that must cover the text.
+    let settled = !out.is_empty()
+        && out.iter().all(|c| {
+            c.verdict()
+                .is_some_and(|v| v != Verdict::Allowed && v != Verdict::Unknown)
+        });
+    let clauses = if settled {
+        Vec::new()
+    } else {
+        clauses::read_normalized(file, text, &norm, 0)
+    };
     // A rule that only names a family whose terms it cannot tell (`cc`) says less than a
     // clause that forbids commercial use: the clauses decide.
     let prohibits = clauses
