@@ -1,11 +1,12 @@
 //! isopen audits an AI model's license, commercial terms, weights and openness.
 //!
-//! The functional core (`card`, `rules`, `license`, `assess`, `report`, `snapshot`) is pure and
-//! synchronous; the imperative shell (`hub`, `cli`) fetches and prints.
+//! The functional core (`card`, `gguf`, `rules`, `license`, `assess`, `report`, `snapshot`)
+//! is pure and synchronous; the imperative shell (`hub`, `cli`) fetches and prints.
 
 pub mod assess;
 pub mod audit;
 pub mod card;
+pub mod gguf;
 pub mod hub;
 pub mod license;
 pub mod model_ref;

@@ -41,6 +41,18 @@ pub struct ModelInfo {
     /// its `base_model_name_or_path` names the base. Not part of the Hub's answer.
     #[serde(skip)]
     pub adapter_config: Option<serde_json::Value>,
+    /// The header of one GGUF file of the repository, read from its first bytes when the card
+    /// declares no base model: its `general.base_model.*` keys name the base. Not part of the
+    /// Hub's answer.
+    #[serde(skip)]
+    pub gguf: Option<GgufHead>,
+}
+
+/// A GGUF file's header as read from the first bytes of the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GgufHead {
+    pub path: String,
+    pub header: crate::gguf::Header,
 }
 
 /// The Hub's `GET /api/datasets/{id}` answer, reduced to what the audit reads.

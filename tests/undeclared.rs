@@ -99,6 +99,7 @@ const EXPECTED_INFERRED: &[&str] = &[
     "acme/qwen-research-named",
     "realworld/Llama-2-70b-chat-mit",
     "realworld/anime-diffusion-unlicense",
+    "realworld/chat-8b-gguf",
     "realworld/finetune-from-prose-id",
     "realworld/lora-adapter-no-base",
     "realworld/merged-14b-wtfpl",
@@ -341,4 +342,97 @@ fn licenses_named_in_prose_carry_their_scope() {
         .unwrap_or_else(|| panic!("{:#}", m["license"]));
     assert_eq!(mit["scope"], "code");
     assert_eq!(verdict(&m), "prohibited");
+}
+
+/// The `.gguf` fixtures are the test writer's output: regenerate them with
+/// `ISOPEN_UPDATE_FIXTURES=1 cargo test --test undeclared gguf_fixtures`.
+#[test]
+fn gguf_fixtures_are_the_writers_output() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for (path, bytes) in support::gguf::fixtures() {
+        let file = root.join(path);
+        if std::env::var_os("ISOPEN_UPDATE_FIXTURES").is_some() {
+            std::fs::write(&file, &bytes).unwrap();
+        }
+        let stored = std::fs::read(&file).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert!(stored == bytes, "{path} differs from the writer's output");
+    }
+}
+
+/// A GGUF repack whose card declares no base and names no family: the GGUF header's
+/// `general.base_model.0.repo_url` names Llama 3.1 8B. One range request reads the header's
+/// first bytes (never the file), the base is looked up, and its terms make the verdict
+/// conditional where the `apache-2.0` tag alone said `allowed`.
+#[test]
+fn a_gguf_header_names_the_base_the_card_does_not() {
+    let hub = FakeHub::fixtures();
+    let out = run(
+        &hub.url,
+        &["audit", "realworld/chat-8b-gguf", "--format", "json"],
+    );
+    let m = json(&out)["models"][0].clone();
+    assert_eq!(verdict(&m), "conditional", "{m:#}");
+    let e = &inferred_entries(&m)[0];
+    assert_eq!(e["model"], "meta-llama/Llama-3.1-8B", "{:#}", m["lineage"]);
+    assert_eq!(e["status"], "ok");
+    assert_eq!(e["license"], "llama3.1");
+    assert_eq!(e["evidence"][0]["file"], "chat-8b.Q2_K.gguf");
+    assert!(
+        e["evidence"][0]["quote"]
+            .as_str()
+            .unwrap()
+            .starts_with("general.base_model.0.repo_url = https://huggingface.co/"),
+        "{e:#}"
+    );
+    assert!(risk_codes(&m).iter().any(|c| c == "undeclared-base-model"));
+    let gguf: Vec<_> = hub
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with(".gguf"))
+        .collect();
+    assert_eq!(gguf.len(), 1, "{gguf:?}");
+    assert!(gguf[0].path.ends_with("/chat-8b.Q2_K.gguf"), "the smallest");
+    assert_eq!(gguf[0].range.as_deref(), Some("bytes=0-262143"));
+
+    // The same repack with its base declared: no GGUF request at all.
+    let hub = FakeHub::fixtures();
+    let out = run(
+        &hub.url,
+        &[
+            "audit",
+            "realworld/chat-8b-gguf-declared",
+            "--format",
+            "json",
+        ],
+    );
+    let m = json(&out)["models"][0].clone();
+    assert_eq!(verdict(&m), "conditional", "{m:#}");
+    assert!(inferred_entries(&m).is_empty());
+    assert!(
+        hub.requests().iter().all(|r| !r.path.ends_with(".gguf")),
+        "a declared base must not cost the GGUF request"
+    );
+}
+
+/// A local folder with a GGUF file whose header knows its base only by name: the name reveals
+/// the Gemma family, whose terms apply; the `mit` tag alone said `allowed`.
+#[test]
+fn a_gguf_header_in_a_local_folder_reveals_a_family() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/local/gguf-folder");
+    let out = run(
+        "http://127.0.0.1:9",
+        &["audit", dir.to_str().unwrap(), "--format", "json"],
+    );
+    let m = json(&out)["models"][0].clone();
+    assert_ne!(verdict(&m), "allowed", "{m:#}");
+    let e = &inferred_entries(&m)[0];
+    assert_eq!(e["license"], "gemma", "{:#}", m["lineage"]);
+    assert_eq!(e["evidence"][0]["file"], "tiny-assistant-Q8_0.gguf");
+    assert!(
+        e["evidence"][0]["quote"]
+            .as_str()
+            .unwrap()
+            .contains("Gemma 3 270m"),
+        "{e:#}"
+    );
 }

@@ -1,5 +1,6 @@
 //! Inferred lineage: the base a card does not declare, read from the other signals — base
 //! sentences in the card's prose ("fine-tuned from …", "based on …", "a LoRA for …"), the
+//! adapter and model configs, a GGUF header's `general.base_model.*` and `general.source.*`, the
 //! model's architecture when it names one family only, and the model's name and tags
 //! (`llama-2`, `gemma`, `flux-dev`, `stable-diffusion` …). A base found with a Hub id is looked
 //! up like a declared one; a base known only by its family carries that family's terms, or, for
@@ -13,6 +14,7 @@ use regex::Regex;
 
 use crate::license::identify::clip;
 use crate::report::Evidence;
+use crate::snapshot::GgufHead;
 
 /// A model family a name can reveal, and the license its members carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -351,6 +353,90 @@ pub fn from_configs(
                 },
             })
         })
+}
+
+/// The bases a GGUF header names: the model it was converted from (`general.source.*`, a
+/// quantisation of it) and the base models its converter copied from the original card
+/// (`general.base_model.{i}.*`). A Hugging Face URL gives a Hub id; a name alone, a family.
+pub fn from_gguf(own_id: &str, gguf: &GgufHead) -> Vec<InferredBase> {
+    let h = &gguf.header;
+    let cite = |key: &str, value: &str| Evidence {
+        file: Some(gguf.path.clone()),
+        line: None,
+        quote: clip(&format!("{key} = {value}"), 200),
+        rule: None,
+    };
+    let mut out: Vec<InferredBase> = Vec::new();
+    let mut push = |b: InferredBase| {
+        let dup = out.iter().any(|o| {
+            (o.model.is_some() && o.model == b.model)
+                || (o.model.is_none() && b.model.is_none() && o.family == b.family)
+        });
+        if !dup {
+            out.push(b);
+        }
+    };
+    for key in [
+        "general.source.repo_url",
+        "general.source.huggingface.repository",
+        "general.source.url",
+    ] {
+        if let Some(model) = h.str(key).and_then(|v| hub_repo(v, own_id)) {
+            push(InferredBase {
+                evidence: cite(key, h.str(key).unwrap_or_default()),
+                model: Some(model),
+                family: None,
+                relation: "quantized".into(),
+                found_in: "GGUF header",
+            });
+            break;
+        }
+    }
+    for base in h.base_models() {
+        let prefix = format!("general.base_model.{}", base.index);
+        let model = base.repo_url.as_deref().and_then(|u| hub_repo(u, own_id));
+        let named = [base.organization.as_deref(), base.name.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let family = if model.is_some() {
+            None
+        } else {
+            family_in(&named)
+        };
+        let evidence = match (&model, &base.repo_url) {
+            (Some(_), Some(url)) => cite(&format!("{prefix}.repo_url"), url),
+            _ => cite(&format!("{prefix}.name"), &named),
+        };
+        if model.is_some() || family.is_some() {
+            push(InferredBase {
+                model,
+                family,
+                relation: "unknown".into(),
+                found_in: "GGUF header",
+                evidence,
+            });
+        }
+    }
+    out
+}
+
+/// The Hub id in a header value: `https://huggingface.co/org/name[/…]` or a bare `org/name`;
+/// never the model's own id, never another site's path.
+fn hub_repo(value: &str, own_id: &str) -> Option<String> {
+    let v = value.trim();
+    let rest = match v.split_once("://") {
+        Some((_, r)) => r
+            .strip_prefix("huggingface.co/")
+            .or_else(|| r.strip_prefix("www.huggingface.co/"))
+            .or_else(|| r.strip_prefix("hf.co/"))?,
+        None => v,
+    };
+    let mut parts = rest.split('/');
+    let (org, name) = (parts.next()?, parts.next()?);
+    // A one-segment URL names a user or an organisation, not a model.
+    plausible_id(&format!("{org}/{name}"), own_id)
 }
 
 /// A base family the model's own name, tags or architecture reveal.

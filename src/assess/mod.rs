@@ -149,7 +149,8 @@ fn inferred_entry(model: String, b: &inferred::InferredBase) -> LineageEntry {
 /// Bases a card that declares none reveals: the prose's base sentences, else the model's name,
 /// tags or architecture.
 fn infer_bases(snap: &Snapshot, card: Option<&card::Card>) -> Vec<inferred::InferredBase> {
-    // Strongest first: what a configuration names, then the prose, then the name.
+    // Strongest first: what a configuration names, then a GGUF header, then the prose, then
+    // the name.
     let mut out: Vec<inferred::InferredBase> = inferred::from_configs(
         &snap.info.id,
         snap.info.adapter_config.as_ref(),
@@ -157,10 +158,16 @@ fn infer_bases(snap: &Snapshot, card: Option<&card::Card>) -> Vec<inferred::Infe
     )
     .into_iter()
     .collect();
-    for b in card
+    let gguf = snap
+        .info
+        .gguf
+        .as_ref()
+        .map(|g| inferred::from_gguf(&snap.info.id, g))
+        .unwrap_or_default();
+    let prose = card
         .map(|c| inferred::from_prose(&c.body, c.body_line, &snap.info.id))
-        .unwrap_or_default()
-    {
+        .unwrap_or_default();
+    for b in gguf.into_iter().chain(prose) {
         if !out.iter().any(|o| o.model.is_some() && o.model == b.model) {
             out.push(b);
         }

@@ -23,6 +23,12 @@ pub enum Key<'a> {
         commit: &'a str,
         path: &'a str,
     },
+    /// The first bytes of a file at a commit (a GGUF header), kept apart from the whole file.
+    Head {
+        id: &'a str,
+        commit: &'a str,
+        path: &'a str,
+    },
 }
 
 /// A cached answer.
@@ -97,13 +103,17 @@ impl Cache {
                 .join("commits")
                 .join(commit)
                 .join(safe(path)),
-            Key::File { .. } => return None,
+            Key::Head { id, commit, path } if is_commit(commit) => repo("models", id)
+                .join("commits")
+                .join(commit)
+                .join(format!("{}@head", safe(path))),
+            Key::File { .. } | Key::Head { .. } => return None,
         })
     }
 
     /// Is this key cached for good (a file at a commit), so no request is needed?
     pub fn immutable(key: &Key) -> bool {
-        matches!(key, Key::File { commit, .. } if is_commit(commit))
+        matches!(key, Key::File { commit, .. } | Key::Head { commit, .. } if is_commit(commit))
     }
 
     pub fn get(&self, key: &Key) -> Option<Entry> {
@@ -200,6 +210,14 @@ mod tests {
             )
             .unwrap();
         assert!(cache.get(&file).unwrap().truncated);
+        // A file's first bytes are kept apart from the whole file.
+        let head = Key::Head {
+            id: "org/m",
+            commit: &"a".repeat(40),
+            path: "../../etc/passwd",
+        };
+        assert_eq!(cache.get(&head), None);
+        assert!(Cache::immutable(&head));
         // Paths cannot escape the cache.
         let leaked: Vec<_> = walk(dir.path());
         assert!(leaked.iter().all(|p| p.starts_with(dir.path().join("v1"))));

@@ -5,7 +5,9 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::header::{AUTHORIZATION, ETAG, HeaderMap, IF_NONE_MATCH, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{
+    AUTHORIZATION, ETAG, HeaderMap, IF_NONE_MATCH, RANGE, RETRY_AFTER, USER_AGENT,
+};
 use reqwest::{Response, StatusCode};
 use tracing::debug;
 
@@ -67,6 +69,17 @@ pub struct FileBody {
     pub etag: Option<String>,
     /// 304: the cached copy is current (`bytes` is empty).
     pub not_modified: bool,
+}
+
+/// What to do with a body larger than the limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fit {
+    /// Fail: a partial API answer is worthless.
+    Refuse,
+    /// Keep the first `limit` bytes.
+    Truncate,
+    /// Ask for the first `limit` bytes only (`Range: bytes=0-…`), keep at most that.
+    Head,
 }
 
 /// What went wrong with one attempt, and whether another attempt may help.
@@ -135,7 +148,7 @@ impl HubClient {
         };
         let key = Key::ModelInfo { id, revision };
         let body = self
-            .cached_get(&key, &path, self.cfg.max_json_bytes, false)
+            .cached_get(&key, &path, self.cfg.max_json_bytes, Fit::Refuse)
             .await?;
         if body.truncated {
             return Err(HubError::BadResponse(format!(
@@ -153,7 +166,7 @@ impl HubClient {
         let key = Key::DatasetInfo { id };
         let path = format!("/api/datasets/{id}");
         let body = self
-            .cached_get(&key, &path, self.cfg.max_json_bytes, false)
+            .cached_get(&key, &path, self.cfg.max_json_bytes, Fit::Refuse)
             .await?;
         if body.truncated {
             return Err(HubError::BadResponse(format!(
@@ -167,18 +180,31 @@ impl HubClient {
 
     /// `GET /{id}/resolve/{rev}/{path}`, truncated at the file size limit.
     pub async fn file(&self, id: &str, revision: &str, path: &str) -> Result<FileBody, HubError> {
-        let encoded_path: Vec<String> = path.split('/').map(encode).collect();
-        let url = format!(
-            "/{id}/resolve/{}/{}",
-            encode(revision),
-            encoded_path.join("/")
-        );
+        let url = resolve_path(id, revision, path);
         let key = Key::File {
             id,
             commit: revision,
             path,
         };
-        self.cached_get(&key, &url, self.cfg.max_file_bytes, true)
+        self.cached_get(&key, &url, self.cfg.max_file_bytes, Fit::Truncate)
+            .await
+    }
+
+    /// The first `bytes` bytes of a file, with a range request: a GGUF header without its
+    /// gigabytes of tensors. A server that ignores the range is cut off at `bytes`.
+    pub async fn file_head(
+        &self,
+        id: &str,
+        revision: &str,
+        path: &str,
+        bytes: usize,
+    ) -> Result<FileBody, HubError> {
+        let key = Key::Head {
+            id,
+            commit: revision,
+            path,
+        };
+        self.cached_get(&key, &resolve_path(id, revision, path), bytes, Fit::Head)
             .await
     }
 
@@ -189,7 +215,7 @@ impl HubClient {
         key: &Key<'_>,
         path: &str,
         limit: usize,
-        truncate: bool,
+        fit: Fit,
     ) -> Result<FileBody, HubError> {
         let cached = self.cfg.cache.as_ref().and_then(|c| c.get(key));
         let from_cache = |e: Entry| FileBody {
@@ -215,7 +241,7 @@ impl HubClient {
             )));
         }
         let etag = cached.as_ref().and_then(|e| e.etag.clone());
-        let body = self.get(path, limit, truncate, etag.as_deref()).await?;
+        let body = self.get(path, limit, fit, etag.as_deref()).await?;
         if body.not_modified
             && let Some(entry) = cached
         {
@@ -235,13 +261,12 @@ impl HubClient {
         Ok(body)
     }
 
-    /// One GET with retries. `truncate` keeps the first `limit` bytes of a larger body instead
-    /// of failing.
+    /// One GET with retries; `fit` says what to do with a body over `limit` bytes.
     async fn get(
         &self,
         path: &str,
         limit: usize,
-        truncate: bool,
+        fit: Fit,
         etag: Option<&str>,
     ) -> Result<FileBody, HubError> {
         let url = format!("{}{path}", self.cfg.endpoint);
@@ -249,7 +274,7 @@ impl HubClient {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let failure = match self.attempt(&url, limit, truncate, attempt, etag).await {
+            let failure = match self.attempt(&url, limit, fit, attempt, etag).await {
                 Ok(body) => return Ok(body),
                 Err(f) => f,
             };
@@ -281,7 +306,7 @@ impl HubClient {
         &self,
         url: &str,
         limit: usize,
-        truncate: bool,
+        fit: Fit,
         attempt: u32,
         etag: Option<&str>,
     ) -> Result<FileBody, Failure> {
@@ -294,6 +319,9 @@ impl HubClient {
         }
         if let Some(e) = etag {
             req = req.header(IF_NONE_MATCH, e);
+        }
+        if fit == Fit::Head {
+            req = req.header(RANGE, format!("bytes=0-{}", limit.saturating_sub(1)));
         }
         let resp = req
             .send()
@@ -337,7 +365,7 @@ impl HubClient {
                 url,
             ));
         }
-        let mut body = read_body(resp, limit, truncate).await?;
+        let mut body = read_body(resp, limit, fit != Fit::Refuse).await?;
         body.etag = response_etag;
         Ok(body)
     }
@@ -535,6 +563,16 @@ fn status_failure(
 }
 
 /// Percent-encodes one path segment (revisions are fully encoded, as the official clients do).
+/// `/{id}/resolve/{rev}/{path}`, each part percent-encoded.
+fn resolve_path(id: &str, revision: &str, path: &str) -> String {
+    let encoded_path: Vec<String> = path.split('/').map(encode).collect();
+    format!(
+        "/{id}/resolve/{}/{}",
+        encode(revision),
+        encoded_path.join("/")
+    )
+}
+
 pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {

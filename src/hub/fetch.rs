@@ -1,12 +1,15 @@
 //! Turning a Hub id into a snapshot: the model info first (it stays readable for gated repos),
 //! then README.md and the license-like files, fetched concurrently at the commit the info
-//! names. A refused or failed file is recorded in the snapshot, never fatal.
+//! names. A refused or failed file is recorded in the snapshot, never fatal. For a model that
+//! declares no base, its adapter config and the first bytes of one GGUF file are read too.
 
 use futures_util::future::join_all;
 
 use super::client::HubClient;
 use super::error::HubError;
-use crate::snapshot::{FetchedFile, FileOutcome, ModelInfo, Snapshot, Source, is_license_file};
+use crate::snapshot::{
+    FetchedFile, FileOutcome, GgufHead, ModelInfo, Sibling, Snapshot, Source, is_license_file,
+};
 
 /// Fetches one model.
 pub async fn fetch_model(
@@ -43,10 +46,11 @@ pub async fn fetch_files(
         .unwrap_or_else(|| "main".to_string());
     let (paths, mut more) = files_to_fetch(&info, client.config().max_files);
     notes.append(&mut more);
-    // An adapter's config names its base; read it only when nothing declares one, so a model
-    // that declares its base costs no extra request.
+    // An adapter's config and a GGUF header name the base; read them only when nothing declares
+    // one, so a model that declares its base costs no extra request.
+    let undeclared = !declares_base(&info);
     let adapter = async {
-        if needs_adapter_config(&info) {
+        if undeclared && listed(&info, ADAPTER_CONFIG) {
             match client.file(&repo, &rev, ADAPTER_CONFIG).await {
                 Ok(body) => serde_json::from_slice(&body.bytes).ok(),
                 Err(_) => None,
@@ -55,12 +59,23 @@ pub async fn fetch_files(
             None
         }
     };
-    let (fetched, adapter_config) = tokio::join!(
+    let gguf = async {
+        let path = gguf_to_read(&info.siblings).filter(|_| undeclared)?;
+        let body = client
+            .file_head(&repo, &rev, &path, GGUF_HEAD_BYTES)
+            .await
+            .ok()?;
+        let header = crate::gguf::read_header(&body.bytes).ok()?;
+        Some(GgufHead { path, header })
+    };
+    let (fetched, adapter_config, gguf) = tokio::join!(
         join_all(paths.iter().map(|p| client.file(&repo, &rev, p))),
-        adapter
+        adapter,
+        gguf
     );
     let mut info = info;
     info.adapter_config = adapter_config;
+    info.gguf = gguf;
     let files = paths
         .into_iter()
         .zip(fetched)
@@ -82,16 +97,36 @@ pub async fn fetch_files(
 /// A PEFT adapter's configuration file.
 pub const ADAPTER_CONFIG: &str = "adapter_config.json";
 
-/// Is there an adapter config to read for a base the card does not declare?
-pub fn needs_adapter_config(info: &ModelInfo) -> bool {
-    let listed = info.siblings.iter().any(|s| s.rfilename == ADAPTER_CONFIG);
-    let declared = info.tags.iter().any(|t| t.starts_with("base_model:"))
+/// How much of a GGUF file is read: the converters write the `general.*` keys first, well
+/// inside this; the token list that follows them can run to megabytes and is not needed.
+pub const GGUF_HEAD_BYTES: usize = 256 * 1024;
+
+/// Does the Hub's info declare a base model (card data or a `base_model:` tag)?
+fn declares_base(info: &ModelInfo) -> bool {
+    info.tags.iter().any(|t| t.starts_with("base_model:"))
         || info
             .card_data
             .as_ref()
             .and_then(|c| c.get("base_model"))
-            .is_some_and(|b| !b.is_null());
-    listed && !declared
+            .is_some_and(|b| !b.is_null())
+}
+
+fn listed(info: &ModelInfo, path: &str) -> bool {
+    info.siblings.iter().any(|s| s.rfilename == path)
+}
+
+/// The GGUF file whose header to read: the smallest model file (every quantisation of one
+/// model carries the same keys), never a vision projector or an importance matrix, whose
+/// headers describe another network.
+pub fn gguf_to_read(siblings: &[Sibling]) -> Option<String> {
+    siblings
+        .iter()
+        .filter(|s| {
+            let name = s.rfilename.to_ascii_lowercase();
+            name.ends_with(".gguf") && !name.contains("mmproj") && !name.contains("imatrix")
+        })
+        .min_by_key(|s| (s.bytes().unwrap_or(u64::MAX), s.rfilename.clone()))
+        .map(|s| s.rfilename.clone())
 }
 
 /// Bytes to text: lossy UTF-8, with binary files (NUL bytes early on) refused.
@@ -185,7 +220,6 @@ fn safe_path(p: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::snapshot::Sibling;
 
     fn info(files: &[&str], link: Option<&str>) -> ModelInfo {
         ModelInfo {

@@ -7,8 +7,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::error::HubError;
-use super::fetch::{files_to_fetch, text_outcome};
-use crate::snapshot::{FetchedFile, FileOutcome, ModelInfo, Sibling, Snapshot, Source};
+use super::fetch::{GGUF_HEAD_BYTES, files_to_fetch, gguf_to_read, text_outcome};
+use crate::snapshot::{FetchedFile, FileOutcome, GgufHead, ModelInfo, Sibling, Snapshot, Source};
 
 const MAX_ENTRIES: usize = 20_000;
 const MAX_DEPTH: usize = 8;
@@ -40,6 +40,7 @@ pub fn snapshot_from_dir(
     let adapter_config = read_limited(&dir.join(super::fetch::ADAPTER_CONFIG), max_file_bytes)
         .ok()
         .and_then(|(b, _)| serde_json::from_slice(&b).ok());
+    let gguf = gguf_head(&dir, &siblings);
     let info = ModelInfo {
         id: cache
             .as_ref()
@@ -48,6 +49,7 @@ pub fn snapshot_from_dir(
         siblings,
         config,
         adapter_config,
+        gguf,
         ..ModelInfo::default()
     };
     let (paths, mut more) = files_to_fetch(&info, max_files);
@@ -71,6 +73,14 @@ pub fn snapshot_from_dir(
         files,
         notes,
     })
+}
+
+/// The header of the folder's GGUF file, when it holds one (read from its first bytes).
+fn gguf_head(dir: &Path, siblings: &[Sibling]) -> Option<GgufHead> {
+    let path = gguf_to_read(siblings)?;
+    let (bytes, _) = read_limited(&dir.join(&path), GGUF_HEAD_BYTES).ok()?;
+    let header = crate::gguf::read_header(&bytes).ok()?;
+    Some(GgufHead { path, header })
 }
 
 /// For a cache snapshot, `(org/name, sha)`; a repo folder (`models--org--name`) is resolved to

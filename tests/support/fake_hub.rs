@@ -80,6 +80,8 @@ pub struct Logged {
     pub path: String,
     pub authorization: Option<String>,
     pub if_none_match: Option<String>,
+    /// The `Range` header, as sent.
+    pub range: Option<String>,
     /// The status the hub answered with (0 until known).
     pub status: u16,
 }
@@ -178,6 +180,7 @@ async fn handle(State(state): State<Arc<HubState>>, req: Request) -> Response {
             path: req.uri().path().to_string(),
             authorization: header_of(header::AUTHORIZATION),
             if_none_match: header_of(header::IF_NONE_MATCH),
+            range: header_of(header::RANGE),
             status: 0,
         };
         let mut log = state.log.lock().unwrap();
@@ -282,7 +285,12 @@ async fn respond(state: Arc<HubState>, req: Request) -> Response {
         );
     }
     if let Some((repo, rev, file)) = split_resolve(&path) {
-        return resolve(&state, &repo, &rev, &file, token);
+        let range = req
+            .headers()
+            .get(header::RANGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(first_bytes);
+        return resolve(&state, &repo, &rev, &file, token, range);
     }
     error(StatusCode::NOT_FOUND, None, "Not Found")
 }
@@ -701,7 +709,20 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(String, u64)>) {
     }
 }
 
-fn resolve(state: &HubState, id: &str, rev: &str, file: &str, token: Option<&str>) -> Response {
+/// The end of a `Range: bytes=0-N` header (the only form the client sends), exclusive.
+fn first_bytes(range: &str) -> Option<usize> {
+    let end = range.strip_prefix("bytes=0-")?.parse::<usize>().ok()?;
+    end.checked_add(1)
+}
+
+fn resolve(
+    state: &HubState,
+    id: &str,
+    rev: &str,
+    file: &str,
+    token: Option<&str>,
+    range: Option<usize>,
+) -> Response {
     let repo = match find_repo(state, id, token) {
         Ok(r) => r,
         Err(Some(new_id)) => {
@@ -758,12 +779,24 @@ fn resolve(state: &HubState, id: &str, rev: &str, file: &str, token: Option<&str
         r.headers_mut().extend(headers);
         return r;
     }
-    let bytes = std::fs::read(&path).expect("read fixture file");
+    let mut bytes = std::fs::read(&path).expect("read fixture file");
     // The git blob's hash in the real Hub; a content hash here, so clients that key their cache
     // by ETag keep files apart.
     let etag = format!("\"{}\"", fake_sha(&String::from_utf8_lossy(&bytes)));
     headers.insert(header::ETAG, HeaderValue::from_str(&etag).unwrap());
+    let total = bytes.len();
+    let partial = range.filter(|&end| end < total);
+    if let Some(end) = partial {
+        bytes.truncate(end);
+        headers.insert(
+            header::CONTENT_RANGE,
+            HeaderValue::from_str(&format!("bytes 0-{}/{total}", end - 1)).unwrap(),
+        );
+    }
     let mut r = Response::new(Body::from(bytes));
+    if partial.is_some() {
+        *r.status_mut() = StatusCode::PARTIAL_CONTENT;
+    }
     r.headers_mut().extend(headers);
     r
 }
