@@ -123,8 +123,8 @@ fn gated_model_without_a_token() {
     assert_eq!(m["license"]["id"], "llama3.1");
     assert_eq!(m["commercial_use"]["verdict"], "conditional");
     assert!(risk_codes(m).contains(&"weights-gated".to_string()));
-    let notes = m["notes"].to_string();
-    assert!(notes.contains("LICENSE could not be read"), "{notes}");
+    let risks = m["risks"].to_string();
+    assert!(risks.contains("LICENSE could not be read"), "{risks}");
     assert!(hub.requests().iter().all(|r| r.authorization.is_none()));
 }
 
@@ -198,7 +198,9 @@ fn gated_model_with_an_unapproved_token() {
     );
     let m = json(&out)["models"][0].clone();
     assert_eq!(m["status"], "ok");
-    assert!(m["notes"].to_string().contains("gated"), "{}", m["notes"]);
+    assert!(m["risks"].to_string().contains("gated"), "{}", m["risks"]);
+    assert!(risk_codes(&m).iter().any(|c| c == "evidence-unread"));
+    assert_ne!(m["commercial_use"]["verdict"], "allowed");
 }
 
 #[test]
@@ -336,11 +338,14 @@ fn a_huge_readme_is_truncated_not_read_whole() {
     let m = json(&out)["models"][0].clone();
     assert_eq!(m["status"], "ok");
     assert!(
-        m["notes"].to_string().contains("README.md was truncated"),
+        m["risks"]
+            .to_string()
+            .contains("README.md was read only in part: truncated"),
         "{}",
-        m["notes"]
+        m["risks"]
     );
     assert_eq!(m["license"]["declared"], "mit");
+    assert_eq!(m["commercial_use"]["verdict"], "unknown");
 }
 
 #[test]

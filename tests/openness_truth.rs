@@ -10,7 +10,7 @@ mod support;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
-use support::fake_hub::FakeHub;
+use support::fake_hub::{FakeHub, TOKEN_APPROVED};
 use support::{isopen, json};
 
 /// Disagreements we expect, and why: (model, field, explanation).
@@ -135,7 +135,9 @@ fn agreement_with_the_public_indexes() {
     let out = cmd
         .arg("audit")
         .args(&ids)
-        .args(["--format", "json", "-j", "8"])
+        // A reviewer reads gated cards with a token whose access was approved: unread gated
+        // files would keep every gated model at `unknown`.
+        .args(["--format", "json", "-j", "8", "--token", TOKEN_APPROVED])
         .output()
         .unwrap();
     let report = json(&out);

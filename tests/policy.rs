@@ -100,14 +100,34 @@ fn check_names_file_line_and_key() {
 fn the_gate_follows_the_policy() {
     let hub = FakeHub::fixtures();
     let strict = policy("strict.yaml");
-    // Conditional and gated: warnings only.
+    // Conditional and gated, read with an approved token: warnings only.
+    let (r, code) = audit(
+        &hub,
+        &[
+            "acme/gated-llama",
+            "--policy",
+            &strict,
+            "--token",
+            support::fake_hub::TOKEN_APPROVED,
+        ],
+        "2026-11-30",
+    );
+    assert_eq!(code, 0, "{}", r["models"][0]["policy"]);
+    assert_eq!(r["models"][0]["policy"]["outcome"], "warn");
+    // Without the token its license file is not read: that is no pass.
     let (r, code) = audit(
         &hub,
         &["acme/gated-llama", "--policy", &strict],
         "2026-11-30",
     );
-    assert_eq!(code, 0);
-    assert_eq!(r["models"][0]["policy"]["outcome"], "warn");
+    assert_eq!(code, 1);
+    assert!(
+        r["models"][0]["policy"]
+            .to_string()
+            .contains("evidence-unread"),
+        "{}",
+        r["models"][0]["policy"]
+    );
     assert!(
         !r["models"][0]["risks"]
             .to_string()

@@ -49,20 +49,17 @@ struct CardView<'a> {
     readme: Option<&'a str>,
     parsed: Option<card::Card>,
     notes: Vec<String>,
+    /// Card evidence that exists but was not read completely.
+    unread: Vec<terms::Unread>,
 }
 
 fn card_view(snap: &Snapshot) -> CardView<'_> {
     let mut notes = Vec::new();
+    let mut unread = Vec::new();
     let readme_file = snap.file("README.md");
     let readme = readme_file.and_then(|f| f.text());
-    match readme_file.map(|f| &f.outcome) {
-        Some(FileOutcome::Text {
-            truncated: true, ..
-        }) => notes.push("README.md was truncated at the size limit".into()),
-        Some(FileOutcome::Unavailable { reason }) => {
-            notes.push(format!("README.md could not be read: {reason}"))
-        }
-        _ => {}
+    if let Some(f) = readme_file {
+        unread.extend(unread_file(f));
     }
     let parsed = readme.map(card::parse);
     if let Some(c) = &parsed {
@@ -74,13 +71,33 @@ fn card_view(snap: &Snapshot) -> CardView<'_> {
         }
         _ => (snap.info.card_data.clone(), MetaOrigin::HubCardData),
     };
-    if matches!(origin, MetaOrigin::HubCardData) && metadata.is_some() && readme.is_some() {
+    if let Some(reason) = parsed.as_ref().and_then(|c| c.unread.as_ref()) {
+        // The Hub's own parse of the same front matter stands in for ours when it has one.
+        if metadata.is_some() {
+            notes.push(format!("{reason}; the Hub's cardData was read instead"));
+        } else {
+            let reason = reason.strip_prefix("README.md ").unwrap_or(reason);
+            unread.push(terms::Unread::new("README.md", reason));
+        }
+    } else if matches!(origin, MetaOrigin::HubCardData) && metadata.is_some() && readme.is_some() {
         notes.push("the card metadata was taken from the Hub's cardData".into());
     }
     let mut meta = metadata
         .as_ref()
         .map(CardMeta::from_value)
         .unwrap_or_default();
+    let field_source = match origin {
+        MetaOrigin::Readme(_) => "README.md",
+        MetaOrigin::HubCardData => "the Hub's cardData",
+    };
+    for key in &meta.unread {
+        unread.push(terms::Unread::partly(
+            field_source,
+            format!(
+                "`{key}` is neither a string nor a list of strings; the strings inside it were read"
+            ),
+        ));
+    }
     merge_tags(&mut meta, &snap.info.tags);
     CardView {
         meta,
@@ -88,6 +105,22 @@ fn card_view(snap: &Snapshot) -> CardView<'_> {
         readme,
         parsed,
         notes,
+        unread,
+    }
+}
+
+/// A fetched file that exists but was not read completely: refused, failed, or truncated.
+fn unread_file(f: &crate::snapshot::FetchedFile) -> Option<terms::Unread> {
+    match &f.outcome {
+        FileOutcome::Text {
+            truncated: true,
+            text,
+        } => Some(terms::Unread::partly(
+            &f.path,
+            format!("truncated after {} bytes", text.len()),
+        )),
+        FileOutcome::Text { .. } => None,
+        FileOutcome::Unavailable { reason } => Some(terms::Unread::new(&f.path, reason)),
     }
 }
 
@@ -202,20 +235,18 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
         readme,
         parsed,
         notes: card_notes,
+        mut unread,
     } = card_view(snap);
     let mut notes = snap.notes.clone();
     notes.extend(card_notes);
 
     let mut candidates: Vec<Candidate> = identify::from_metadata(&meta, origin, rules);
     let mut unrecognized: Vec<terms::Unrecognized> = Vec::new();
-    let mut unreadable = Vec::new();
     let mut texts: Vec<(&str, &str)> = Vec::new();
     for f in snap.files.iter().filter(|f| f.path != "README.md") {
+        unread.extend(unread_file(f));
         match &f.outcome {
-            FileOutcome::Text { text, truncated } => {
-                if *truncated {
-                    notes.push(format!("{} was truncated at the size limit", f.path));
-                }
+            FileOutcome::Text { text, .. } => {
                 texts.push((&f.path, text));
                 let reading = match clarified(text, &ctx.clarifications, rules) {
                     Some((rule, reason)) => TextReading {
@@ -247,12 +278,7 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
                 }
                 candidates.extend(reading.candidates);
             }
-            FileOutcome::Unavailable { reason } => {
-                notes.push(format!("{} could not be read: {reason}", f.path));
-                if !is_notice(&f.path) {
-                    unreadable.push((f.path.clone(), reason.clone()));
-                }
-            }
+            FileOutcome::Unavailable { .. } => {}
         }
     }
     let mut signals = Vec::new();
@@ -371,7 +397,7 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
         declared,
         candidates,
         unrecognized_files: unrecognized,
-        unreadable_files: unreadable,
+        unread,
         texts,
         signals,
         ancestors,

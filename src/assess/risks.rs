@@ -21,10 +21,12 @@ pub enum RiskCode {
     GateTermsConflict,
     NotOsiApproved,
     UndeclaredBaseModel,
+    EvidenceUnread,
 }
 
 impl RiskCode {
-    pub const ALL: [RiskCode; 16] = [
+    pub const ALL: [RiskCode; 17] = [
+        RiskCode::EvidenceUnread,
         RiskCode::LicenseMissing,
         RiskCode::LicenseUnrecognized,
         RiskCode::LicenseMismatch,
@@ -61,6 +63,7 @@ impl RiskCode {
             RiskCode::GateTermsConflict => "gate-terms-conflict",
             RiskCode::NotOsiApproved => "not-osi-approved",
             RiskCode::UndeclaredBaseModel => "undeclared-base-model",
+            RiskCode::EvidenceUnread => "evidence-unread",
         }
     }
 
@@ -76,7 +79,8 @@ impl RiskCode {
             | LicenseMismatch
             | NonCommercial
             | InheritedLicenseConflict
-            | GateTermsConflict => Severity::High,
+            | GateTermsConflict
+            | EvidenceUnread => Severity::High,
             CommercialConditions | UseRestrictions | DatasetNonCommercial | WeightsAbsent
             | UnsafeWeightFormat | RemoteCode | UndeclaredBaseModel => Severity::Medium,
             WeightsGated | TrainingDataUndisclosed | NotOsiApproved => Severity::Low,
@@ -105,6 +109,9 @@ impl RiskCode {
             NotOsiApproved => "the license is not OSI-approved",
             UndeclaredBaseModel => {
                 "the card declares no base model, but one was inferred; its terms apply"
+            }
+            EvidenceUnread => {
+                "a license or card source exists but was not read completely; never `allowed`"
             }
         }
     }

@@ -18,8 +18,9 @@ pub struct TermsInput<'a, 'r> {
     pub candidates: Vec<Candidate<'r>>,
     /// License files whose text no rule, no SPDX detection and no reference named.
     pub unrecognized_files: Vec<Unrecognized>,
-    /// License files that exist but could not be read: (path, reason).
-    pub unreadable_files: Vec<(String, String)>,
+    /// Evidence that exists but was not read completely: each is an `evidence-unread` risk and
+    /// keeps the verdict from `allowed`.
+    pub unread: Vec<Unread>,
     /// Texts by file name, to locate evidence phrases in.
     pub texts: Vec<(&'a str, &'a str)>,
     /// Sentences in the card or the gate form that restrict commercial use.
@@ -28,6 +29,45 @@ pub struct TermsInput<'a, 'r> {
     pub ancestors: Vec<AncestorTerms<'r>>,
     /// Base models whose terms could not be established: the child cannot be `allowed`.
     pub gaps: Vec<String>,
+}
+
+/// A source of terms that exists but was not read completely: refused, failed, truncated,
+/// over a budget, unparseable, skipped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unread {
+    /// The file or field (`README.md`, `LICENSE`, `README.md front matter`).
+    pub source: String,
+    pub reason: String,
+    /// Part of it was read (a truncated file), rather than none.
+    pub partly: bool,
+}
+
+impl Unread {
+    /// A source none of which was read.
+    pub fn new(source: impl Into<String>, reason: impl Into<String>) -> Unread {
+        Unread {
+            source: source.into(),
+            reason: reason.into(),
+            partly: false,
+        }
+    }
+
+    /// A source read only in part.
+    pub fn partly(source: impl Into<String>, reason: impl Into<String>) -> Unread {
+        Unread {
+            partly: true,
+            ..Unread::new(source, reason)
+        }
+    }
+
+    fn message(&self) -> String {
+        let how = if self.partly {
+            "was read only in part"
+        } else {
+            "could not be read"
+        };
+        format!("{} {how}: {}", self.source, self.reason)
+    }
 }
 
 /// A license file nothing named: where it starts, and what its clauses say.
@@ -363,12 +403,29 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
         } else if input.candidates.iter().any(|c| c.rule.is_none()) {
             notes.push("commercial use is `unknown`, not `allowed`: the card also names terms isopen does not know".into());
             verdict = Verdict::Unknown;
-        } else if let Some((path, reason)) = input.unreadable_files.first() {
-            notes.push(format!(
-                "commercial use is `unknown`, not `allowed`: {path} could not be read ({reason}); pass a token with access to read it"
-            ));
-            verdict = Verdict::Unknown;
         }
+    }
+    // One rule for every source that exists but was not read completely: it is a risk, and
+    // whatever the rest allows, what it might say keeps the verdict from `allowed`.
+    for u in &input.unread {
+        risks.push(RiskCode::EvidenceUnread.risk(
+            u.message(),
+            vec![Evidence {
+                file: Some(u.source.clone()),
+                line: None,
+                quote: u.reason.clone(),
+                rule: None,
+            }],
+        ));
+    }
+    if verdict == Verdict::Allowed
+        && let Some(u) = input.unread.first()
+    {
+        notes.push(format!(
+            "commercial use is `unknown`, not `allowed`: {}",
+            u.message()
+        ));
+        verdict = Verdict::Unknown;
     }
 
     // Inheritance: the child carries every ancestor's terms.
@@ -418,7 +475,7 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
     if input.candidates.is_empty()
         && input.signals.is_empty()
         && input.unrecognized_files.is_empty()
-        && input.unreadable_files.is_empty()
+        && input.unread.is_empty()
     {
         risks.push(RiskCode::LicenseMissing.risk(
             "no license is stated in the card metadata, the repository's files or the gate prompt".into(),
@@ -528,7 +585,7 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
     if kinds_disagree {
         confidence = confidence.min(0.6);
     }
-    if !input.unrecognized_files.is_empty() || !input.unreadable_files.is_empty() {
+    if !input.unrecognized_files.is_empty() || !input.unread.is_empty() {
         confidence = confidence.min(0.7);
     }
     let revision_unverified = chosen.is_some_and(Candidate::revision_unverified);

@@ -79,6 +79,10 @@ pub async fn fetch_files(
     let files = paths
         .into_iter()
         .zip(fetched)
+        // A README asked for without a listing that names it may simply not exist.
+        .filter(|(path, result)| {
+            !(matches!(result, Err(HubError::NotFound(_))) && !listed(&info, path))
+        })
         .map(|(path, result)| FetchedFile {
             outcome: outcome(result),
             path,
