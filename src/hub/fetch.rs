@@ -81,7 +81,7 @@ pub async fn fetch_files(
         .zip(fetched)
         // A README asked for without a listing that names it may simply not exist.
         .filter(|(path, result)| {
-            !(matches!(result, Err(HubError::NotFound(_))) && !listed(&info, path))
+            !matches!(result, Err(HubError::NotFound(_))) || listed(&info, path)
         })
         .map(|(path, result)| FetchedFile {
             outcome: outcome(result),
