@@ -294,10 +294,11 @@ impl Auditor {
 
     async fn snapshot(&self, model_ref: &ModelRef, display: &str) -> Result<Snapshot, HubError> {
         let cfg = self.client.config();
-        let (max_bytes, max_files) = (cfg.max_file_bytes, cfg.max_files);
+        let (max_bytes, max_license_bytes, max_files) =
+            (cfg.max_file_bytes, cfg.max_license_bytes, cfg.max_files);
         let local = |path: PathBuf, display: String| async move {
             tokio::task::spawn_blocking(move || {
-                snapshot_from_dir(&path, &display, max_bytes, max_files)
+                snapshot_from_dir(&path, &display, max_bytes, max_license_bytes, max_files)
             })
             .await
             .map_err(|e| HubError::BadResponse(format!("reading the folder failed: {e}")))?

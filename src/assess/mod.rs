@@ -276,7 +276,23 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
                         lookalikes: reading.lookalikes,
                     });
                 }
-                candidates.extend(reading.candidates);
+                if f.path.contains('/') {
+                    // A license file in a folder covers a part of the repository: it can add
+                    // restrictions, but it cannot grant what the top level does not.
+                    for c in reading.candidates {
+                        if c.verdict() == Some(Verdict::Allowed) {
+                            notes.push(format!(
+                                "{} is {}, a license for part of the repository; it does not by itself allow commercial use of the model",
+                                f.path,
+                                c.id()
+                            ));
+                        } else {
+                            candidates.push(c);
+                        }
+                    }
+                } else {
+                    candidates.extend(reading.candidates);
+                }
             }
             FileOutcome::Unavailable { .. } => {}
         }
@@ -313,7 +329,14 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
         0,
     ));
     if let (Some(card), Some(_)) = (&parsed, readme) {
-        for (line, section) in prose::license_sections(&card.body, card.body_line) {
+        let sections = prose::license_sections(&card.body, card.body_line);
+        signals.extend(prose::body_signals(
+            "README.md",
+            &card.body,
+            card.body_line,
+            &sections,
+        ));
+        for (line, section) in sections {
             candidates.extend(prose::mentions(
                 SourceKind::CardText,
                 "README.md",

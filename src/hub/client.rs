@@ -34,7 +34,11 @@ pub struct ClientConfig {
     pub max_json_bytes: usize,
     /// Text files are truncated at this size.
     pub max_file_bytes: usize,
-    /// The most license-like files fetched per model (README excluded).
+    /// License-like files are truncated at this larger size: a restriction may sit at the end
+    /// of a long text, and what is cut off is evidence unread.
+    pub max_license_bytes: usize,
+    /// The most license-like files fetched per model (README excluded); the rest are reported
+    /// as not read.
     pub max_files: usize,
     /// Where answers are kept between runs; `None`: no cache.
     pub cache: Option<Cache>,
@@ -53,7 +57,8 @@ impl ClientConfig {
             backoff: Duration::from_millis(500),
             max_json_bytes: 16 * 1024 * 1024,
             max_file_bytes: 1024 * 1024,
-            max_files: 12,
+            max_license_bytes: 8 * 1024 * 1024,
+            max_files: 64,
             cache: None,
             offline: false,
         }
@@ -178,7 +183,8 @@ impl HubClient {
         })
     }
 
-    /// `GET /{id}/resolve/{rev}/{path}`, truncated at the file size limit.
+    /// `GET /{id}/resolve/{rev}/{path}`, truncated at the size limit (a larger one for license
+    /// files).
     pub async fn file(&self, id: &str, revision: &str, path: &str) -> Result<FileBody, HubError> {
         let url = resolve_path(id, revision, path);
         let key = Key::File {
@@ -186,8 +192,12 @@ impl HubClient {
             commit: revision,
             path,
         };
-        self.cached_get(&key, &url, self.cfg.max_file_bytes, Fit::Truncate)
-            .await
+        let limit = if crate::snapshot::is_license_file(path) {
+            self.cfg.max_license_bytes
+        } else {
+            self.cfg.max_file_bytes
+        };
+        self.cached_get(&key, &url, limit, Fit::Truncate).await
     }
 
     /// The first `bytes` bytes of a file, with a range request: a GGUF header without its

@@ -44,8 +44,10 @@ pub async fn fetch_files(
         .clone()
         .or_else(|| revision.map(str::to_string))
         .unwrap_or_else(|| "main".to_string());
-    let (paths, mut more) = files_to_fetch(&info, client.config().max_files);
-    notes.append(&mut more);
+    let max_files = client.config().max_files;
+    let plan = files_to_fetch(&info, max_files);
+    notes.extend(plan.notes.iter().cloned());
+    let paths = &plan.paths;
     // An adapter's config and a GGUF header name the base; read them only when nothing declares
     // one, so a model that declares its base costs no extra request.
     let undeclared = !declares_base(&info);
@@ -76,8 +78,9 @@ pub async fn fetch_files(
     let mut info = info;
     info.adapter_config = adapter_config;
     info.gguf = gguf;
-    let files = paths
-        .into_iter()
+    let mut files: Vec<FetchedFile> = paths
+        .iter()
+        .cloned()
         .zip(fetched)
         // A README asked for without a listing that names it may simply not exist.
         .filter(|(path, result)| {
@@ -88,6 +91,7 @@ pub async fn fetch_files(
             path,
         })
         .collect();
+    files.extend(plan.skipped_file(max_files));
     Snapshot {
         model: display.to_string(),
         source: Source::Huggingface,
@@ -158,22 +162,53 @@ pub fn text_outcome(bytes: &[u8], truncated: bool) -> FileOutcome {
     }
 }
 
-/// README.md, the license-like files at the top level, and a relative `license_link`.
-/// Returns the paths and notes about what was left out.
-pub fn files_to_fetch(info: &ModelInfo, max_files: usize) -> (Vec<String>, Vec<String>) {
-    let mut notes = Vec::new();
+/// What to read of a repository.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadPlan {
+    /// README.md, then the license-like files to read.
+    pub paths: Vec<String>,
+    /// License-like files over the budget: listed as not read, never dropped.
+    pub skipped: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+impl ReadPlan {
+    /// The skipped files as one unread source (a hostile repository can list thousands).
+    pub fn skipped_file(&self, max_files: usize) -> Option<FetchedFile> {
+        let first = self.skipped.first()?;
+        let more = self.skipped.len() - 1;
+        Some(FetchedFile {
+            path: first.clone(),
+            outcome: FileOutcome::Unavailable {
+                reason: format!(
+                    "not read: over the budget of {max_files} license-like files a model{}",
+                    if more > 0 {
+                        format!(" ({more} more were not read either)")
+                    } else {
+                        String::new()
+                    }
+                ),
+            },
+        })
+    }
+}
+
+/// README.md, every license-like file at any depth (the top level first, a relative
+/// `license_link` before all), at most `max_files` of them; the rest are skipped, not dropped.
+pub fn files_to_fetch(info: &ModelInfo, max_files: usize) -> ReadPlan {
+    let mut plan = ReadPlan::default();
     let listed = |p: &str| info.siblings.iter().any(|s| s.rfilename == p);
-    let mut paths = Vec::new();
     if info.siblings.is_empty() || listed("README.md") {
-        paths.push("README.md".to_string());
+        plan.paths.push("README.md".to_string());
     }
     let mut license_files: Vec<String> = info
         .siblings
         .iter()
         .map(|s| s.rfilename.as_str())
-        .filter(|p| !p.contains('/') && is_license_file(p))
+        .filter(|p| is_license_file(p))
         .map(str::to_string)
         .collect();
+    license_files.sort_by(|a, b| (a.matches('/').count(), a).cmp(&(b.matches('/').count(), b)));
     if let Some(link) = info
         .card_data
         .as_ref()
@@ -181,24 +216,21 @@ pub fn files_to_fetch(info: &ModelInfo, max_files: usize) -> (Vec<String>, Vec<S
         .and_then(|l| l.as_str())
     {
         match relative_link(link, &info.id) {
-            Some(path) if listed(&path) && !license_files.contains(&path) => {
+            Some(path) if listed(&path) => {
+                license_files.retain(|p| *p != path);
                 license_files.insert(0, path)
             }
             Some(_) => {}
-            None => notes.push(format!(
+            None => plan.notes.push(format!(
                 "license_link points outside the repository ({link}); it was not fetched"
             )),
         }
     }
     if license_files.len() > max_files {
-        notes.push(format!(
-            "{} license-like files are listed; only the first {max_files} were read",
-            license_files.len()
-        ));
-        license_files.truncate(max_files);
+        plan.skipped = license_files.split_off(max_files);
     }
-    paths.extend(license_files);
-    (paths, notes)
+    plan.paths.extend(license_files);
+    plan
 }
 
 /// A `license_link` that names a file of this repository: `LICENSE`, `./LICENSE.md`, or a Hub
@@ -242,39 +274,40 @@ mod tests {
 
     #[test]
     fn picks_readme_and_license_files() {
-        let (p, _) = files_to_fetch(
+        let p = files_to_fetch(
             &info(
                 &[
                     "README.md",
+                    "sub/LICENSE",
                     "LICENSE",
                     "USE_POLICY.md",
-                    "sub/LICENSE",
                     "config.json",
                 ],
                 None,
             ),
             12,
-        );
-        assert_eq!(p, ["README.md", "LICENSE", "USE_POLICY.md"]);
+        )
+        .paths;
+        assert_eq!(p, ["README.md", "LICENSE", "USE_POLICY.md", "sub/LICENSE"]);
     }
 
     #[test]
     fn follows_relative_license_links() {
-        let (p, _) = files_to_fetch(&info(&["README.md", "terms.txt"], Some("./terms.txt")), 12);
+        let p = files_to_fetch(&info(&["README.md", "terms.txt"], Some("./terms.txt")), 12).paths;
         assert_eq!(p, ["README.md", "terms.txt"]);
-        let (p, _) = files_to_fetch(
+        let p = files_to_fetch(
             &info(
                 &["terms.txt"],
                 Some("https://huggingface.co/org/m/blob/main/terms.txt"),
             ),
             12,
-        );
+        )
+        .paths;
         assert_eq!(p, ["terms.txt"]);
-        let (p, notes) =
-            files_to_fetch(&info(&["README.md"], Some("https://example.com/terms")), 12);
-        assert_eq!(p, ["README.md"]);
-        assert_eq!(notes.len(), 1);
-        let (p, _) = files_to_fetch(&info(&["README.md"], Some("../../etc/passwd")), 12);
+        let plan = files_to_fetch(&info(&["README.md"], Some("https://example.com/terms")), 12);
+        assert_eq!(plan.paths, ["README.md"]);
+        assert_eq!(plan.notes.len(), 1);
+        let p = files_to_fetch(&info(&["README.md"], Some("../../etc/passwd")), 12).paths;
         assert_eq!(p, ["README.md"]);
     }
 
@@ -282,13 +315,15 @@ mod tests {
     fn bounds_the_number_of_files() {
         let names: Vec<String> = (0..30).map(|i| format!("LICENSE-{i}")).collect();
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-        let (p, notes) = files_to_fetch(&info(&refs, None), 4);
+        let plan = files_to_fetch(&info(&refs, None), 4);
         assert_eq!(
-            p.len(),
+            plan.paths.len(),
             4,
             "no README is listed, so only the 4 license files"
         );
-        assert_eq!(notes.len(), 1);
+        assert_eq!(plan.skipped.len(), 26);
+        let unread = plan.skipped_file(4).unwrap();
+        assert!(matches!(unread.outcome, FileOutcome::Unavailable { .. }));
     }
 
     #[test]

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use super::error::HubError;
 use super::fetch::{GGUF_HEAD_BYTES, files_to_fetch, gguf_to_read, text_outcome};
-use crate::snapshot::{FetchedFile, FileOutcome, GgufHead, ModelInfo, Sibling, Snapshot, Source};
+use crate::snapshot::{
+    FetchedFile, FileOutcome, GgufHead, ModelInfo, Sibling, Snapshot, Source, is_license_file,
+};
 
 const MAX_ENTRIES: usize = 20_000;
 const MAX_DEPTH: usize = 8;
@@ -18,6 +20,7 @@ pub fn snapshot_from_dir(
     path: &Path,
     display: &str,
     max_file_bytes: usize,
+    max_license_bytes: usize,
     max_files: usize,
 ) -> Result<Snapshot, HubError> {
     let meta = std::fs::metadata(path).map_err(|e| {
@@ -52,19 +55,29 @@ pub fn snapshot_from_dir(
         gguf,
         ..ModelInfo::default()
     };
-    let (paths, mut more) = files_to_fetch(&info, max_files);
-    notes.append(&mut more);
-    let files = paths
-        .into_iter()
-        .filter(|p| p != "README.md" || dir.join(p).exists())
+    let plan = files_to_fetch(&info, max_files);
+    notes.extend(plan.notes.iter().cloned());
+    let mut files: Vec<FetchedFile> = plan
+        .paths
+        .iter()
+        .filter(|p| *p != "README.md" || dir.join(p).exists())
         .map(|p| {
-            let outcome = match read_limited(&dir.join(&p), max_file_bytes) {
+            let limit = if is_license_file(p) {
+                max_license_bytes
+            } else {
+                max_file_bytes
+            };
+            let outcome = match read_limited(&dir.join(p), limit) {
                 Ok((bytes, truncated)) => text_outcome(&bytes, truncated),
                 Err(e) => FileOutcome::Unavailable { reason: e },
             };
-            FetchedFile { path: p, outcome }
+            FetchedFile {
+                path: p.clone(),
+                outcome,
+            }
         })
         .collect();
+    files.extend(plan.skipped_file(max_files));
     Ok(Snapshot {
         model: display.to_string(),
         source: Source::Local,

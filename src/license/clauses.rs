@@ -310,9 +310,9 @@ fn patterns() -> &'static [Pattern] {
     })
 }
 
-/// At most this much text is read for clauses (license files can be long; the clauses that
-/// matter sit in the first pages, and the regexes are linear).
-pub const MAX_READ_BYTES: usize = 4 * 1024 * 1024;
+/// At most this much text is read for clauses: more than any file is read (a restriction can
+/// be appended at the end of a long text), as a bound for callers that pass more.
+pub const MAX_READ_BYTES: usize = 16 * 1024 * 1024;
 
 /// Every clause in a text, the first occurrence of each kind, cited at its line in `file`
 /// (shifted by `line_offset` for a section of a larger file).

@@ -3,7 +3,7 @@
 //! labels of `extra_gated_fields`). Mentions of a license name become candidates; restrictive
 //! phrases become signals that can only make the verdict more restrictive.
 
-use crate::license::clauses::{self, Clause, Effect};
+use crate::license::clauses::{self, Clause, ClauseKind, Effect};
 use crate::license::identify::{Candidate, SourceKind, quote_span};
 use crate::license::normalize::{Normalized, normalize, normalize_phrase};
 use crate::report::Evidence;
@@ -99,6 +99,111 @@ pub fn signals(kind: SourceKind, file: &str, text: &str, line_offset: usize) -> 
         .map(|clause| Signal { kind, clause })
         .collect()
 }
+
+/// Prohibitions stated anywhere in the card's body outside its license sections (those are
+/// read whole by [`signals`]): `**License:** research and non-commercial use only` under a
+/// "Model details" heading, `**Important: commercial use is prohibited.**`. The body is full of
+/// prose about other things, so only explicit non-commercial clauses about using this model
+/// count here: not "intended for research purposes" (an intended use, not a term), not code
+/// blocks or tables, not sentences about another model or the data.
+pub fn body_signals(
+    file: &str,
+    body: &str,
+    body_line: usize,
+    sections: &[(usize, String)],
+) -> Vec<Signal> {
+    // A section's text starts after its heading; the heading itself (a bold line such as
+    // `**Important: commercial use is prohibited.**` counts as one) is read here.
+    let in_section = |line: usize| {
+        sections
+            .iter()
+            .any(|(start, text)| line > *start && line <= start + text.lines().count())
+    };
+    // Markdown blocks (paragraphs, list items, headings, table rows) are read one at a time: a
+    // line break between blocks ends a sentence even without a full stop.
+    let mut out = Vec::new();
+    let mut block = String::new();
+    let mut block_line = 0;
+    let mut read_bytes = 0;
+    let flush = |block: &mut String, at: usize, out: &mut Vec<Signal>| {
+        if !block.trim().is_empty() {
+            out.extend(
+                clauses::read(file, block, at.saturating_sub(1))
+                    .into_iter()
+                    .filter(|c| {
+                        c.kind == ClauseKind::NonCommercial
+                            && speaks_of_use(&c.sentence)
+                            && about(&c.sentence) == Subject::ThisModel
+                    })
+                    .map(|clause| Signal {
+                        kind: SourceKind::CardText,
+                        clause,
+                    }),
+            );
+        }
+        block.clear();
+    };
+    let mut fence: Option<&str> = None;
+    for (i, line) in body.lines().enumerate() {
+        read_bytes += line.len();
+        if read_bytes > MAX_BODY_BYTES {
+            break;
+        }
+        let at = body_line + i;
+        let t = line.trim_start();
+        let marker = ["```", "~~~"].into_iter().find(|m| t.starts_with(m));
+        // Tables list datasets and benchmarks with their licenses: never this model's terms.
+        if t.starts_with('|') {
+            flush(&mut block, block_line, &mut out);
+            continue;
+        }
+        let starts_block = t.is_empty()
+            || t.starts_with(['#', '-', '*', '+', '|', '>', '<'])
+            || t.split_once(". ")
+                .is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()));
+        match (fence, marker) {
+            (None, Some(m)) => {
+                flush(&mut block, block_line, &mut out);
+                fence = Some(m);
+                continue;
+            }
+            (Some(open), Some(m)) if open == m => {
+                fence = None;
+                continue;
+            }
+            (Some(_), _) => continue,
+            (None, None) => {}
+        }
+        if starts_block || in_section(at) {
+            flush(&mut block, block_line, &mut out);
+        }
+        if in_section(at) || t.is_empty() {
+            continue;
+        }
+        if block.is_empty() {
+            block_line = at;
+        }
+        block.push_str(line);
+        block.push('\n');
+    }
+    flush(&mut block, block_line, &mut out);
+    out
+}
+
+/// Does a sentence speak of using the model (rather than name a license or a kind of user)?
+/// "Non-commercial entities" and a bare "CC-BY-NC-SA-4.0" do not; "for non-commercial use
+/// only" and "commercial use is prohibited" do.
+fn speaks_of_use(sentence: &str) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"(?i)\b(use|used|usage|uses|using|purposes?|prohibited|forbidden|permitted|allowed|not for|commercially)\b")
+            .expect("valid regex")
+    })
+    .is_match(sentence)
+}
+
+/// At most this much of a card's body is read for prohibitions outside its license sections.
+const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// What a sentence of the card is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -328,6 +433,22 @@ mod tests {
             .len(),
             1
         );
+    }
+
+    #[test]
+    fn prohibitions_anywhere_in_the_body_but_not_in_code() {
+        let body = "# Model\n**License:** research and non-commercial use only\n```\n# commercial use is prohibited\n```\nThe training data is licensed for non-commercial use only.\n";
+        let s = body_signals("README.md", body, 5, &[]);
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(s[0].evidence().line, Some(6));
+        // Inside a license section, the section reader has it already.
+        assert!(body_signals("README.md", body, 5, &[(5, "x\n".into())]).is_empty());
+        // Shapes of real cards that are not this model's terms: an intended use, a kind of
+        // user, a dataset table, a bare license name.
+        let real = "The model is intended for research purposes only. Possible research areas and tasks include\n\n- Non-commercial entities\n\n| [TED-LIUM](https://huggingface.co/datasets/LIUM/tedlium) | 450 | TED talks | CC-BY-NC-ND 3.0 |\n";
+        assert!(body_signals("README.md", real, 1, &[]).is_empty());
+        let important = "Some text.\n\n**Important: commercial use is prohibited.**\n";
+        assert_eq!(body_signals("README.md", important, 1, &[]).len(), 1);
     }
 
     #[test]
