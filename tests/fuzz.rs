@@ -56,9 +56,11 @@ fn seeds(suffixes: &[&str]) -> Vec<Vec<u8>> {
     out
 }
 
+/// Seed sets by name, loaded once and kept for the process.
+type SeedSets = std::sync::Mutex<Vec<(&'static str, &'static [Vec<u8>])>>;
+
 fn seed_set(key: &'static str, suffixes: &'static [&'static str]) -> &'static [Vec<u8>] {
-    static SETS: OnceLock<std::sync::Mutex<Vec<(&'static str, &'static [Vec<u8>])>>> =
-        OnceLock::new();
+    static SETS: OnceLock<SeedSets> = OnceLock::new();
     let sets = SETS.get_or_init(Default::default);
     let mut sets = sets.lock().unwrap();
     if let Some((_, s)) = sets.iter().find(|(k, _)| *k == key) {
