@@ -325,7 +325,12 @@ mod tests {
         ] {
             assert_eq!(ModelKey::of(same), key, "{same}");
         }
-        for other in ["org/model@v2", "org/model@Main", "org/model@0a1b2c", "org/model2"] {
+        for other in [
+            "org/model@v2",
+            "org/model@Main",
+            "org/model@0a1b2c",
+            "org/model2",
+        ] {
             assert_ne!(ModelKey::of(other), key, "{other}");
         }
         assert_ne!(ModelKey::of("org/x@v2"), ModelKey::of("org/x@V2"));

@@ -741,7 +741,14 @@ mod tests {
         let p = Policy::parse("p.yaml", text, &rules()).unwrap();
         let high = [("license-missing", Severity::High)];
         let outcome = |model: &str| p.evaluate(&assessed(model, &high), TODAY).outcome;
-        for covered in ["org/x", "hf:org/x", "ORG/x@main", "org/x@v3", "org/y@v2", "hf:Org/Y@v2"] {
+        for covered in [
+            "org/x",
+            "hf:org/x",
+            "ORG/x@main",
+            "org/x@v3",
+            "org/y@v2",
+            "hf:Org/Y@v2",
+        ] {
             assert_eq!(outcome(covered), Action::Pass, "{covered}");
         }
         for denied in ["org/y", "org/y@main", "org/y@v3", "org/z"] {

@@ -138,7 +138,10 @@ pub fn print_report(report: &Report, format: Option<Format>, summary_only: bool)
 /// fails (a policy denial, or a risk at or above `--fail-on`), else 0.
 pub fn exit_code(report: &Report, fail_on: Option<FailOn>) -> u8 {
     if report.models.iter().any(|m| {
-        m.status == Status::Error || m.policy.as_ref().is_some_and(|p| p.outcome == Action::Error)
+        m.status == Status::Error
+            || m.policy
+                .as_ref()
+                .is_some_and(|p| p.outcome == Action::Error)
     }) {
         return EXIT_ERROR;
     }

@@ -160,9 +160,10 @@ impl Jsonl {
         }
         if complete < text.len() {
             // A crash cut the last line short: drop it, and audit that model again.
-            jsonl.file.set_len(complete as u64).with_context(|| {
-                format!("cannot repair the last line of {}", path.display())
-            })?;
+            jsonl
+                .file
+                .set_len(complete as u64)
+                .with_context(|| format!("cannot repair the last line of {}", path.display()))?;
             eprintln!(
                 "isopen: {}: dropped an incomplete last line; that model is audited again",
                 path.display()
