@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use support::fake_hub::{FakeHub, Fault};
-use support::{isopen, json, run};
+use support::{isopen, json, jsonl, run};
 
 fn shortlist(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -25,14 +25,6 @@ fn models(report: &Value) -> Vec<String> {
         .unwrap()
         .iter()
         .map(|m| m["model"].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn jsonl(path: &Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad line {l:?}: {e}")))
         .collect()
 }
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::support::fake_hub::{FakeHub, Fault};
-use crate::support::{isopen, json};
+use crate::support::{isopen, json, jsonl};
 
 fn fixture(dir: &str, name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -62,12 +62,9 @@ fn models(report: &Value) -> Vec<&str> {
         .collect()
 }
 
-fn lines(path: &Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad line {l:?}: {e}")))
-        .collect()
+/// Asserts the hub was asked for no model since request number `since`.
+fn assert_nothing_audited(hub: &FakeHub, since: usize) {
+    assert_eq!(model_requests(hub, since), Vec::<String>::new());
 }
 
 /// `/api/models/…` paths the hub was asked for since request number `since`.
@@ -218,7 +215,7 @@ fn resume_matches_models_whatever_the_spelling() {
         &["--resume".as_ref(), "--out".as_ref(), results.as_os_str()],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(model_requests(&hub, before), Vec::<String>::new());
+    assert_nothing_audited(&hub, before);
     assert_eq!(
         models(&json(&out)),
         [
@@ -227,7 +224,7 @@ fn resume_matches_models_whatever_the_spelling() {
             "ACME/pickle-only"
         ]
     );
-    assert_eq!(lines(&results).len(), 3);
+    assert_eq!(jsonl(&results).len(), 3);
     assert!(stderr(&out).contains("resumed: 3 done earlier, 0 failed earlier and retried"));
 }
 
@@ -261,7 +258,7 @@ fn resume_retries_the_models_that_failed() {
         "{asked:?}"
     );
     // The retry's line follows the failure's; the last line of a model wins.
-    let written = lines(&results);
+    let written = jsonl(&results);
     assert_eq!(written.len(), 4);
     assert_eq!(written[3]["model"], "acme/pickle-only");
     assert_eq!(written[3]["status"], "ok");
@@ -271,7 +268,7 @@ fn resume_retries_the_models_that_failed() {
     let out = batch(&hub, &list, &resume);
     assert_eq!(out.status.code(), Some(0));
     assert!(stderr(&out).contains("resumed: 3 done earlier, 0 failed earlier and retried"));
-    assert_eq!(model_requests(&hub, before), Vec::<String>::new());
+    assert_nothing_audited(&hub, before);
 }
 
 /// Item 16 (`--out` is the shortlist): refused before anything is written, also through a
@@ -305,7 +302,7 @@ fn the_results_file_may_not_be_the_shortlist() {
             assert_eq!(std::fs::read(&list).unwrap(), original);
         }
     }
-    assert_eq!(model_requests(&hub, 0), Vec::<String>::new());
+    assert_nothing_audited(&hub, 0);
 }
 
 /// Item 16 (two batches on one `--out`): while one run holds the file's lock, another is
@@ -327,11 +324,11 @@ fn one_results_file_one_batch_at_a_time() {
         stderr(&out)
     );
     assert_eq!(std::fs::read_to_string(&results).unwrap(), "");
-    assert_eq!(model_requests(&hub, 0), Vec::<String>::new());
+    assert_nothing_audited(&hub, 0);
     drop(holder);
     let out = batch(&hub, &shortlist("shortlist.yaml"), &extra);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(lines(&results).len(), 3);
+    assert_eq!(jsonl(&results).len(), 3);
 }
 
 /// Item 16 (`--out` already holds results, no `--resume`): refused with a hint, the file left
@@ -346,7 +343,7 @@ fn a_results_file_with_results_needs_resume() {
     let out = batch(&hub, &shortlist("shortlist.yaml"), &extra);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let written = std::fs::read(&results).unwrap();
-    assert_eq!(lines(&results).len(), 3);
+    assert_eq!(jsonl(&results).len(), 3);
 
     let before = hub.requests().len();
     let out = batch(&hub, &shortlist("shortlist.yaml"), &extra);
@@ -357,7 +354,7 @@ fn a_results_file_with_results_needs_resume() {
         "{err}"
     );
     assert_eq!(std::fs::read(&results).unwrap(), written);
-    assert_eq!(model_requests(&hub, before), Vec::<String>::new());
+    assert_nothing_audited(&hub, before);
 }
 
 /// Issue 11 (the resume bug, same code path): results written under a policy that raises
@@ -381,7 +378,7 @@ fn resume_judges_the_assessment_not_the_previous_verdict() {
         ],
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let written = lines(&results);
+    let written = jsonl(&results);
     assert_eq!(written[0]["risks"][0]["severity"], "high");
     assert_eq!(written[0]["assessed_risks"][0]["severity"], "low");
 
