@@ -85,7 +85,7 @@ impl Jsonl {
                 );
             }
         }
-        let mut file = OpenOptions::new()
+        let file = OpenOptions::new()
             .read(true)
             .append(true)
             .create(true)
@@ -109,8 +109,13 @@ impl Jsonl {
                 return Err(e).with_context(|| format!("cannot lock {}", path.display()));
             }
         }
+        // Without --resume only the start matters (does the file hold anything?): a large
+        // results file is not read into memory just to be refused.
+        let limit = if resume { u64::MAX } else { 64 * 1024 };
         let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes)
+        (&file)
+            .take(limit)
+            .read_to_end(&mut bytes)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let jsonl = Jsonl {
             path: path.to_path_buf(),
