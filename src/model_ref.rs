@@ -1,9 +1,15 @@
 //! Model references as users type them: `org/name`, `org/name@rev`, `hf:org/name`, or a path to
 //! a model folder on disk. Parsing validates before any request is made, so a hostile ref
 //! (`../x`, a URL, control characters) never reaches the network or the file system by accident.
+//!
+//! A ref is also an identity: `ModelKey` is the one canonical form used wherever two spellings
+//! must be recognised as one model (policy exceptions, de-duplicating a shortlist, matching a
+//! results file on `--resume`). `hf:` is dropped, `@main` is the default branch (the Hub's
+//! default), and Hub ids are folded to lower case because the Hub resolves them without regard
+//! to case; the user's spelling is kept for display.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 use thiserror::Error;
 
@@ -70,6 +76,85 @@ impl ModelRef {
                 revision: Some(r),
             } => format!("{id}@{r}"),
             ModelRef::Local(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// The identity of a ref, for matching only (never shown, never sent).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ModelKey {
+    /// A Hub repository: the id in lower case, and the revision unless it is the default
+    /// branch (`main`), so `hf:Org/X`, `org/x@main` and `org/x` are one model while `org/x@v2`
+    /// and `org/x@<sha>` stay distinct. Revisions keep their case: git refs are case-sensitive.
+    Hub {
+        id: String,
+        revision: Option<String>,
+    },
+    /// A folder on disk, lexically tidied (`./a/b/` is `a/b`); never case-folded, since most
+    /// file systems are case-sensitive.
+    Local(PathBuf),
+    /// Not a valid ref: it only matches the same text.
+    Invalid(String),
+}
+
+impl ModelKey {
+    /// The key of a ref as the user typed it, read as `ModelRef::parse` reads it.
+    pub fn of(input: &str) -> ModelKey {
+        match ModelRef::parse(input) {
+            Ok(r) => r.key(),
+            Err(_) => ModelKey::Invalid(input.trim().to_string()),
+        }
+    }
+
+    /// The key of the model a report names. `source` already says whether it was read as a
+    /// local folder, so unlike `of` this never looks at the file system (the policy is pure).
+    pub fn of_report(model: &str, source: &str) -> ModelKey {
+        if source == "local" {
+            return ModelKey::Local(tidy(&expand_home(model)));
+        }
+        match parse_hub(model.strip_prefix("hf:").unwrap_or(model)) {
+            Ok(r) => r.key(),
+            Err(_) => ModelKey::Invalid(model.trim().to_string()),
+        }
+    }
+
+    /// Same repository (or folder), whatever the revision.
+    pub fn same_repo(&self, other: &ModelKey) -> bool {
+        match (self, other) {
+            (ModelKey::Hub { id: a, .. }, ModelKey::Hub { id: b, .. }) => a == b,
+            _ => self == other,
+        }
+    }
+}
+
+/// `main` (or its full ref name) is the Hub's default branch: the same as no revision.
+fn is_default_branch(rev: &str) -> bool {
+    rev == "main" || rev == "refs/heads/main"
+}
+
+/// Drops `.` components, repeated and trailing separators; `..` is kept (resolving it needs
+/// the file system, and a key never touches it).
+fn tidy(path: &Path) -> PathBuf {
+    let tidied: PathBuf = path
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect();
+    if tidied.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        tidied
+    }
+}
+
+impl ModelRef {
+    /// The canonical identity of this ref (see `ModelKey`).
+    pub fn key(&self) -> ModelKey {
+        match self {
+            ModelRef::Hub { id, revision } => ModelKey::Hub {
+                id: id.to_ascii_lowercase(),
+                revision: revision.clone().filter(|r| !is_default_branch(r)),
+            },
+            ModelRef::Local(p) => ModelKey::Local(tidy(p)),
         }
     }
 }
@@ -226,6 +311,66 @@ mod tests {
         ] {
             assert!(ModelRef::parse(bad).is_err(), "{bad:?} should be rejected");
         }
+    }
+
+    #[test]
+    fn one_model_whatever_the_spelling() {
+        let key = ModelKey::of("org/model");
+        for same in [
+            "hf:org/model",
+            "org/model@main",
+            "hf:org/model@main",
+            "Org/Model",
+            "hf:ORG/model@refs/heads/main",
+        ] {
+            assert_eq!(ModelKey::of(same), key, "{same}");
+        }
+        for other in [
+            "org/model@v2",
+            "org/model@Main",
+            "org/model@0a1b2c",
+            "org/model2",
+        ] {
+            assert_ne!(ModelKey::of(other), key, "{other}");
+        }
+        assert_ne!(ModelKey::of("org/x@v2"), ModelKey::of("org/x@V2"));
+        assert!(ModelKey::of("org/x@v2").same_repo(&ModelKey::of("hf:Org/X")));
+        assert!(!ModelKey::of("org/x").same_repo(&ModelKey::of("org/y")));
+    }
+
+    #[test]
+    fn report_keys_agree_with_typed_keys() {
+        for (typed, source) in [
+            ("hf:Org/X@main", "huggingface"),
+            ("org/x@v2", "huggingface"),
+            ("./models/x/", "local"),
+            ("/tmp/a/./b", "local"),
+            ("a/b/c", "huggingface"),
+        ] {
+            assert_eq!(
+                ModelKey::of_report(typed, source),
+                ModelKey::of(typed),
+                "{typed}"
+            );
+        }
+        assert_eq!(
+            ModelKey::of_report("org/x", "huggingface"),
+            ModelKey::of_report("hf:ORG/x@main", "huggingface")
+        );
+    }
+
+    #[test]
+    fn local_paths_are_tidied_not_folded() {
+        assert_eq!(ModelKey::of("./models/x/"), ModelKey::of("./models/./x"));
+        assert_ne!(ModelKey::of("./models/X"), ModelKey::of("./models/x"));
+        assert_ne!(ModelKey::of("./models/x"), ModelKey::of("./x"));
+        assert_eq!(ModelKey::of("."), ModelKey::Local(PathBuf::from(".")));
+    }
+
+    #[test]
+    fn invalid_refs_match_only_themselves() {
+        assert_eq!(ModelKey::of("a/b/c"), ModelKey::Invalid("a/b/c".into()));
+        assert_ne!(ModelKey::of("a/b/c"), ModelKey::of("A/b/c"));
     }
 
     #[test]

@@ -4,6 +4,10 @@
 //! expiry date; and clarifications that pin a license text, by its SHA-256, to a license id.
 //! A raw file is parsed strictly, then validated into a `Policy` (errors name file, line and
 //! key), and evaluated against reports. Pure: the date comes in as a value.
+//!
+//! Judging never changes the assessment it is given: it returns a new report with the policy's
+//! severities, so the assessment can be kept (in a results file) and judged again under another
+//! policy. A model that could not be audited is judged `error`, never `pass`.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -12,10 +16,11 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::assess::risks::RiskCode;
-use crate::report::{ModelReport, Severity, Status};
+use crate::model_ref::{ModelKey, ModelRef};
+use crate::report::{ModelReport, Risk, Severity, Status};
 use crate::rules::{RuleSet, Verdict};
 
-/// What a finding does to the gate.
+/// What a finding does to the gate. Ordered: the worst decision is a model's outcome.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
 )]
@@ -24,6 +29,9 @@ pub enum Action {
     Pass,
     Warn,
     Deny,
+    /// The model could not be audited, so nothing can be said for it: it fails the gate like
+    /// a denial (exit code 2, not 1) and no exception covers it. Never written in a policy.
+    Error,
 }
 
 impl Action {
@@ -32,6 +40,7 @@ impl Action {
             Action::Pass => "pass",
             Action::Warn => "warn",
             Action::Deny => "deny",
+            Action::Error => "error",
         }
     }
 }
@@ -154,7 +163,13 @@ pub struct Policy {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Exception {
+    /// As written in the policy.
     pub model: String,
+    /// Its canonical identity (`hf:`, `@main` and case do not matter).
+    pub key: ModelKey,
+    /// Written without a revision: it covers every revision of the repository; with one, only
+    /// that revision.
+    pub all_revisions: bool,
     pub reason: String,
     pub expires: Date,
     /// Empty: every finding of the model; else only these risks.
@@ -341,13 +356,13 @@ impl Policy {
         for (i, e) in raw.exceptions.iter().enumerate() {
             at = line_of(text, &e.model, at);
             let key = |k: &str| format!("exceptions[{i}].{k}");
-            if crate::model_ref::ModelRef::parse(&e.model).is_err() || e.model.trim().is_empty() {
+            let Ok(model_ref) = ModelRef::parse(&e.model) else {
                 return Err(err(
                     at,
                     &key("model"),
                     format!("{:?} is not a model reference", e.model),
                 ));
-            }
+            };
             if e.reason.trim().is_empty() {
                 return Err(err(
                     at,
@@ -377,6 +392,8 @@ impl Policy {
                 .collect::<Result<Vec<_>, _>>()?;
             p.exceptions.push(Exception {
                 model: e.model.clone(),
+                key: model_ref.key(),
+                all_revisions: matches!(model_ref, ModelRef::Hub { revision: None, .. }),
                 reason: e.reason.clone(),
                 expires,
                 risks,
@@ -425,33 +442,59 @@ impl Policy {
         }
     }
 
-    /// Applies the policy to one report: risk severities, then the decisions and the outcome.
-    pub fn evaluate(&self, report: &mut ModelReport, today: Date) -> PolicyResult {
-        let mut decisions = Vec::new();
-        if report.status == Status::Error {
-            return PolicyResult {
-                outcome: Action::Pass,
-                decisions,
-            };
-        }
-        // Severities first, so the report shows what the policy made of each risk.
-        report
-            .risks
-            .retain_mut(|r| match self.severity_of(&r.code, r.severity) {
-                Some(s) => {
-                    r.severity = s;
-                    true
-                }
+    /// The report as this policy sees it: the assessment with the policy's severities (risks
+    /// switched off removed) and the policy's verdict in `policy`. The assessment is left
+    /// untouched, so it can be judged again under another policy.
+    pub fn judge(&self, assessed: &ModelReport, today: Date) -> ModelReport {
+        let mut judged = assessed.clone();
+        judged.risks = self.risks_of(&assessed.risks).0;
+        judged.policy = Some(self.evaluate(assessed, today));
+        judged
+    }
+
+    /// The risks under this policy's severities, and a decision for each one switched off.
+    fn risks_of(&self, assessed: &[Risk]) -> (Vec<Risk>, Vec<Decision>) {
+        let mut off = Vec::new();
+        let risks = assessed
+            .iter()
+            .filter_map(|r| match self.severity_of(&r.code, r.severity) {
+                Some(severity) => Some(Risk {
+                    severity,
+                    ..r.clone()
+                }),
                 None => {
-                    decisions.push(Decision::new(
+                    off.push(Decision::new(
                         "risks",
                         Action::Pass,
                         format!("{} is switched off by the policy", r.code),
                     ));
-                    false
+                    None
                 }
-            });
-        let verdict = report
+            })
+            .collect();
+        (risks, off)
+    }
+
+    /// The policy's decisions on one assessed report, and the outcome.
+    pub fn evaluate(&self, assessed: &ModelReport, today: Date) -> PolicyResult {
+        if assessed.status == Status::Error {
+            // Nothing was assessed, so no rule can pass the model, and no exception covers
+            // what nobody has seen.
+            let why = assessed.error.as_ref().map_or_else(
+                || "unknown error".to_string(),
+                |e| format!("{}: {}", e.kind, e.message),
+            );
+            return PolicyResult {
+                outcome: Action::Error,
+                decisions: vec![Decision::new(
+                    "status",
+                    Action::Error,
+                    format!("the model could not be audited ({why}); it cannot pass the gate"),
+                )],
+            };
+        }
+        let (risks, mut decisions) = self.risks_of(&assessed.risks);
+        let verdict = assessed
             .commercial_use
             .as_ref()
             .map_or(Verdict::Unknown, |c| c.verdict);
@@ -465,7 +508,10 @@ impl Policy {
             a,
             format!("commercial use is {verdict}"),
         ));
-        let id = report.license.as_ref().map_or("unknown", |l| l.id.as_str());
+        let id = assessed
+            .license
+            .as_ref()
+            .map_or("unknown", |l| l.id.as_str());
         if self.deny.iter().any(|d| d == id) {
             decisions.push(Decision::new(
                 "licenses.deny",
@@ -480,7 +526,7 @@ impl Policy {
                 format!("{id} is not on the allow list"),
             ));
         }
-        if report
+        if assessed
             .weights
             .as_ref()
             .is_some_and(|w| w.availability == "gated")
@@ -493,7 +539,7 @@ impl Policy {
             ));
         }
         if let Some(t) = self.fail_on {
-            for r in report.risks.iter().filter(|r| r.severity >= t) {
+            for r in risks.iter().filter(|r| r.severity >= t) {
                 decisions.push(Decision::with_risk(
                     "fail_on",
                     Action::Deny,
@@ -503,11 +549,8 @@ impl Policy {
             }
         }
         // Exceptions turn denials into passes for the model (or for the listed risks).
-        for e in self
-            .exceptions
-            .iter()
-            .filter(|e| same_model(&e.model, &report.model))
-        {
+        let model = ModelKey::of_report(&assessed.model, &assessed.source);
+        for e in self.exceptions.iter().filter(|e| e.covers(&model)) {
             if e.expires < today {
                 decisions.push(Decision::new(
                     "exceptions",
@@ -540,9 +583,12 @@ impl Policy {
     }
 }
 
-/// `org/name` matches `org/name` and `org/name@rev`.
-fn same_model(exception: &str, model: &str) -> bool {
-    exception == model || model.split('@').next() == Some(exception)
+impl Exception {
+    /// Does this exception name the model: the same repository, and the same revision when
+    /// the exception names one (`org/x` covers `hf:Org/X@v2`; `org/x@v2` covers only v2).
+    pub fn covers(&self, model: &ModelKey) -> bool {
+        self.key == *model || (self.all_revisions && self.key.same_repo(model))
+    }
 }
 
 /// The policy's verdict on one model (a report extension).
@@ -615,6 +661,99 @@ mod tests {
         assert_eq!((e.line, e.key.as_str()), (4, "exceptions[0].expires"));
         let e = Policy::parse("p.yaml", "colour: red\n", &rules()).unwrap_err();
         assert!(e.to_string().contains("colour"), "{e}");
+    }
+
+    /// An audited model: commercial use allowed, one risk of each given code and severity.
+    fn assessed(model: &str, risks: &[(&str, Severity)]) -> ModelReport {
+        let mut r = ModelReport::failed(model, "huggingface", "x", String::new());
+        r.status = Status::Ok;
+        r.error = None;
+        r.commercial_use = Some(crate::report::CommercialUse {
+            verdict: Verdict::Allowed,
+            conditions: Vec::new(),
+            obligations: Vec::new(),
+            evidence: Vec::new(),
+        });
+        r.risks = risks
+            .iter()
+            .map(|(code, severity)| Risk {
+                code: (*code).into(),
+                severity: *severity,
+                message: String::new(),
+                evidence: Vec::new(),
+            })
+            .collect();
+        r
+    }
+
+    const TODAY: Date = Date {
+        year: 2026,
+        month: 1,
+        day: 1,
+    };
+
+    #[test]
+    fn judging_leaves_the_assessment_alone() {
+        let raise = Policy::parse(
+            "p.yaml",
+            "risks:\n  training-data-undisclosed: high\n  not-osi-approved: off\n",
+            &rules(),
+        )
+        .unwrap();
+        let a = assessed(
+            "org/x",
+            &[
+                ("training-data-undisclosed", Severity::Low),
+                ("not-osi-approved", Severity::Low),
+            ],
+        );
+        let before = a.clone();
+        let judged = raise.judge(&a, TODAY);
+        assert_eq!(a, before);
+        assert_eq!(judged.risks.len(), 1);
+        assert_eq!(judged.risks[0].severity, Severity::High);
+        assert_eq!(judged.policy.unwrap().outcome, Action::Deny);
+        // Judged again, under a policy that says nothing of it: the default severity.
+        let judged = Policy::default().judge(&a, TODAY);
+        assert_eq!(judged.risks, a.risks);
+        assert_eq!(judged.policy.unwrap().outcome, Action::Pass);
+    }
+
+    #[test]
+    fn a_model_not_audited_is_an_error_not_a_pass() {
+        let lenient = "fail_on: none\ncommercial_use: {unknown: pass}\nexceptions:\n  \
+                       - {model: org/x, reason: r, expires: 2030-01-01}\n";
+        let p = Policy::parse("p.yaml", lenient, &rules()).unwrap();
+        let failed = ModelReport::failed("org/x", "huggingface", "not-found", "gone".into());
+        let r = p.evaluate(&failed, TODAY);
+        assert_eq!(r.outcome, Action::Error);
+        assert_eq!(r.decisions[0].action, Action::Error);
+        assert!(r.decisions[0].message.contains("not-found: gone"));
+        assert!(Action::Error > Action::Deny);
+        // Not a word a policy file may use.
+        assert!(Policy::parse("p.yaml", "commercial_use: {unknown: error}\n", &rules()).is_err());
+    }
+
+    #[test]
+    fn exceptions_match_any_spelling_of_the_model() {
+        let text = "exceptions:\n  - {model: hf:Org/X, reason: r, expires: 2030-01-01}\n  \
+                    - {model: org/y@v2, reason: r, expires: 2030-01-01}\n";
+        let p = Policy::parse("p.yaml", text, &rules()).unwrap();
+        let high = [("license-missing", Severity::High)];
+        let outcome = |model: &str| p.evaluate(&assessed(model, &high), TODAY).outcome;
+        for covered in [
+            "org/x",
+            "hf:org/x",
+            "ORG/x@main",
+            "org/x@v3",
+            "org/y@v2",
+            "hf:Org/Y@v2",
+        ] {
+            assert_eq!(outcome(covered), Action::Pass, "{covered}");
+        }
+        for denied in ["org/y", "org/y@main", "org/y@v3", "org/z"] {
+            assert_eq!(outcome(denied), Action::Deny, "{denied}");
+        }
     }
 
     #[test]

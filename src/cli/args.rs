@@ -9,8 +9,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "isopen",
     version,
     about = "Audit an AI model's license, commercial terms, weights and openness before you adopt it",
-    after_help = "Exit codes: 0 audited and the gate passed; 1 the gate failed (--fail-on); \
-                  2 a usage or configuration error, or some model could not be audited."
+    after_help = "Exit codes: 0 audited and the gate passed; 1 the gate failed (--policy, \
+                  --fail-on); 2 a usage or configuration error, or some model could not be \
+                  audited (it never passes the gate); 130 interrupted."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -118,10 +119,12 @@ pub struct BatchArgs {
     /// The shortlist file.
     #[arg(value_name = "SHORTLIST")]
     pub shortlist: PathBuf,
-    /// Append each audit to this JSON Lines file the moment it completes.
+    /// Append each audit to this JSON Lines file the moment it completes. The file is locked
+    /// for the run; one that already holds results needs --resume to continue it.
     #[arg(long, value_name = "FILE.jsonl")]
     pub out: Option<PathBuf>,
-    /// Skip the models already in the --out file (and read their reports back).
+    /// Continue the run in the --out file: skip the models done there (judged again by the
+    /// current policy) and audit again those that failed.
     #[arg(long, requires = "out")]
     pub resume: bool,
     #[command(flatten)]

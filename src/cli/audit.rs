@@ -133,10 +133,16 @@ pub fn print_report(report: &Report, format: Option<Format>, summary_only: bool)
     Ok(())
 }
 
-/// 2 when any model could not be audited, else 1 when the gate fails (a policy denial, or a
-/// risk at or above `--fail-on`), else 0.
+/// 2 when any model could not be audited (its policy outcome is `error`: a gate never passes a
+/// model nobody could assess, whatever the policy or `--fail-on` say), else 1 when the gate
+/// fails (a policy denial, or a risk at or above `--fail-on`), else 0.
 pub fn exit_code(report: &Report, fail_on: Option<FailOn>) -> u8 {
-    if report.models.iter().any(|m| m.status == Status::Error) {
+    if report.models.iter().any(|m| {
+        m.status == Status::Error
+            || m.policy
+                .as_ref()
+                .is_some_and(|p| p.outcome == Action::Error)
+    }) {
         return EXIT_ERROR;
     }
     if report

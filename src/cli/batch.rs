@@ -1,6 +1,11 @@
 //! `isopen batch SHORTLIST`: audit a shortlist (.txt, .yaml, .csv), append each audit to
 //! `--out FILE.jsonl` as it completes, skip what is already there with `--resume`, and print a
 //! summary matrix (table) or the full report (json).
+//!
+//! A model listed twice under any spelling (`hf:org/x`, `org/x@main`, `Org/X`) is audited and
+//! reported once, under its first spelling.
+
+use std::collections::HashMap;
 
 use anyhow::{Context, Result};
 
@@ -9,6 +14,7 @@ use super::args::BatchArgs;
 use super::audit::{build_auditor, exit_code, print_report};
 use super::jsonl::Jsonl;
 use super::run::{self, Job};
+use isopen::model_ref::ModelKey;
 use isopen::report::Report;
 use isopen::shortlist;
 
@@ -20,27 +26,31 @@ pub fn run(args: BatchArgs) -> Result<u8> {
     if entries.is_empty() {
         anyhow::bail!("{name}: the shortlist names no model");
     }
-    let mut seen = std::collections::HashMap::new();
-    for e in &entries {
-        if let Some(first) = seen.insert(e.model.clone(), e.line) {
+    let mut first_at: HashMap<ModelKey, (usize, String)> = HashMap::new();
+    let mut jobs: Vec<Job> = Vec::new();
+    for e in entries {
+        if let Some((line, model)) = first_at.get(&ModelKey::of(&e.model)) {
             eprintln!(
-                "isopen: {name}:{}: {} is listed again (first at {first}); audited once",
+                "isopen: {name}:{}: {} is listed again (first at {line} as {model}); audited once",
                 e.line, e.model
             );
+            continue;
         }
-    }
-    let jobs: Vec<Job> = entries
-        .into_iter()
-        .map(|e| Job {
+        first_at.insert(ModelKey::of(&e.model), (e.line, e.model.clone()));
+        jobs.push(Job {
             model: e.model,
             note: e.note,
             owner: e.owner,
-        })
-        .collect();
+        });
+    }
     let (auditor, policy) = build_auditor(&args.common)?;
     let (mut out, done) = match &args.out {
         Some(path) => {
-            let (file, done) = Jsonl::open(path, args.resume)?;
+            let mut inputs = vec![("shortlist", args.shortlist.as_path())];
+            if let Some(p) = &args.common.policy {
+                inputs.push(("policy", p.as_path()));
+            }
+            let (file, done) = Jsonl::open(path, args.resume, &inputs)?;
             (Some(file), done)
         }
         None if args.resume => anyhow::bail!("--resume needs --out FILE.jsonl"),
@@ -57,10 +67,11 @@ pub fn run(args: BatchArgs) -> Result<u8> {
             today: super::policy::today(),
         },
     )?;
-    if outcome.resumed > 0 {
+    if args.resume {
+        let r = outcome.resumed;
         eprintln!(
-            "isopen: {} models were already in the results file and were not audited again",
-            outcome.resumed
+            "isopen: resumed: {} done earlier, {} failed earlier and retried",
+            r.done, r.retried
         );
     }
     let complete = outcome.reports.iter().filter(|r| r.is_some()).count();

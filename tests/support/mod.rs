@@ -56,6 +56,15 @@ pub fn json(output: &std::process::Output) -> serde_json::Value {
     })
 }
 
+/// The lines of a `--out` results file, each parsed as JSON (none when the file is missing).
+pub fn jsonl(path: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad line {l:?}: {e}")))
+        .collect()
+}
+
 /// The risk codes of one model's report.
 pub fn risk_codes(m: &serde_json::Value) -> Vec<String> {
     m["risks"]
