@@ -159,13 +159,21 @@ pub fn parse_yaml(yaml: &str) -> Result<Value, String> {
 /// Parses untrusted YAML into any type under a strict budget (no alias bombs, bounded depth,
 /// events and size). Errors are one-line messages with the location when the parser knows it.
 pub fn parse_yaml_as<'de, T: serde::Deserialize<'de>>(yaml: &'de str) -> Result<T, String> {
-    parse_yaml_with(yaml, serde_saphyr::DuplicateKeyPolicy::LastWins)
+    parse_yaml_with(yaml, serde_saphyr::DuplicateKeyPolicy::LastWins).map_err(|e| e.to_string())
+}
+
+/// As [`parse_yaml_as`], keeping the parser's error (and its location) for diagnostics. A key
+/// written twice is an error here: in a file the user writes it is a mistake, not a choice.
+pub fn parse_config_yaml<'de, T: serde::Deserialize<'de>>(
+    yaml: &'de str,
+) -> Result<T, serde_saphyr::Error> {
+    parse_yaml_with(yaml, serde_saphyr::DuplicateKeyPolicy::Error)
 }
 
 fn parse_yaml_with<'de, T: serde::Deserialize<'de>>(
     yaml: &'de str,
     duplicates: serde_saphyr::DuplicateKeyPolicy,
-) -> Result<T, String> {
+) -> Result<T, serde_saphyr::Error> {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_events = 200_000;
     budget.max_aliases = 1_000;
@@ -180,7 +188,7 @@ fn parse_yaml_with<'de, T: serde::Deserialize<'de>>(
     options.budget = Some(budget);
     options.duplicate_keys = duplicates;
     options.with_snippet = false;
-    serde_saphyr::from_str_with_options::<T>(yaml, options).map_err(|e| e.to_string())
+    serde_saphyr::from_str_with_options::<T>(yaml, options)
 }
 
 /// What a README starts with.

@@ -6,6 +6,7 @@
 pub mod assess;
 pub mod audit;
 pub mod card;
+pub mod diagnostic;
 pub mod gguf;
 pub mod hub;
 pub mod license;

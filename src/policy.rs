@@ -2,8 +2,8 @@
 //! deny; license ids allowed and denied; whether gated weights are acceptable; severities per
 //! risk code and the severity that fails the gate; per-model exceptions with a reason and an
 //! expiry date; and clarifications that pin a license text, by its SHA-256, to a license id.
-//! A raw file is parsed strictly, then validated into a `Policy` (errors name file, line and
-//! key), and evaluated against reports. Pure: the date comes in as a value.
+//! A raw file is parsed strictly, then validated into a `Policy` (every problem is reported,
+//! in file order, with its line and column), and evaluated against reports. Pure: the date comes in as a value.
 //!
 //! Judging never changes the assessment it is given: it returns a new report with the policy's
 //! severities, so the assessment can be kept (in a results file) and judged again under another
@@ -13,9 +13,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use thiserror::Error;
+use serde_saphyr::Spanned;
 
 use crate::assess::risks::RiskCode;
+use crate::diagnostic::{Code, Collector, Diagnostics, SpannedMap, pos_of};
 use crate::model_ref::{ModelKey, ModelRef};
 use crate::report::{ModelReport, Risk, Severity, Status};
 use crate::rules::{RuleSet, Verdict};
@@ -97,53 +98,55 @@ impl fmt::Display for Date {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPolicy {
-    version: Option<u32>,
+    version: Option<Spanned<u32>>,
     #[serde(default)]
-    commercial_use: BTreeMap<String, String>,
+    commercial_use: SpannedMap,
     #[serde(default)]
     licenses: RawLicenses,
     #[serde(default)]
     weights: RawWeights,
     #[serde(default)]
-    risks: BTreeMap<String, String>,
-    fail_on: Option<String>,
+    risks: SpannedMap,
+    fail_on: Option<Spanned<String>>,
     #[serde(default)]
-    exceptions: Vec<RawException>,
+    exceptions: Vec<Spanned<RawException>>,
     #[serde(default)]
-    clarifications: Vec<RawClarification>,
+    clarifications: Vec<Spanned<RawClarification>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawLicenses {
     #[serde(default)]
-    allow: Vec<String>,
+    allow: Vec<Spanned<String>>,
     #[serde(default)]
-    deny: Vec<String>,
+    deny: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawWeights {
-    gated: Option<String>,
+    gated: Option<Spanned<String>>,
 }
 
+// Required fields are optional here so that a missing one is reported beside every other
+// problem instead of stopping the parser.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawException {
-    model: String,
-    reason: String,
-    expires: String,
+    model: Option<Spanned<String>>,
+    reason: Option<Spanned<String>>,
+    expires: Option<Spanned<String>>,
     #[serde(default)]
-    risks: Vec<String>,
+    risks: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawClarification {
-    sha256: String,
-    license: String,
-    reason: String,
+    sha256: Option<Spanned<String>>,
+    license: Option<Spanned<String>>,
+    reason: Option<Spanned<String>>,
 }
 
 // ---- the validated policy ----
@@ -184,15 +187,6 @@ pub struct Clarification {
     pub reason: String,
 }
 
-#[derive(Debug, Error, PartialEq, Eq)]
-#[error("{file}:{line}: {key}: {message}")]
-pub struct PolicyError {
-    pub file: String,
-    pub line: usize,
-    pub key: String,
-    pub message: String,
-}
-
 impl Default for Policy {
     fn default() -> Policy {
         Policy {
@@ -211,15 +205,6 @@ impl Default for Policy {
             clarifications: Vec::new(),
         }
     }
-}
-
-/// The first line (1-based) where `needle` appears after line `from`, for errors.
-fn line_of(text: &str, needle: &str, from: usize) -> usize {
-    text.lines()
-        .enumerate()
-        .skip(from.saturating_sub(1))
-        .find(|(_, l)| l.contains(needle))
-        .map_or(from.max(1), |(i, _)| i + 1)
 }
 
 fn action(s: &str) -> Option<Action> {
@@ -250,188 +235,279 @@ fn verdict(s: &str) -> Option<Verdict> {
     }
 }
 
-impl Policy {
-    /// Parses and validates a policy file; license ids are checked against `rules`.
-    pub fn parse(file: &str, text: &str, rules: &RuleSet) -> Result<Policy, PolicyError> {
-        let err = |line: usize, key: &str, message: String| PolicyError {
-            file: file.to_string(),
-            line,
-            key: key.to_string(),
-            message,
+/// Turns each raw value into its typed form, reporting what does not fit where it was written.
+fn validate(raw: RawPolicy, rules: &RuleSet, found: &mut Collector<'_>) -> Policy {
+    let mut p = Policy::default();
+    if let Some(v) = &raw.version
+        && v.value != 1
+    {
+        found.push(
+            pos_of(v),
+            Code::UnsupportedVersion,
+            format!("version {} is not supported; use 1", v.value),
+        );
+    }
+    for (k, v) in &raw.commercial_use.0 {
+        let Some(vd) = verdict(&k.value) else {
+            found.push(
+                pos_of(k),
+                Code::InvalidValue,
+                format!(
+                    "commercial_use.{}: expected allowed, conditional, prohibited or unknown",
+                    k.value
+                ),
+            );
+            continue;
         };
-        let raw: RawPolicy = crate::card::parse_yaml_as::<Option<RawPolicy>>(text)
-            .map_err(|e| {
-                // The parser's message carries "line N column M"; keep it whole.
-                let line = e
-                    .split("line ")
-                    .nth(1)
-                    .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
-                    .and_then(|n| n.parse().ok())
-                    .unwrap_or(1);
-                err(line, "(file)", e)
-            })?
-            .unwrap_or_default();
-        let mut p = Policy::default();
-        match raw.version {
-            None | Some(1) => {}
-            Some(v) => {
-                return Err(err(
-                    line_of(text, "version", 1),
-                    "version",
-                    format!("version {v} is not supported; use 1"),
-                ));
+        match action(&v.value) {
+            Some(a) => {
+                p.commercial_use.insert(vd, a);
+            }
+            None => found.push(
+                pos_of(v),
+                Code::InvalidValue,
+                format!(
+                    "commercial_use.{}: {:?} is not pass, warn or deny",
+                    k.value, v.value
+                ),
+            ),
+        }
+    }
+    for (list, out, name) in [
+        (&raw.licenses.allow, &mut p.allow, "allow"),
+        (&raw.licenses.deny, &mut p.deny, "deny"),
+    ] {
+        for id in list {
+            match rules.by_alias(&id.value) {
+                Some(rule) => out.push(crate::license::identify::report_id(rule).to_string()),
+                None => found.push(
+                    pos_of(id),
+                    Code::UnknownLicense,
+                    format!(
+                        "licenses.{name}: {:?} is not a known license id (see `isopen license list`)",
+                        id.value
+                    ),
+                ),
             }
         }
-        for (k, v) in &raw.commercial_use {
-            let line = line_of(text, &format!("{k}:"), line_of(text, "commercial_use", 1));
-            let key = format!("commercial_use.{k}");
-            let vd = verdict(k).ok_or_else(|| {
-                err(
-                    line,
-                    &key,
-                    "expected allowed, conditional, prohibited or unknown".into(),
-                )
-            })?;
-            let a = action(v)
-                .ok_or_else(|| err(line, &key, format!("{v:?} is not pass, warn or deny")))?;
-            p.commercial_use.insert(vd, a);
+    }
+    if let Some(g) = &raw.weights.gated {
+        match action(&g.value) {
+            Some(a) => p.gated_weights = a,
+            None => found.push(
+                pos_of(g),
+                Code::InvalidValue,
+                format!("weights.gated: {:?} is not pass, warn or deny", g.value),
+            ),
         }
-        let start = line_of(text, "licenses", 1);
-        for (list, out, name) in [
-            (&raw.licenses.allow, &mut p.allow, "allow"),
-            (&raw.licenses.deny, &mut p.deny, "deny"),
-        ] {
-            for id in list {
-                let line = line_of(text, id, start);
-                let rule = rules.by_alias(id).ok_or_else(|| {
-                    err(
-                        line,
-                        &format!("licenses.{name}"),
-                        format!("{id:?} is not a known license id (see `isopen license list`)"),
-                    )
-                })?;
-                out.push(crate::license::identify::report_id(rule).to_string());
+    }
+    for (k, v) in &raw.risks.0 {
+        let Some(code) = RiskCode::parse(&k.value) else {
+            found.push(
+                pos_of(k),
+                Code::UnknownRisk,
+                format!(
+                    "risks.{}: not a risk code (see the README's risk table)",
+                    k.value
+                ),
+            );
+            continue;
+        };
+        match v.value.as_str() {
+            "off" => {
+                p.severities.insert(code, None);
             }
+            s => match severity(s) {
+                Some(sev) => {
+                    p.severities.insert(code, Some(sev));
+                }
+                None => found.push(
+                    pos_of(v),
+                    Code::InvalidValue,
+                    format!(
+                        "risks.{}: {:?} is not high, medium, low or off",
+                        k.value, v.value
+                    ),
+                ),
+            },
         }
-        if let Some(g) = &raw.weights.gated {
-            p.gated_weights = action(g).ok_or_else(|| {
-                err(
-                    line_of(text, "gated", 1),
-                    "weights.gated",
-                    format!("{g:?} is not pass, warn or deny"),
-                )
-            })?;
+    }
+    if let Some(f) = &raw.fail_on {
+        match f.value.as_str() {
+            "none" => p.fail_on = None,
+            s => match severity(s) {
+                Some(sev) => p.fail_on = Some(sev),
+                None => found.push(
+                    pos_of(f),
+                    Code::InvalidValue,
+                    format!("fail_on: {:?} is not high, medium, low or none", f.value),
+                ),
+            },
         }
-        for (k, v) in &raw.risks {
-            let line = line_of(text, &format!("{k}:"), line_of(text, "risks", 1));
-            let key = format!("risks.{k}");
-            let code = RiskCode::parse(k).ok_or_else(|| {
-                err(
-                    line,
-                    &key,
-                    "not a risk code (see the README's risk table)".into(),
-                )
-            })?;
-            let sev = match v.as_str() {
-                "off" => None,
-                s => Some(severity(s).ok_or_else(|| {
-                    err(line, &key, format!("{v:?} is not high, medium, low or off"))
-                })?),
-            };
-            p.severities.insert(code, sev);
+    }
+    for (i, e) in raw.exceptions.iter().enumerate() {
+        if let Some(x) = exception(i, e, found) {
+            p.exceptions.push(x);
         }
-        if let Some(f) = &raw.fail_on {
-            p.fail_on = match f.as_str() {
-                "none" => None,
-                s => Some(severity(s).ok_or_else(|| {
-                    err(
-                        line_of(text, "fail_on", 1),
-                        "fail_on",
-                        format!("{f:?} is not high, medium, low or none"),
-                    )
-                })?),
-            };
+    }
+    for (i, c) in raw.clarifications.iter().enumerate() {
+        if let Some(x) = clarification(i, c, rules, found) {
+            p.clarifications.push(x);
         }
-        let mut at = line_of(text, "exceptions", 1);
-        for (i, e) in raw.exceptions.iter().enumerate() {
-            at = line_of(text, &e.model, at);
-            let key = |k: &str| format!("exceptions[{i}].{k}");
-            let Ok(model_ref) = ModelRef::parse(&e.model) else {
-                return Err(err(
-                    at,
-                    &key("model"),
-                    format!("{:?} is not a model reference", e.model),
-                ));
-            };
-            if e.reason.trim().is_empty() {
-                return Err(err(
-                    at,
-                    &key("reason"),
-                    "an exception needs a reason".into(),
-                ));
+    }
+    p
+}
+
+/// A required field, or a `missing-field` diagnostic at the entry.
+fn required<'r, T>(
+    field: &'r Option<Spanned<T>>,
+    entry: &Spanned<impl Sized>,
+    key: &str,
+    found: &mut Collector<'_>,
+) -> Option<&'r Spanned<T>> {
+    if field.is_none() {
+        found.push(
+            pos_of(entry),
+            Code::MissingField,
+            format!("{key}: this entry needs it"),
+        );
+    }
+    field.as_ref()
+}
+
+fn exception(i: usize, e: &Spanned<RawException>, found: &mut Collector<'_>) -> Option<Exception> {
+    let key = |k: &str| format!("exceptions[{i}].{k}");
+    let raw = &e.value;
+    let model = required(&raw.model, e, &key("model"), found);
+    let reason = required(&raw.reason, e, &key("reason"), found);
+    let expires = required(&raw.expires, e, &key("expires"), found);
+    let model_ref = model.and_then(|m| match ModelRef::parse(&m.value) {
+        Ok(r) => Some(r),
+        Err(_) => {
+            found.push(
+                pos_of(m),
+                Code::InvalidModelRef,
+                format!("{}: {:?} is not a model reference", key("model"), m.value),
+            );
+            None
+        }
+    });
+    if let Some(r) = reason
+        && r.value.trim().is_empty()
+    {
+        found.push(
+            pos_of(r),
+            Code::MissingField,
+            format!("{}: an exception needs a reason", key("reason")),
+        );
+    }
+    let date = expires.and_then(|x| {
+        let d = Date::parse(&x.value);
+        if d.is_none() {
+            found.push(
+                pos_of(x),
+                Code::InvalidDate,
+                format!(
+                    "{}: {:?} is not a date (YYYY-MM-DD)",
+                    key("expires"),
+                    x.value
+                ),
+            );
+        }
+        d
+    });
+    let mut risks = Vec::new();
+    for r in &raw.risks {
+        match RiskCode::parse(&r.value) {
+            Some(c) => risks.push(c),
+            None => found.push(
+                pos_of(r),
+                Code::UnknownRisk,
+                format!("{}: {:?} is not a risk code", key("risks"), r.value),
+            ),
+        }
+    }
+    let reason = reason.filter(|r| !r.value.trim().is_empty())?;
+    let (model_ref, expires) = (model_ref?, date?);
+    Some(Exception {
+        model: model?.value.clone(),
+        key: model_ref.key(),
+        all_revisions: matches!(model_ref, ModelRef::Hub { revision: None, .. }),
+        reason: reason.value.clone(),
+        expires,
+        risks,
+    })
+}
+
+fn clarification(
+    i: usize,
+    c: &Spanned<RawClarification>,
+    rules: &RuleSet,
+    found: &mut Collector<'_>,
+) -> Option<Clarification> {
+    let key = |k: &str| format!("clarifications[{i}].{k}");
+    let raw = &c.value;
+    let sha = required(&raw.sha256, c, &key("sha256"), found);
+    let license = required(&raw.license, c, &key("license"), found);
+    let reason = required(&raw.reason, c, &key("reason"), found);
+    let hash = sha.and_then(|s| {
+        let hash = s.value.trim().to_ascii_lowercase();
+        let ok = hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit());
+        if !ok {
+            found.push(
+                pos_of(s),
+                Code::InvalidValue,
+                format!("{}: expected the 64 hex digits of a SHA-256", key("sha256")),
+            );
+        }
+        ok.then_some(hash)
+    });
+    let rule = license.and_then(|l| {
+        let rule = rules.by_alias(&l.value);
+        if rule.is_none() {
+            found.push(
+                pos_of(l),
+                Code::UnknownLicense,
+                format!(
+                    "{}: {:?} is not a known license id",
+                    key("license"),
+                    l.value
+                ),
+            );
+        }
+        rule
+    });
+    if let Some(r) = reason
+        && r.value.trim().is_empty()
+    {
+        found.push(
+            pos_of(r),
+            Code::MissingField,
+            format!("{}: a clarification needs a reason", key("reason")),
+        );
+    }
+    let reason = reason.filter(|r| !r.value.trim().is_empty())?;
+    Some(Clarification {
+        sha256: hash?,
+        license: rule?.id.clone(),
+        reason: reason.value.clone(),
+    })
+}
+
+impl Policy {
+    /// Parses and validates a policy file; license ids are checked against `rules`. Every
+    /// problem is reported, in file order.
+    pub fn parse(file: &str, text: &str, rules: &RuleSet) -> Result<Policy, Diagnostics> {
+        let mut found = Collector::new(file, text);
+        let raw = match crate::card::parse_config_yaml::<Option<RawPolicy>>(text) {
+            Ok(raw) => raw.unwrap_or_default(),
+            Err(e) => {
+                found.yaml_error(&e);
+                return Err(found.finish().unwrap_err());
             }
-            let expires = Date::parse(&e.expires).ok_or_else(|| {
-                err(
-                    line_of(text, &e.expires, at),
-                    &key("expires"),
-                    format!("{:?} is not a date (YYYY-MM-DD)", e.expires),
-                )
-            })?;
-            let risks = e
-                .risks
-                .iter()
-                .map(|r| {
-                    RiskCode::parse(r).ok_or_else(|| {
-                        err(
-                            line_of(text, r, at),
-                            &key("risks"),
-                            format!("{r:?} is not a risk code"),
-                        )
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            p.exceptions.push(Exception {
-                model: e.model.clone(),
-                key: model_ref.key(),
-                all_revisions: matches!(model_ref, ModelRef::Hub { revision: None, .. }),
-                reason: e.reason.clone(),
-                expires,
-                risks,
-            });
-        }
-        let mut at = line_of(text, "clarifications", 1);
-        for (i, c) in raw.clarifications.iter().enumerate() {
-            at = line_of(text, &c.sha256, at);
-            let key = |k: &str| format!("clarifications[{i}].{k}");
-            let hash = c.sha256.trim().to_ascii_lowercase();
-            if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(err(
-                    at,
-                    &key("sha256"),
-                    "expected the 64 hex digits of a SHA-256".into(),
-                ));
-            }
-            let rule = rules.by_alias(&c.license).ok_or_else(|| {
-                err(
-                    line_of(text, &c.license, at),
-                    &key("license"),
-                    format!("{:?} is not a known license id", c.license),
-                )
-            })?;
-            if c.reason.trim().is_empty() {
-                return Err(err(
-                    at,
-                    &key("reason"),
-                    "a clarification needs a reason".into(),
-                ));
-            }
-            p.clarifications.push(Clarification {
-                sha256: hash,
-                license: rule.id.clone(),
-                reason: c.reason.clone(),
-            });
-        }
-        Ok(p)
+        };
+        let p = validate(raw, rules, &mut found);
+        found.finish().map(|()| p)
     }
 
     /// The severity a risk has under this policy (`None`: switched off).
@@ -647,20 +723,57 @@ mod tests {
         assert_eq!(p.commercial_use[&Verdict::Conditional], Action::Warn);
     }
 
+    fn problems(text: &str) -> Vec<(usize, usize, &'static str, String)> {
+        Policy::parse("p.yaml", text, &rules())
+            .unwrap_err()
+            .iter()
+            .map(|d| (d.pos.line, d.pos.column, d.code.as_str(), d.message.clone()))
+            .collect()
+    }
+
     #[test]
-    fn errors_name_file_line_and_key() {
+    fn errors_name_file_line_column_and_key() {
         let text = "version: 1\nrisks:\n  not-osi-approved: low\n  no-such-risk: high\n";
         let e = Policy::parse("p.yaml", text, &rules()).unwrap_err();
-        assert_eq!((e.line, e.key.as_str()), (4, "risks.no-such-risk"));
-        assert!(e.to_string().starts_with("p.yaml:4: risks.no-such-risk:"));
+        assert!(
+            e.to_string()
+                .starts_with("p.yaml:4:3: unknown-risk: risks.no-such-risk:"),
+            "{e}"
+        );
         let text = "licenses:\n  deny:\n    - agpl-3.0\n    - not-a-license\n";
-        let e = Policy::parse("p.yaml", text, &rules()).unwrap_err();
-        assert_eq!((e.line, e.key.as_str()), (4, "licenses.deny"));
+        assert_eq!((problems(text)[0].0, problems(text)[0].1), (4, 7));
         let text = "exceptions:\n  - model: org/x\n    reason: ok\n    expires: 2026-02-30\n";
-        let e = Policy::parse("p.yaml", text, &rules()).unwrap_err();
-        assert_eq!((e.line, e.key.as_str()), (4, "exceptions[0].expires"));
+        assert_eq!(problems(text)[0].2, "invalid-date");
+        assert_eq!(problems(text)[0].0, 4);
         let e = Policy::parse("p.yaml", "colour: red\n", &rules()).unwrap_err();
         assert!(e.to_string().contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn every_problem_is_reported_in_file_order() {
+        // A comment naming an id must not move the line a problem is reported on.
+        let text = "# maybe: no-such-risk is not here\nrisks:\n  no-such-risk: high\n\
+                    commercial_use:\n  allowed: maybe\nexceptions:\n  - model: org/x\n    \
+                    expires: never\n";
+        let found = problems(text);
+        let lines: Vec<_> = found.iter().map(|p| (p.0, p.2)).collect();
+        assert_eq!(
+            lines,
+            [
+                (3, "unknown-risk"),
+                (5, "invalid-value"),
+                (7, "missing-field"),
+                (8, "invalid-date")
+            ],
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_key_written_twice_is_an_error() {
+        let found = problems("fail_on: high\nfail_on: none\n");
+        assert_eq!(found[0].2, "syntax");
+        assert_eq!(found[0].0, 2);
     }
 
     /// An audited model: commercial use allowed, one risk of each given code and severity.

@@ -10,7 +10,8 @@ use std::path::Path;
 use regex::Regex;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_saphyr::Spanned;
-use thiserror::Error;
+
+use crate::diagnostic::{Code, Collector, Diagnostic, Diagnostics, Pos, pos_of};
 
 use crate::license::normalize::{Normalized, alias_key, normalize, normalize_phrase};
 
@@ -203,6 +204,14 @@ fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Opti
 pub struct Origin {
     pub file: String,
     pub line: usize,
+    #[serde(skip)]
+    pub column: usize,
+}
+
+impl Origin {
+    fn pos(&self) -> Pos {
+        Pos::new(self.line, self.column)
+    }
 }
 
 impl fmt::Display for Origin {
@@ -318,19 +327,8 @@ pub struct Rule {
     pub origin: Origin,
 }
 
-#[derive(Debug, Error, PartialEq, Eq)]
-pub enum RulesError {
-    #[error("{file}: {message}")]
-    Parse { file: String, message: String },
-    #[error("{origin}: rule {id}: {message}")]
-    Invalid {
-        origin: Origin,
-        id: String,
-        message: String,
-    },
-    #[error("{path}: {message}")]
-    Io { path: String, message: String },
-}
+/// Problems in rule files are [`Diagnostics`], as for policies and shortlists.
+pub type RulesError = Diagnostics;
 
 /// Every rule, with look-ups by id and by alias.
 #[derive(Debug, Clone, Default)]
@@ -346,82 +344,117 @@ impl RuleSet {
     /// is a build defect; it is still reported as an error rather than a panic.
     pub fn builtin() -> Result<RuleSet, RulesError> {
         let mut set = RuleSet::default();
+        let mut found = Vec::new();
         for (file, text) in BUILTIN {
-            set.add_file(&format!("license-rules/{file}"), text)?;
+            found.extend(set.add(&format!("license-rules/{file}"), text));
         }
-        set.check_references()?;
-        Ok(set)
+        set.finish(found)
     }
 
     /// The built-in rules plus every `*.yaml`/`*.yml` file in `dir`; a user rule with a
-    /// built-in id replaces it.
+    /// built-in id replaces it. Every problem in every file is reported.
     pub fn builtin_with_dir(dir: &Path) -> Result<RuleSet, RulesError> {
         let mut set = RuleSet::builtin()?;
-        let io = |e: std::io::Error| RulesError::Io {
-            path: dir.display().to_string(),
-            message: e.to_string(),
+        let io = |path: &Path, e: std::io::Error| {
+            Diagnostics::single(&path.display().to_string(), Code::Io, e.to_string())
         };
         let mut paths: Vec<_> = std::fs::read_dir(dir)
-            .map_err(io)?
+            .map_err(|e| io(dir, e))?
             .filter_map(Result::ok)
             .map(|e| e.path())
             .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
             .collect();
         paths.sort();
+        let mut found = Vec::new();
         for path in paths {
-            let text = std::fs::read_to_string(&path).map_err(|e| RulesError::Io {
-                path: path.display().to_string(),
-                message: e.to_string(),
-            })?;
-            set.add_file(&path.display().to_string(), &text)?;
+            match std::fs::read_to_string(&path) {
+                Ok(text) => found.extend(set.add(&path.display().to_string(), &text)),
+                Err(e) => found.extend(io(&path, e).0),
+            }
         }
-        set.check_references()?;
-        Ok(set)
+        set.finish(found)
     }
 
     /// Parses one rule file and adds its rules (replacing rules with the same id).
     pub fn add_file(&mut self, file: &str, text: &str) -> Result<(), RulesError> {
-        let raw: RawFile =
-            crate::card::parse_yaml_as(text).map_err(|message| RulesError::Parse {
-                file: file.to_string(),
-                message,
-            })?;
-        let mut compiled = Vec::with_capacity(raw.licenses.len());
-        for spanned in raw.licenses {
-            let origin = Origin {
-                file: file.to_string(),
-                line: usize::try_from(spanned.referenced.line()).unwrap_or(0),
-            };
-            compiled.push(compile(spanned.value, &raw.family, origin)?);
+        let found = self.add(file, text);
+        if found.is_empty() {
+            Ok(())
+        } else {
+            Err(Diagnostics(found))
         }
-        for rule in compiled {
-            self.insert(rule)?;
-        }
-        for spanned in raw.lines {
-            let origin = Origin {
-                file: file.to_string(),
-                line: usize::try_from(spanned.referenced.line()).unwrap_or(0),
-            };
-            let line = compile_line(spanned.value, &raw.family, origin)?;
-            self.lines.retain(|l| l.id != line.id);
-            self.lines.push(line);
-        }
-        Ok(())
     }
 
-    fn insert(&mut self, rule: Rule) -> Result<(), RulesError> {
-        let invalid = |message: String| RulesError::Invalid {
-            origin: rule.origin.clone(),
-            id: rule.id.clone(),
-            message,
+    /// Adds what compiles of one file; returns every problem in it, in file order.
+    fn add(&mut self, file: &str, text: &str) -> Vec<Diagnostic> {
+        let mut found = Collector::new(file, text);
+        let raw: RawFile = match crate::card::parse_config_yaml(text) {
+            Ok(raw) => raw,
+            Err(e) => {
+                found.yaml_error(&e);
+                return found.into_vec();
+            }
         };
+        let origin = |s: Pos| Origin {
+            file: file.to_string(),
+            line: s.line,
+            column: s.column,
+        };
+        let mut compiled = Vec::with_capacity(raw.licenses.len());
+        for spanned in raw.licenses {
+            let at = pos_of(&spanned);
+            let id = spanned.value.id.clone();
+            match compile(spanned.value, &raw.family, origin(at)) {
+                Ok(rule) => compiled.push(rule),
+                Err(problems) => {
+                    for m in problems {
+                        found.push(at, Code::InvalidRule, format!("rule {id}: {m}"));
+                    }
+                }
+            }
+        }
+        for rule in compiled {
+            let (at, id) = (rule.origin.pos(), rule.id.clone());
+            if let Err(m) = self.insert(rule) {
+                found.push(at, Code::Duplicate, format!("rule {id}: {m}"));
+            }
+        }
+        for spanned in raw.lines {
+            let at = pos_of(&spanned);
+            let id = spanned.value.id.clone();
+            match compile_line(spanned.value, &raw.family, origin(at)) {
+                Ok(line) => {
+                    self.lines.retain(|l| l.id != line.id);
+                    self.lines.push(line);
+                }
+                Err(m) => found.push(at, Code::InvalidRule, format!("line {id}: {m}")),
+            }
+        }
+        let mut list = found.into_vec();
+        list.sort_by_key(|d| d.pos);
+        list
+    }
+
+    /// The set, once every file is in and the references between rules hold.
+    fn finish(self, mut found: Vec<Diagnostic>) -> Result<RuleSet, RulesError> {
+        if found.is_empty() {
+            found = self.check_references();
+        }
+        if found.is_empty() {
+            Ok(self)
+        } else {
+            Err(Diagnostics(found))
+        }
+    }
+
+    fn insert(&mut self, rule: Rule) -> Result<(), String> {
         if let Some(&old) = self.by_id.get(&rule.id) {
             if self.rules[old].origin.file == rule.origin.file {
-                return Err(invalid(format!("id {:?} is defined twice", rule.id)));
+                return Err(format!("id {:?} is defined twice", rule.id));
             }
             // A later file overrides: drop the old rule's aliases before re-indexing.
             self.by_alias.retain(|_, idx| *idx != old);
-            self.rules[old] = rule.clone();
+            self.rules[old] = rule;
             return self.index_aliases(old);
         }
         let idx = self.rules.len();
@@ -430,7 +463,7 @@ impl RuleSet {
         self.index_aliases(idx)
     }
 
-    fn index_aliases(&mut self, idx: usize) -> Result<(), RulesError> {
+    fn index_aliases(&mut self, idx: usize) -> Result<(), String> {
         let rule = &self.rules[idx];
         let keys = rule
             .aliases
@@ -438,52 +471,71 @@ impl RuleSet {
             .chain([&rule.id])
             .chain(rule.hub_id.iter())
             .map(|a| alias_key(a));
+        let mut problems = Vec::new();
         for key in keys {
             if let Some(&other) = self.by_alias.get(&key)
                 && other != idx
             {
-                return Err(RulesError::Invalid {
-                    origin: rule.origin.clone(),
-                    id: rule.id.clone(),
-                    message: format!(
-                        "alias {key:?} is already used by rule {} ({})",
-                        self.rules[other].id, self.rules[other].origin
-                    ),
-                });
+                problems.push(format!(
+                    "alias {key:?} is already used by rule {} ({})",
+                    self.rules[other].id, self.rules[other].origin
+                ));
+                continue;
             }
             self.by_alias.insert(key, idx);
         }
-        Ok(())
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("; "))
+        }
     }
 
-    fn check_references(&self) -> Result<(), RulesError> {
+    /// Cross-file checks: lines name real revisions, policies are policy rules.
+    fn check_references(&self) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        let mut push = |origin: &Origin, what: String| {
+            found.push(Diagnostic {
+                file: origin.file.clone(),
+                pos: origin.pos(),
+                code: Code::InvalidRule,
+                message: crate::diagnostic::one_line(&what),
+                snippet: None,
+            });
+        };
         for line in &self.lines {
-            let invalid = |message: String| RulesError::Invalid {
-                origin: line.origin.clone(),
-                id: line.id.clone(),
-                message,
-            };
+            let say = |m: String| format!("line {}: {m}", line.id);
             if self.by_id.contains_key(&line.id) {
-                return Err(invalid("a line's id must differ from every rule id".into()));
+                push(
+                    &line.origin,
+                    say("a line's id must differ from every rule id".into()),
+                );
             }
             for alias in line.aliases.iter().chain([&line.id]) {
                 if let Some(rule) = self.by_alias(alias) {
-                    return Err(invalid(format!(
-                        "alias {alias:?} is already used by rule {} ({})",
-                        rule.id, rule.origin
-                    )));
+                    push(
+                        &line.origin,
+                        say(format!(
+                            "alias {alias:?} is already used by rule {} ({})",
+                            rule.id, rule.origin
+                        )),
+                    );
                 }
             }
             for rev in &line.revisions {
-                let rule = self
-                    .get(rev)
-                    .ok_or_else(|| invalid(format!("revision {rev:?} is not a rule")))?;
+                let Some(rule) = self.get(rev) else {
+                    push(&line.origin, say(format!("revision {rev:?} is not a rule")));
+                    continue;
+                };
                 // The line's phrases must be common to every revision it names.
                 for ex in &rule.examples_match {
                     if line.detect.matches(&normalize(ex)).is_none() {
-                        return Err(invalid(format!(
-                            "the line's detector does not match {rev}'s example {ex:?}"
-                        )));
+                        push(
+                            &line.origin,
+                            say(format!(
+                                "the line's detector does not match {rev}'s example {ex:?}"
+                            )),
+                        );
                     }
                 }
             }
@@ -496,18 +548,18 @@ impl RuleSet {
             else {
                 continue;
             };
-            match self.get(policy) {
-                Some(p) if p.kind == RuleKind::Policy => {}
-                _ => {
-                    return Err(RulesError::Invalid {
-                        origin: rule.origin.clone(),
-                        id: rule.id.clone(),
-                        message: format!("use_restrictions.policy {policy:?} is not a policy rule"),
-                    });
-                }
+            if !matches!(self.get(policy), Some(p) if p.kind == RuleKind::Policy) {
+                push(
+                    &rule.origin,
+                    format!(
+                        "rule {}: use_restrictions.policy {policy:?} is not a policy rule",
+                        rule.id
+                    ),
+                );
             }
         }
-        Ok(())
+        found.sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
+        found
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -594,16 +646,11 @@ fn check_id(id: &str) -> Result<(), String> {
     }
 }
 
-fn compile_line(raw: RawLine, family: &str, origin: Origin) -> Result<Line, RulesError> {
-    let invalid = |message: String| RulesError::Invalid {
-        origin: origin.clone(),
-        id: raw.id.clone(),
-        message,
-    };
-    check_id(&raw.id).map_err(invalid)?;
-    let detect = compile_detector(&raw.detect).map_err(invalid)?;
+fn compile_line(raw: RawLine, family: &str, origin: Origin) -> Result<Line, String> {
+    check_id(&raw.id)?;
+    let detect = compile_detector(&raw.detect)?;
     if raw.revisions.is_empty() {
-        return Err(invalid("a line lists at least one revision".into()));
+        return Err("a line lists at least one revision".into());
     }
     Ok(Line {
         id: raw.id,
@@ -633,35 +680,40 @@ fn compile_detector(raw: &RawDetect) -> Result<Detector, String> {
     Ok(detect)
 }
 
-fn compile(raw: RawRule, family: &str, origin: Origin) -> Result<Rule, RulesError> {
-    let invalid = |message: String| RulesError::Invalid {
-        origin: origin.clone(),
-        id: raw.id.clone(),
-        message,
-    };
-    check_id(&raw.id).map_err(invalid)?;
+/// A rule, or every problem found in it (not only the first).
+fn compile(raw: RawRule, family: &str, origin: Origin) -> Result<Rule, Vec<String>> {
+    let mut problems = Vec::new();
+    if let Err(m) = check_id(&raw.id) {
+        problems.push(m);
+    }
     if raw.name.trim().is_empty() {
-        return Err(invalid("name is empty".into()));
+        problems.push("name is empty".into());
     }
-    let patterns = |list: &[String], what: &str| {
-        list.iter()
-            .map(|p| Pattern::compile(p).map_err(|e| invalid(format!("{what}: {e}"))))
-            .collect::<Result<Vec<_>, _>>()
-    };
-    let detect = compile_detector(&raw.detect).map_err(invalid)?;
+    let evidence = raw
+        .evidence
+        .iter()
+        .filter_map(|p| {
+            Pattern::compile(p)
+                .map_err(|e| problems.push(format!("evidence: {e}")))
+                .ok()
+        })
+        .collect();
+    let detect = compile_detector(&raw.detect)
+        .map_err(|m| problems.push(m))
+        .ok();
     if raw.examples.matching.is_empty() || raw.examples.no_match.is_empty() {
-        return Err(invalid(
-            "examples need at least one `match` and one `no_match`".into(),
-        ));
+        problems.push("examples need at least one `match` and one `no_match`".into());
     }
-    for ex in &raw.examples.matching {
-        if detect.matches(&normalize(ex)).is_none() {
-            return Err(invalid(format!("example {ex:?} should match but does not")));
+    if let Some(detect) = &detect {
+        for ex in &raw.examples.matching {
+            if detect.matches(&normalize(ex)).is_none() {
+                problems.push(format!("example {ex:?} should match but does not"));
+            }
         }
-    }
-    for ex in &raw.examples.no_match {
-        if detect.matches(&normalize(ex)).is_some() {
-            return Err(invalid(format!("example {ex:?} should not match but does")));
+        for ex in &raw.examples.no_match {
+            if detect.matches(&normalize(ex)).is_some() {
+                problems.push(format!("example {ex:?} should not match but does"));
+            }
         }
     }
     if raw.kind == RuleKind::Policy
@@ -670,10 +722,13 @@ fn compile(raw: RawRule, family: &str, origin: Origin) -> Result<Rule, RulesErro
             .as_ref()
             .is_some_and(|u| u.policy.is_some())
     {
-        return Err(invalid("a policy cannot name another policy".into()));
+        problems.push("a policy cannot name another policy".into());
     }
+    let Some(detect) = detect.filter(|_| problems.is_empty()) else {
+        return Err(problems);
+    };
     Ok(Rule {
-        evidence: patterns(&raw.evidence, "evidence")?,
+        evidence,
         id: raw.id,
         family: family.to_string(),
         kind: raw.kind,
@@ -746,7 +801,7 @@ licenses:
         let err = RuleSet::default().add_file("demo.yaml", &bad).unwrap_err();
         assert!(
             err.to_string()
-                .starts_with("demo.yaml:3: rule demo-1.0: example"),
+                .starts_with("demo.yaml:3:5: invalid-rule: rule demo-1.0: example"),
             "{err}"
         );
         let missing = RULE.replace("    territory: null\n", "");

@@ -82,7 +82,7 @@ fn check_names_file_line_and_key() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("broken.yaml:4: commercial_use.conditional:"),
+        err.contains("broken.yaml:4:16: invalid-value: commercial_use.conditional:"),
         "{err}"
     );
     let (mut cmd, _home) = isopen("http://127.0.0.1:9");

@@ -22,7 +22,7 @@ pub fn run(args: BatchArgs) -> Result<u8> {
     let name = args.shortlist.display().to_string();
     let text = std::fs::read_to_string(&args.shortlist)
         .with_context(|| format!("cannot read the shortlist {name}"))?;
-    let entries = shortlist::parse(&name, &text)?;
+    let entries = shortlist::parse(&name, &text).context("the shortlist is not valid")?;
     if entries.is_empty() {
         anyhow::bail!("{name}: the shortlist names no model");
     }

@@ -34,10 +34,29 @@ pub fn main() -> ExitCode {
     match code {
         Ok(c) => ExitCode::from(c),
         Err(e) => {
-            eprintln!("isopen: error: {e:#}");
+            report_error(&e);
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// One line for most errors; problems in a file the user wrote are listed one per block under
+/// the line that says which file failed.
+fn report_error(e: &anyhow::Error) {
+    let Some(found) = e.downcast_ref::<isopen::diagnostic::Diagnostics>() else {
+        eprintln!("isopen: error: {e:#}");
+        return;
+    };
+    let context: Vec<String> = e
+        .chain()
+        .take_while(|c| !c.is::<isopen::diagnostic::Diagnostics>())
+        .map(ToString::to_string)
+        .collect();
+    let context = match context.is_empty() {
+        true => "a file is not valid".to_string(),
+        false => context.join(": "),
+    };
+    eprintln!("isopen: error: {context}:\n{found}");
 }
 
 fn init_logging(verbose: u8) {

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use super::EXIT_OK;
 use super::args::PolicyCommand;
@@ -56,10 +56,7 @@ pub fn run(cmd: PolicyCommand) -> Result<u8> {
 pub fn load(file: &Path, rules: &RuleSet) -> Result<Policy> {
     let text = std::fs::read_to_string(file)
         .with_context(|| format!("cannot read the policy {}", file.display()))?;
-    match Policy::parse(&file.display().to_string(), &text, rules) {
-        Ok(p) => Ok(p),
-        Err(e) => bail!("invalid policy: {e}"),
-    }
+    Policy::parse(&file.display().to_string(), &text, rules).context("the policy is not valid")
 }
 
 /// Today (UTC), or `ISOPEN_TODAY` (YYYY-MM-DD) so tests can fix the date exceptions expire by.
