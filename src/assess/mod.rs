@@ -4,6 +4,8 @@
 
 pub mod business;
 pub mod datasets;
+mod evidence;
+mod findings;
 pub mod inferred;
 pub mod lineage;
 pub mod openness;
@@ -12,13 +14,10 @@ pub mod terms;
 pub mod weights;
 
 use crate::card::{self, CardMeta};
-use crate::license::clauses;
-use crate::license::identify::{self, Candidate, MetaOrigin, SourceKind, TextReading};
-use crate::license::prose;
+use crate::license::identify::{self, MetaOrigin};
 use crate::report::{Evidence, LineageEntry, ModelReport, Status};
 use crate::rules::{RuleSet, Verdict};
 use crate::snapshot::{FileOutcome, Snapshot, Source};
-use risks::RiskCode;
 use terms::TermsInput;
 
 /// Files that accompany a license but are not one: an unidentified NOTICE is no risk.
@@ -240,159 +239,18 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
     let mut notes = snap.notes.clone();
     notes.extend(card_notes);
 
-    let mut candidates: Vec<Candidate> = identify::from_metadata(&meta, origin, rules);
-    let mut unrecognized: Vec<terms::Unrecognized> = Vec::new();
-    let mut texts: Vec<(&str, &str)> = Vec::new();
+    let mut read = evidence::Gathered::new(identify::from_metadata(&meta, origin, rules));
     for f in snap.files.iter().filter(|f| f.path != "README.md") {
         unread.extend(unread_file(f));
-        match &f.outcome {
-            FileOutcome::Text { text, .. } => {
-                texts.push((&f.path, text));
-                let reading = match clarified(text, &ctx.clarifications, rules) {
-                    Some((rule, reason)) => TextReading {
-                        candidates: vec![Candidate::new(
-                            SourceKind::LicenseFile,
-                            Some(f.path.clone()),
-                            Some(rule),
-                            1.0,
-                            Evidence {
-                                file: Some(f.path.clone()),
-                                line: None,
-                                quote: format!("clarified by the policy: {reason}"),
-                                rule: Some(rule.id.clone()),
-                            },
-                        )],
-                        ..TextReading::default()
-                    },
-                    None => identify::from_text(SourceKind::LicenseFile, &f.path, text, rules),
-                };
-                // A NOTICE nothing names is no risk, unless it limits commercial use.
-                let restricts = clauses::restrictive(&reading.clauses).next().is_some();
-                if reading.unrecognized() && (!is_notice(&f.path) || restricts) {
-                    unrecognized.push(terms::Unrecognized {
-                        path: f.path.clone(),
-                        evidence: first_line(&f.path, text),
-                        clauses: reading.clauses,
-                        lookalikes: reading.lookalikes,
-                    });
-                }
-                if f.path.contains('/') {
-                    // A license file in a folder covers a part of the repository: it can add
-                    // restrictions, but it cannot grant what the top level does not.
-                    for c in reading.candidates {
-                        if c.verdict() == Some(Verdict::Allowed) {
-                            notes.push(format!(
-                                "{} is {}, a license for part of the repository; it does not by itself allow commercial use of the model",
-                                f.path,
-                                c.id()
-                            ));
-                        } else {
-                            candidates.push(c);
-                        }
-                    }
-                } else {
-                    candidates.extend(reading.candidates);
-                }
-            }
-            FileOutcome::Unavailable { .. } => {}
-        }
+        read.license_file(f, &ctx.clarifications, rules);
     }
-    let mut signals = Vec::new();
-    let mut elsewhere: Vec<(prose::Subject, crate::license::clauses::Clause)> = Vec::new();
-    if let Some(prompt) = &meta.extra_gated_prompt {
-        let mut found =
-            identify::from_text(SourceKind::GatePrompt, "extra_gated_prompt", prompt, rules)
-                .candidates;
-        if found.is_empty() {
-            found = prose::mentions(
-                SourceKind::GatePrompt,
-                "extra_gated_prompt",
-                prompt,
-                0,
-                rules,
-            );
-        }
-        texts.push(("extra_gated_prompt", prompt));
-        candidates.extend(found);
-        signals.extend(prose::signals(
-            SourceKind::GatePrompt,
-            "extra_gated_prompt",
-            prompt,
-            0,
-        ));
-    }
-    let gate_fields = meta.extra_gated_text.join("\n");
-    signals.extend(prose::signals(
-        SourceKind::GatePrompt,
-        "extra_gated_fields",
-        &gate_fields,
-        0,
-    ));
+    read.gate(&meta, rules);
     if let (Some(card), Some(_)) = (&parsed, readme) {
-        let sections = prose::license_sections(&card.body, card.body_line);
-        signals.extend(prose::body_signals(
-            "README.md",
-            &card.body,
-            card.body_line,
-            &sections,
-        ));
-        for (line, section) in sections {
-            candidates.extend(prose::mentions(
-                SourceKind::CardText,
-                "README.md",
-                &section,
-                line,
-                rules,
-            ));
-            signals.extend(prose::signals(
-                SourceKind::CardText,
-                "README.md",
-                &section,
-                line,
-            ));
-            for (subject, c) in prose::restrictions_elsewhere("README.md", &section, line) {
-                elsewhere.push((subject, c));
-            }
-            for (subject, at, quote, id) in prose::mentions_elsewhere(&section, line, rules) {
-                notes.push(format!(
-                    "README.md line {at}: the license {id} is named for {}, not this model: \"{quote}\"",
-                    match subject {
-                        prose::Subject::Data => "the data",
-                        _ => "another model or variant",
-                    }
-                ));
-            }
-        }
+        read.body(card, rules);
     }
+    read.named_by_link(&meta);
+    notes.append(&mut read.notes);
 
-    // A name isopen does not know is no longer a mystery when the file it links to was
-    // identified: `license_name: acme-terms` + `license_link: LICENSE` + a named LICENSE.
-    if let (Some(name), Some(link)) = (&meta.license_name, &meta.license_link) {
-        let link = link.trim().trim_start_matches("./");
-        let linked = link
-            .rsplit("/blob/")
-            .next()
-            .map(|p| p.split_once('/').map_or(p, |(_, rest)| rest));
-        let named_file = candidates.iter().find(|c| {
-            c.kind == SourceKind::LicenseFile
-                && c.rule.is_some()
-                && c.file
-                    .as_deref()
-                    .is_some_and(|f| f == link || Some(f) == linked)
-        });
-        if let Some(found) = named_file {
-            notes.push(format!(
-                "the card's license name {name:?} is the license in {}, identified as {}",
-                found.file.as_deref().unwrap_or("?"),
-                found.id()
-            ));
-            candidates.retain(|c| {
-                !(c.kind == SourceKind::CardMetadata
-                    && c.rule.is_none()
-                    && c.stated.as_deref() == Some(name.as_str()))
-            });
-        }
-    }
     let declared = declared_license(&meta);
     let mut declared_bases = lineage::declared(&meta, &snap.info.tags);
     let mut local_bases = Vec::new();
@@ -418,129 +276,23 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
     .apply(&mut ancestors, &mut gaps, &mut lineage, &mut notes);
     let terms = terms::reconcile(TermsInput {
         declared,
-        candidates,
-        unrecognized_files: unrecognized,
+        candidates: read.candidates,
+        unrecognized_files: read.unrecognized,
         unread,
-        texts,
-        signals,
+        texts: read.texts,
+        signals: read.signals,
         ancestors,
         gaps,
     });
     notes.extend(terms.notes.iter().cloned());
     let mut risks = terms.risks;
-    for (subject, c) in &elsewhere {
-        match subject {
-            prose::Subject::Data => risks.push(RiskCode::DatasetNonCommercial.risk(
-                format!(
-                    "the card says the training data restricts commercial use: \"{}\"",
-                    c.evidence.quote
-                ),
-                vec![c.evidence.clone()],
-            )),
-            _ => notes.push(format!(
-                "README.md line {}: a restriction about another model or variant, not this one: \"{}\"",
-                c.evidence.line.unwrap_or(0),
-                c.evidence.quote
-            )),
-        }
-    }
-    for b in &family_terms {
-        risks.push(RiskCode::UndeclaredBaseModel.risk(
-            format!(
-                "the card declares no base model, but its {} points to {} ({}); {}",
-                match b.found_in {
-                    "prose" => "text",
-                    "name" => "name",
-                    "tag" => "tags",
-                    other => other,
-                },
-                b.label(),
-                b.relation,
-                match b.family.and_then(|f| f.rule) {
-                    Some(rule) if b.model.is_none() => format!("the family's terms ({rule}) apply"),
-                    None if b.model.is_none() => {
-                        "its members are under different terms, so the terms cannot be established"
-                            .into()
-                    }
-                    _ => "its terms apply".into(),
-                }
-            ),
-            vec![b.evidence.clone()],
-        ));
-    }
+    risks.extend(findings::elsewhere(&read.elsewhere, &mut notes));
+    risks.extend(family_terms.iter().map(findings::undeclared_base));
 
     let w = weights::assess(&snap.info, snap.source);
-    match w.weights.availability.as_str() {
-        "gated" => risks.push(RiskCode::WeightsGated.risk(
-            format!(
-                "the weights need an access request on the Hub (gating: {})",
-                w.weights.gating.as_deref().unwrap_or("unknown")
-            ),
-            vec![Evidence {
-                file: None,
-                line: None,
-                quote: format!("gated: {}", w.weights.gating.as_deref().unwrap_or("?")),
-                rule: None,
-            }],
-        )),
-        "absent" => risks.push(RiskCode::WeightsAbsent.risk(
-            "the repository's file list holds no model weights".into(),
-            Vec::new(),
-        )),
-        _ => {}
-    }
-    if w.pickle_only {
-        risks.push(
-            RiskCode::UnsafeWeightFormat.risk(
-                "the weights exist only in pickle-based formats, which can run code when loaded"
-                    .into(),
-                w.pickle_files
-                    .iter()
-                    .take(3)
-                    .map(|f| file_evidence(f))
-                    .collect(),
-            ),
-        );
-    }
-    let code = weights::remote_code_files(&snap.info);
-    if !code.is_empty() {
-        risks.push(RiskCode::RemoteCode.risk(
-            "loading the model needs code from the repository (trust_remote_code)".into(),
-            code.iter().take(3).map(|f| file_evidence(f)).collect(),
-        ));
-    }
-
+    risks.extend(findings::weights(&w, &snap.info));
     let datasets = datasets::assess(&ctx.datasets, rules);
-    if meta.datasets.is_empty() {
-        risks.push(RiskCode::TrainingDataUndisclosed.risk(
-            "the card names no training dataset (no `datasets:` key or `dataset:` tag)".into(),
-            Vec::new(),
-        ));
-    }
-    for d in &datasets {
-        if d.commercial_use == Verdict::Prohibited {
-            risks.push(RiskCode::DatasetNonCommercial.risk(
-                format!(
-                    "the training dataset {} is licensed {}, which forbids commercial use",
-                    d.id,
-                    d.license.as_deref().unwrap_or("?")
-                ),
-                vec![Evidence {
-                    file: None,
-                    line: None,
-                    quote: format!(
-                        "dataset {}: license {}",
-                        d.id,
-                        d.license.as_deref().unwrap_or("?")
-                    ),
-                    rule: None,
-                }],
-            ));
-        }
-        if let Some(e) = &d.error {
-            notes.push(format!("the dataset {} could not be looked up: {e}", d.id));
-        }
-    }
+    risks.extend(findings::datasets(&meta, &datasets, &mut notes));
 
     let openness = openness::assess(&openness::OpennessInput {
         rule: terms.chosen.as_ref(),

@@ -1,0 +1,148 @@
+//! The risks that do not come from reconciling license terms: restrictions the card states
+//! about its data, a base model found only by inference, the weights (gated, absent, pickle,
+//! remote code) and the training data.
+
+use super::file_evidence;
+use super::inferred::InferredBase;
+use super::risks::RiskCode;
+use super::weights::WeightFacts;
+use crate::card::CardMeta;
+use crate::license::clauses::Clause;
+use crate::license::prose;
+use crate::report::{DatasetReport, Evidence, Risk};
+use crate::rules::Verdict;
+use crate::snapshot::ModelInfo;
+
+/// Restrictions stated in the card's license section about something other than the model:
+/// the training data is a risk; another model or variant is only a note.
+pub(super) fn elsewhere(found: &[(prose::Subject, Clause)], notes: &mut Vec<String>) -> Vec<Risk> {
+    let mut risks = Vec::new();
+    for (subject, c) in found {
+        match subject {
+            prose::Subject::Data => risks.push(RiskCode::DatasetNonCommercial.risk(
+                format!(
+                    "the card says the training data restricts commercial use: \"{}\"",
+                    c.evidence.quote
+                ),
+                vec![c.evidence.clone()],
+            )),
+            _ => notes.push(format!(
+                "README.md line {}: a restriction about another model or variant, not this one: \"{}\"",
+                c.evidence.line.unwrap_or(0),
+                c.evidence.quote
+            )),
+        }
+    }
+    risks
+}
+
+/// A base model the card does not declare, found in its text, name, tags or files.
+pub(super) fn undeclared_base(b: &InferredBase) -> Risk {
+    RiskCode::UndeclaredBaseModel.risk(
+        format!(
+            "the card declares no base model, but its {} points to {} ({}); {}",
+            match b.found_in {
+                "prose" => "text",
+                "name" => "name",
+                "tag" => "tags",
+                other => other,
+            },
+            b.label(),
+            b.relation,
+            match b.family.and_then(|f| f.rule) {
+                Some(rule) if b.model.is_none() => format!("the family's terms ({rule}) apply"),
+                None if b.model.is_none() => {
+                    "its members are under different terms, so the terms cannot be established"
+                        .into()
+                }
+                _ => "its terms apply".into(),
+            }
+        ),
+        vec![b.evidence.clone()],
+    )
+}
+
+/// Gated or absent weights, pickle-only formats, and code the model needs to load.
+pub(super) fn weights(w: &WeightFacts, info: &ModelInfo) -> Vec<Risk> {
+    let mut risks = Vec::new();
+    match w.weights.availability.as_str() {
+        "gated" => risks.push(RiskCode::WeightsGated.risk(
+            format!(
+                "the weights need an access request on the Hub (gating: {})",
+                w.weights.gating.as_deref().unwrap_or("unknown")
+            ),
+            vec![Evidence {
+                file: None,
+                line: None,
+                quote: format!("gated: {}", w.weights.gating.as_deref().unwrap_or("?")),
+                rule: None,
+            }],
+        )),
+        "absent" => risks.push(RiskCode::WeightsAbsent.risk(
+            "the repository's file list holds no model weights".into(),
+            Vec::new(),
+        )),
+        _ => {}
+    }
+    if w.pickle_only {
+        risks.push(
+            RiskCode::UnsafeWeightFormat.risk(
+                "the weights exist only in pickle-based formats, which can run code when loaded"
+                    .into(),
+                w.pickle_files
+                    .iter()
+                    .take(3)
+                    .map(|f| file_evidence(f))
+                    .collect(),
+            ),
+        );
+    }
+    let code = super::weights::remote_code_files(info);
+    if !code.is_empty() {
+        risks.push(RiskCode::RemoteCode.risk(
+            "loading the model needs code from the repository (trust_remote_code)".into(),
+            code.iter().take(3).map(|f| file_evidence(f)).collect(),
+        ));
+    }
+    risks
+}
+
+/// No declared training data, and datasets whose license forbids commercial use.
+pub(super) fn datasets(
+    meta: &CardMeta,
+    datasets: &[DatasetReport],
+    notes: &mut Vec<String>,
+) -> Vec<Risk> {
+    let mut risks = Vec::new();
+    if meta.datasets.is_empty() {
+        risks.push(RiskCode::TrainingDataUndisclosed.risk(
+            "the card names no training dataset (no `datasets:` key or `dataset:` tag)".into(),
+            Vec::new(),
+        ));
+    }
+    for d in datasets {
+        if d.commercial_use == Verdict::Prohibited {
+            risks.push(RiskCode::DatasetNonCommercial.risk(
+                format!(
+                    "the training dataset {} is licensed {}, which forbids commercial use",
+                    d.id,
+                    d.license.as_deref().unwrap_or("?")
+                ),
+                vec![Evidence {
+                    file: None,
+                    line: None,
+                    quote: format!(
+                        "dataset {}: license {}",
+                        d.id,
+                        d.license.as_deref().unwrap_or("?")
+                    ),
+                    rule: None,
+                }],
+            ));
+        }
+        if let Some(e) = &d.error {
+            notes.push(format!("the dataset {} could not be looked up: {e}", d.id));
+        }
+    }
+    risks
+}
