@@ -12,39 +12,16 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::assess::risks::RiskCode;
 use crate::diagnostic::{Code, Collector, Diagnostics, SpannedMap, pos_of};
+pub use crate::license::Clarification;
 use crate::model_ref::{ModelKey, ModelRef};
-use crate::report::{ModelReport, Risk, Severity, Status};
-use crate::rules::{RuleSet, Verdict};
-
-/// What a finding does to the gate. Ordered: the worst decision is a model's outcome.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Action {
-    Pass,
-    Warn,
-    Deny,
-    /// The model could not be audited, so nothing can be said for it: it fails the gate like
-    /// a denial (exit code 2, not 1) and no exception covers it. Never written in a policy.
-    Error,
-}
-
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Pass => "pass",
-            Action::Warn => "warn",
-            Action::Deny => "deny",
-            Action::Error => "error",
-        }
-    }
-}
+use crate::report::{ModelReport, Status};
+use crate::rules::RuleSet;
+pub use crate::vocab::{Action, Decision, PolicyResult};
+use crate::vocab::{Risk, RiskCode, Severity, Verdict};
 
 /// A calendar date, `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -177,14 +154,6 @@ pub struct Exception {
     pub expires: Date,
     /// Empty: every finding of the model; else only these risks.
     pub risks: Vec<RiskCode>,
-}
-
-/// "This exact text is this license": pinned by the SHA-256 of the text's bytes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Clarification {
-    pub sha256: String,
-    pub license: String,
-    pub reason: String,
 }
 
 impl Default for Policy {
@@ -664,43 +633,6 @@ impl Exception {
     /// the exception names one (`org/x` covers `hf:Org/X@v2`; `org/x@v2` covers only v2).
     pub fn covers(&self, model: &ModelKey) -> bool {
         self.key == *model || (self.all_revisions && self.key.same_repo(model))
-    }
-}
-
-/// The policy's verdict on one model (a report extension).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct PolicyResult {
-    pub outcome: Action,
-    pub decisions: Vec<Decision>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Decision {
-    /// The policy key that decided: `commercial_use`, `licenses.deny`, `fail_on`, …
-    pub rule: String,
-    pub action: Action,
-    pub message: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub risk: Option<String>,
-}
-
-impl Decision {
-    fn new(rule: &str, action: Action, message: String) -> Decision {
-        Decision {
-            rule: rule.into(),
-            action,
-            message,
-            risk: None,
-        }
-    }
-
-    fn with_risk(rule: &str, action: Action, message: String, risk: &str) -> Decision {
-        Decision {
-            rule: rule.into(),
-            action,
-            message,
-            risk: Some(risk.into()),
-        }
     }
 }
 

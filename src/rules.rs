@@ -13,69 +13,12 @@ use serde_saphyr::Spanned;
 
 use crate::diagnostic::{Code, Collector, Diagnostic, Diagnostics, Pos, pos_of};
 
-use crate::license::normalize::{Normalized, alias_key, normalize, normalize_phrase};
+use crate::normalize::{Normalized, alias_key, normalize, normalize_phrase};
 
 /// The built-in rule files, `(file name, contents)`, embedded by build.rs.
 const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
-/// The commercial-use verdict vocabulary of the report contract.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Verdict {
-    Allowed,
-    Conditional,
-    Unknown,
-    Prohibited,
-}
-
-impl Verdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Allowed => "allowed",
-            Verdict::Conditional => "conditional",
-            Verdict::Prohibited => "prohibited",
-            Verdict::Unknown => "unknown",
-        }
-    }
-
-    /// The more restrictive of two verdicts.
-    pub fn stricter(self, other: Verdict) -> Verdict {
-        if other.restrictiveness() > self.restrictiveness() {
-            other
-        } else {
-            self
-        }
-    }
-
-    /// How restrictive a verdict is, for "the most restrictive wins". An unknown verdict is
-    /// worse than a known condition: we cannot tell the user what to comply with.
-    pub fn restrictiveness(self) -> u8 {
-        match self {
-            Verdict::Allowed => 0,
-            Verdict::Conditional => 1,
-            Verdict::Unknown => 2,
-            Verdict::Prohibited => 3,
-        }
-    }
-}
-
-impl fmt::Display for Verdict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::vocab::Verdict;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -3,8 +3,9 @@
 //! anyone using and maintaining it.
 
 use crate::report::{Answer, Business, Weights};
-use crate::rules::{Permission, Rule, Verdict};
+use crate::rules::{Permission, Rule};
 use crate::snapshot::ModelInfo;
+use crate::vocab::Verdict;
 
 fn answer(a: &str, reason: impl Into<String>) -> Answer {
     Answer {

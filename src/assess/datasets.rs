@@ -3,8 +3,9 @@
 
 use crate::card::CardMeta;
 use crate::report::DatasetReport;
-use crate::rules::{RuleSet, Verdict};
+use crate::rules::RuleSet;
 use crate::snapshot::DatasetInfo;
+use crate::vocab::Verdict;
 
 /// A declared dataset and what looking it up gave.
 #[derive(Debug, Clone)]

@@ -4,13 +4,15 @@
 
 use super::{clarified, first_line, is_notice, terms};
 use crate::card::{Card, CardMeta};
-use crate::license::clauses::{self, Clause};
+use crate::license::Clarification;
+use crate::license::clauses::{self};
 use crate::license::identify::{self, Candidate, SourceKind, TextReading};
 use crate::license::prose::{self, Signal};
-use crate::policy::Clarification;
-use crate::report::Evidence;
-use crate::rules::{RuleSet, Verdict};
+use crate::rules::RuleSet;
 use crate::snapshot::{FetchedFile, FileOutcome};
+use crate::vocab::Clause;
+use crate::vocab::Evidence;
+use crate::vocab::Verdict;
 
 /// Everything read so far.
 pub(super) struct Gathered<'a, 'r> {

@@ -7,11 +7,12 @@ use super::inferred::InferredBase;
 use super::risks::RiskCode;
 use super::weights::WeightFacts;
 use crate::card::CardMeta;
-use crate::license::clauses::Clause;
 use crate::license::prose;
-use crate::report::{DatasetReport, Evidence, Risk};
-use crate::rules::Verdict;
+use crate::report::DatasetReport;
 use crate::snapshot::ModelInfo;
+use crate::vocab::Clause;
+use crate::vocab::Verdict;
+use crate::vocab::{Evidence, Risk};
 
 /// Restrictions stated in the card's license section about something other than the model:
 /// the training data is a risk; another model or variant is only a note.

@@ -13,8 +13,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::license::identify::clip;
-use crate::report::Evidence;
 use crate::snapshot::GgufHead;
+use crate::vocab::Evidence;
 
 /// A model family a name can reveal, and the license its members carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

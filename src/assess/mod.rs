@@ -15,9 +15,11 @@ pub mod weights;
 
 use crate::card::{self, CardMeta};
 use crate::license::identify::{self, MetaOrigin};
-use crate::report::{Evidence, LineageEntry, ModelReport, Status};
-use crate::rules::{RuleSet, Verdict};
+use crate::report::{LineageEntry, ModelReport, Status};
+use crate::rules::RuleSet;
 use crate::snapshot::{FileOutcome, Snapshot, Source};
+use crate::vocab::Evidence;
+use crate::vocab::Verdict;
 use terms::TermsInput;
 
 /// Files that accompany a license but are not one: an unidentified NOTICE is no risk.
@@ -35,7 +37,7 @@ pub struct Context {
     pub ancestors: Vec<lineage::Ancestor>,
     pub datasets: Vec<datasets::DatasetLookup>,
     /// License texts the user's policy pins to a license by their SHA-256.
-    pub clarifications: Vec<crate::policy::Clarification>,
+    pub clarifications: Vec<crate::license::Clarification>,
     /// Judge the model on its own terms: the caller follows its base models separately (an
     /// ancestor in a lineage walk). Otherwise unlooked-up base models are gaps.
     pub own_terms_only: bool,
@@ -338,7 +340,7 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
 /// The rule a policy clarification pins this exact text to.
 fn clarified<'r>(
     text: &str,
-    clarifications: &[crate::policy::Clarification],
+    clarifications: &[crate::license::Clarification],
     rules: &'r RuleSet,
 ) -> Option<(&'r crate::rules::Rule, String)> {
     if clarifications.is_empty() {

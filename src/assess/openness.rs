@@ -9,8 +9,9 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::report::{DatasetReport, Element, Openness, Weights};
-use crate::rules::{Rule, Verdict};
+use crate::rules::Rule;
 use crate::snapshot::ModelInfo;
+use crate::vocab::Verdict;
 
 /// What the openness judgement reads.
 pub struct OpennessInput<'a> {

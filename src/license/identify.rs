@@ -3,11 +3,13 @@
 //! gate prompt. Each candidate carries a confidence and evidence.
 
 use crate::card::CardMeta;
-use crate::license::clauses::{self, Clause};
-use crate::license::normalize::{Normalized, normalize};
+use crate::license::clauses::{self};
 use crate::license::{prose, spdx_text};
-use crate::report::Evidence;
-use crate::rules::{Line, Rule, RuleKind, RuleSet, Verdict};
+use crate::normalize::{Normalized, normalize};
+use crate::rules::{Line, Rule, RuleKind, RuleSet};
+use crate::vocab::Clause;
+use crate::vocab::Evidence;
+use crate::vocab::Verdict;
 
 /// Where a candidate was found (the report's `sources[].kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -4,6 +4,14 @@
 
 pub mod clauses;
 pub mod identify;
-pub mod normalize;
 pub mod prose;
 pub mod spdx_text;
+
+/// "This exact text is this license": a policy pins a text, by the SHA-256 of its bytes, to a
+/// license id, and identification takes it at its word.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clarification {
+    pub sha256: String,
+    pub license: String,
+    pub reason: String,
+}

@@ -3,11 +3,12 @@
 //! labels of `extra_gated_fields`). Mentions of a license name become candidates; restrictive
 //! phrases become signals that can only make the verdict more restrictive.
 
-use crate::license::clauses::{self, Clause, ClauseKind, Effect};
+use crate::license::clauses::{self};
 use crate::license::identify::{Candidate, SourceKind, quote_span};
-use crate::license::normalize::{Normalized, normalize, normalize_phrase};
-use crate::report::Evidence;
+use crate::normalize::{Normalized, normalize, normalize_phrase};
 use crate::rules::{Rule, RuleKind, RuleSet};
+use crate::vocab::Evidence;
+use crate::vocab::{Clause, ClauseKind, Effect};
 
 /// A clause in the card's prose or the gate form that limits commercial use, where it was found.
 #[derive(Debug, Clone, PartialEq)]

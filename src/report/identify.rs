@@ -6,9 +6,10 @@ use comfy_table::{ContentArrangement, Table};
 use serde::{Deserialize, Serialize};
 
 use super::Evidence;
-use crate::license::clauses::{self, Clause};
+use crate::license::clauses::{self};
 use crate::license::identify::{Candidate, SourceKind, from_text};
 use crate::rules::{RuleKind, RuleSet};
+use crate::vocab::Clause;
 
 pub const SCHEMA: &str = "isopen.identify.v1";
 

@@ -5,7 +5,8 @@ use comfy_table::presets::NOTHING;
 use comfy_table::{ContentArrangement, Table};
 use serde::Serialize;
 
-use crate::rules::{Derivatives, Rule, RuleKind, RuleSet, UseRestrictions, Verdict};
+use crate::rules::{Derivatives, Rule, RuleKind, RuleSet, UseRestrictions};
+use crate::vocab::Verdict;
 
 /// One rule's facts, as `license show --format json` prints them.
 #[derive(Debug, Serialize)]

@@ -115,7 +115,7 @@ fn model(m: &ModelReport) -> String {
         for d in p
             .decisions
             .iter()
-            .filter(|d| d.action != crate::policy::Action::Pass)
+            .filter(|d| d.action != crate::vocab::Action::Pass)
         {
             out.push_str(&format!(
                 "  - {}: {} ({})\n",

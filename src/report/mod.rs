@@ -7,7 +7,7 @@ pub mod table;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::rules::Verdict;
+pub use crate::vocab::{Evidence, Risk, Severity, Verdict};
 
 pub const SCHEMA: &str = "isopen.report.v1";
 
@@ -58,7 +58,7 @@ pub struct ModelReport {
     pub risks: Vec<Risk>,
     /// Extension: the policy's decisions, with `--policy`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<crate::policy::PolicyResult>,
+    pub policy: Option<crate::vocab::PolicyResult>,
     /// Extension: the shortlist's note and owner for this model (`isopen batch`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -115,7 +115,7 @@ pub struct LicenseReport {
     /// Extension: clauses read in terms no rule names (an unrecognised license file, the card's
     /// license section, the gate form), each with its evidence.
     #[serde(default)]
-    pub clauses: Vec<crate::license::clauses::Clause>,
+    pub clauses: Vec<crate::vocab::Clause>,
     /// Extension: the license is a known line in a revision isopen has no rule for; its
     /// strictest known revision's terms are reported.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -148,17 +148,6 @@ pub struct CommercialUse {
     pub conditions: Vec<String>,
     pub obligations: Vec<String>,
     pub evidence: Vec<Evidence>,
-}
-
-/// A citation: where a fact was read, and the words that state it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct Evidence {
-    pub file: Option<String>,
-    pub line: Option<usize>,
-    pub quote: String,
-    /// Extension: the license rule the quote was matched by, when one was.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -274,34 +263,6 @@ pub struct Answer {
     /// `yes`, `conditional`, `no` or `unknown` (hardware: a size class).
     pub answer: String,
     pub reason: String,
-}
-
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Severity {
-    Low,
-    Medium,
-    High,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Risk {
-    pub code: String,
-    pub severity: Severity,
-    pub message: String,
-    pub evidence: Vec<Evidence>,
 }
 
 pub mod cyclonedx;

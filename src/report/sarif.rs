@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::{Report, Severity, Status};
-use crate::assess::risks::RiskCode;
+use crate::vocab::RiskCode;
 
 fn level(s: Severity) -> &'static str {
     match s {

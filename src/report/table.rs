@@ -5,7 +5,7 @@ use comfy_table::presets::NOTHING;
 use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, Width};
 
 use super::{Evidence, ModelReport, Report, Status};
-use crate::rules::Verdict;
+use crate::vocab::Verdict;
 
 pub const WIDTH: u16 = 100;
 

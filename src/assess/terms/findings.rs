@@ -3,12 +3,13 @@
 //! form that restrict what the declared license allows.
 
 use super::{Unrecognized, describe};
-use crate::assess::risks::RiskCode;
-use crate::license::clauses::{self, Clause, Effect};
+use crate::license::clauses::{self};
 use crate::license::identify::{Candidate, SourceKind};
 use crate::license::prose::Signal;
-use crate::report::{Evidence, Risk};
-use crate::rules::Verdict;
+use crate::vocab::RiskCode;
+use crate::vocab::Verdict;
+use crate::vocab::{Clause, Effect};
+use crate::vocab::{Evidence, Risk};
 
 /// A `license-unrecognized` risk for each license name in the metadata that no rule knows.
 pub(super) fn unknown_names(candidates: &[Candidate]) -> Vec<Risk> {

@@ -6,14 +6,17 @@ mod findings;
 mod summary;
 mod verdict;
 
-use crate::assess::risks::RiskCode;
-use crate::license::clauses::{self, Clause};
+use crate::license::clauses::{self};
 use crate::license::identify::quote_span;
 use crate::license::identify::{Candidate, SourceKind};
-use crate::license::normalize::normalize;
 use crate::license::prose::Signal;
-use crate::report::{CommercialUse, Evidence, LicenseReport, Risk};
-use crate::rules::{Rule, RuleKind, Verdict};
+use crate::normalize::normalize;
+use crate::report::{CommercialUse, LicenseReport};
+use crate::rules::{Rule, RuleKind};
+use crate::vocab::Clause;
+use crate::vocab::RiskCode;
+use crate::vocab::Verdict;
+use crate::vocab::{Evidence, Risk};
 
 /// Everything the audit knows about the terms before choosing.
 pub struct TermsInput<'a, 'r> {

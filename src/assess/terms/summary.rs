@@ -3,11 +3,13 @@
 //! and the license entry with its sources and confidence.
 
 use super::{TermsInput, cite_rule, push_unique, round2};
-use crate::assess::risks::RiskCode;
-use crate::license::clauses::Clause;
 use crate::license::identify::{Candidate, SourceKind};
-use crate::report::{CommercialUse, LicenseReport, LicenseSource, Risk};
-use crate::rules::{Rule, Verdict};
+use crate::report::{CommercialUse, LicenseReport, LicenseSource};
+use crate::rules::Rule;
+use crate::vocab::Clause;
+use crate::vocab::Risk;
+use crate::vocab::RiskCode;
+use crate::vocab::Verdict;
 
 /// The verdict with the conditions and obligations of every identified license, policy and
 /// base, and the chosen license's evidence.

@@ -3,10 +3,11 @@
 //! holds a verdict back from `allowed` leaves a note saying why.
 
 use super::{AncestorTerms, TermsInput, Unread, Unrecognized};
-use crate::assess::risks::RiskCode;
 use crate::license::identify::{Candidate, SourceKind};
-use crate::report::{Evidence, Risk};
-use crate::rules::{RuleKind, Verdict};
+use crate::rules::RuleKind;
+use crate::vocab::RiskCode;
+use crate::vocab::Verdict;
+use crate::vocab::{Evidence, Risk};
 
 /// The model's own verdict, before what was not read and before its ancestors: the most
 /// restrictive over every identified license and policy. An unrecognised file counts with the
