@@ -5,6 +5,7 @@ pub mod cache;
 pub mod client;
 pub mod error;
 pub mod fetch;
+pub mod limiter;
 pub mod local;
 pub mod token;
 
