@@ -458,7 +458,7 @@ fn clarification(
     let reason = reason.filter(|r| !r.value.trim().is_empty())?;
     Some(Clarification {
         sha256: hash?,
-        license: rule?.id.clone(),
+        license: rule?.facts.id.clone(),
         reason: reason.value.clone(),
     })
 }

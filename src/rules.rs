@@ -89,36 +89,49 @@ struct RawLine {
     revisions: Vec<String>,
 }
 
+/// What a rule states about a license, as written in its file and as `license show` prints it:
+/// one struct for both, so a new fact is added in one place.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Facts {
+    pub id: String,
+    pub kind: RuleKind,
+    pub name: String,
+    #[serde(deserialize_with = "nullable")]
+    pub version: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    pub hub_id: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    pub spdx: Option<String>,
+    pub osi_approved: bool,
+    pub aliases: Vec<String>,
+    pub verdict: Verdict,
+    pub conditions: Vec<String>,
+    pub obligations: Vec<String>,
+    #[serde(deserialize_with = "nullable")]
+    pub use_restrictions: Option<UseRestrictions>,
+    pub derivatives: Derivatives,
+    #[serde(deserialize_with = "nullable")]
+    pub territory: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    pub osaid_compatible: Option<bool>,
+    pub osaid_reason: String,
+    pub sources: Vec<String>,
+    /// Corpus texts the rule was checked against (not printed).
+    #[serde(skip_serializing)]
+    pub corpus: Vec<String>,
+}
+
+/// A rule as written: its facts, and how to recognise its text. (Serde cannot refuse unknown
+/// keys beside a flattened struct, so they are collected and refused by `compile`.)
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawRule {
-    id: String,
-    kind: RuleKind,
-    name: String,
-    #[serde(deserialize_with = "nullable")]
-    version: Option<String>,
-    #[serde(deserialize_with = "nullable")]
-    hub_id: Option<String>,
-    #[serde(deserialize_with = "nullable")]
-    spdx: Option<String>,
-    osi_approved: bool,
-    aliases: Vec<String>,
-    verdict: Verdict,
-    conditions: Vec<String>,
-    obligations: Vec<String>,
-    #[serde(deserialize_with = "nullable")]
-    use_restrictions: Option<UseRestrictions>,
-    derivatives: Derivatives,
-    #[serde(deserialize_with = "nullable")]
-    territory: Option<String>,
-    #[serde(deserialize_with = "nullable")]
-    osaid_compatible: Option<bool>,
-    osaid_reason: String,
-    sources: Vec<String>,
-    corpus: Vec<String>,
+    #[serde(flatten)]
+    facts: Facts,
     detect: RawDetect,
     evidence: Vec<String>,
     examples: RawExamples,
+    #[serde(flatten)]
+    unknown: std::collections::BTreeMap<String, serde::de::IgnoredAny>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -244,25 +257,8 @@ pub struct Line {
 /// A validated license (or policy) rule.
 #[derive(Debug, Clone)]
 pub struct Rule {
-    pub id: String,
+    pub facts: Facts,
     pub family: String,
-    pub kind: RuleKind,
-    pub name: String,
-    pub version: Option<String>,
-    pub hub_id: Option<String>,
-    pub spdx: Option<String>,
-    pub osi_approved: bool,
-    pub aliases: Vec<String>,
-    pub verdict: Verdict,
-    pub conditions: Vec<String>,
-    pub obligations: Vec<String>,
-    pub use_restrictions: Option<UseRestrictions>,
-    pub derivatives: Derivatives,
-    pub territory: Option<String>,
-    pub osaid_compatible: Option<bool>,
-    pub osaid_reason: String,
-    pub sources: Vec<String>,
-    pub corpus: Vec<String>,
     pub detect: Detector,
     pub evidence: Vec<Pattern>,
     pub examples_match: Vec<String>,
@@ -346,7 +342,7 @@ impl RuleSet {
         let mut compiled = Vec::with_capacity(raw.licenses.len());
         for spanned in raw.licenses {
             let at = pos_of(&spanned);
-            let id = spanned.value.id.clone();
+            let id = spanned.value.facts.id.clone();
             match compile(spanned.value, &raw.family, origin(at)) {
                 Ok(rule) => compiled.push(rule),
                 Err(problems) => {
@@ -357,7 +353,7 @@ impl RuleSet {
             }
         }
         for rule in compiled {
-            let (at, id) = (rule.origin.pos(), rule.id.clone());
+            let (at, id) = (rule.origin.pos(), rule.facts.id.clone());
             if let Err(m) = self.insert(rule) {
                 found.push(at, Code::Duplicate, format!("rule {id}: {m}"));
             }
@@ -391,9 +387,9 @@ impl RuleSet {
     }
 
     fn insert(&mut self, rule: Rule) -> Result<(), String> {
-        if let Some(&old) = self.by_id.get(&rule.id) {
+        if let Some(&old) = self.by_id.get(&rule.facts.id) {
             if self.rules[old].origin.file == rule.origin.file {
-                return Err(format!("id {:?} is defined twice", rule.id));
+                return Err(format!("id {:?} is defined twice", rule.facts.id));
             }
             // A later file overrides: drop the old rule's aliases before re-indexing.
             self.by_alias.retain(|_, idx| *idx != old);
@@ -402,17 +398,18 @@ impl RuleSet {
         }
         let idx = self.rules.len();
         self.rules.push(rule);
-        self.by_id.insert(self.rules[idx].id.clone(), idx);
+        self.by_id.insert(self.rules[idx].facts.id.clone(), idx);
         self.index_aliases(idx)
     }
 
     fn index_aliases(&mut self, idx: usize) -> Result<(), String> {
         let rule = &self.rules[idx];
         let keys = rule
+            .facts
             .aliases
             .iter()
-            .chain([&rule.id])
-            .chain(rule.hub_id.iter())
+            .chain([&rule.facts.id])
+            .chain(rule.facts.hub_id.iter())
             .map(|a| alias_key(a));
         let mut problems = Vec::new();
         for key in keys {
@@ -421,7 +418,7 @@ impl RuleSet {
             {
                 problems.push(format!(
                     "alias {key:?} is already used by rule {} ({})",
-                    self.rules[other].id, self.rules[other].origin
+                    self.rules[other].facts.id, self.rules[other].origin
                 ));
                 continue;
             }
@@ -460,7 +457,7 @@ impl RuleSet {
                         &line.origin,
                         say(format!(
                             "alias {alias:?} is already used by rule {} ({})",
-                            rule.id, rule.origin
+                            rule.facts.id, rule.origin
                         )),
                     );
                 }
@@ -485,18 +482,19 @@ impl RuleSet {
         }
         for rule in &self.rules {
             let Some(policy) = rule
+                .facts
                 .use_restrictions
                 .as_ref()
                 .and_then(|u| u.policy.as_ref())
             else {
                 continue;
             };
-            if !matches!(self.get(policy), Some(p) if p.kind == RuleKind::Policy) {
+            if !matches!(self.get(policy), Some(p) if p.facts.kind == RuleKind::Policy) {
                 push(
                     &rule.origin,
                     format!(
                         "rule {}: use_restrictions.policy {policy:?} is not a policy rule",
-                        rule.id
+                        rule.facts.id
                     ),
                 );
             }
@@ -539,7 +537,11 @@ impl RuleSet {
             .iter()
             .filter_map(|id| self.get(id))
             .fold(None, |best: Option<&Rule>, r| match best {
-                Some(b) if b.verdict.restrictiveness() >= r.verdict.restrictiveness() => Some(b),
+                Some(b)
+                    if b.facts.verdict.restrictiveness() >= r.facts.verdict.restrictiveness() =>
+                {
+                    Some(b)
+                }
                 _ => Some(r),
             })
     }
@@ -561,7 +563,7 @@ impl RuleSet {
     pub fn by_hub_id(&self, hub_id: &str) -> Option<&Rule> {
         self.rules
             .iter()
-            .find(|r| r.hub_id.as_deref() == Some(hub_id))
+            .find(|r| r.facts.hub_id.as_deref() == Some(hub_id))
     }
 
     /// Every rule whose detector matches the normalised text.
@@ -625,11 +627,15 @@ fn compile_detector(raw: &RawDetect) -> Result<Detector, String> {
 
 /// A rule, or every problem found in it (not only the first).
 fn compile(raw: RawRule, family: &str, origin: Origin) -> Result<Rule, Vec<String>> {
-    let mut problems = Vec::new();
-    if let Err(m) = check_id(&raw.id) {
+    let mut problems: Vec<String> = raw
+        .unknown
+        .keys()
+        .map(|k| format!("unknown field `{k}`"))
+        .collect();
+    if let Err(m) = check_id(&raw.facts.id) {
         problems.push(m);
     }
-    if raw.name.trim().is_empty() {
+    if raw.facts.name.trim().is_empty() {
         problems.push("name is empty".into());
     }
     let evidence = raw
@@ -659,8 +665,9 @@ fn compile(raw: RawRule, family: &str, origin: Origin) -> Result<Rule, Vec<Strin
             }
         }
     }
-    if raw.kind == RuleKind::Policy
+    if raw.facts.kind == RuleKind::Policy
         && raw
+            .facts
             .use_restrictions
             .as_ref()
             .is_some_and(|u| u.policy.is_some())
@@ -671,27 +678,10 @@ fn compile(raw: RawRule, family: &str, origin: Origin) -> Result<Rule, Vec<Strin
         return Err(problems);
     };
     Ok(Rule {
-        evidence,
-        id: raw.id,
+        facts: raw.facts,
         family: family.to_string(),
-        kind: raw.kind,
-        name: raw.name,
-        version: raw.version,
-        hub_id: raw.hub_id,
-        spdx: raw.spdx,
-        osi_approved: raw.osi_approved,
-        aliases: raw.aliases,
-        verdict: raw.verdict,
-        conditions: raw.conditions,
-        obligations: raw.obligations,
-        use_restrictions: raw.use_restrictions,
-        derivatives: raw.derivatives,
-        territory: raw.territory,
-        osaid_compatible: raw.osaid_compatible,
-        osaid_reason: raw.osaid_reason,
-        sources: raw.sources,
-        corpus: raw.corpus,
         detect,
+        evidence,
         examples_match: raw.examples.matching,
         examples_no_match: raw.examples.no_match,
         origin,
@@ -734,7 +724,7 @@ licenses:
         let mut set = RuleSet::default();
         set.add_file("demo.yaml", RULE).unwrap();
         let r = set.by_alias("Demo-License One").unwrap();
-        assert_eq!(r.id, "demo-1.0");
+        assert_eq!(r.facts.id, "demo-1.0");
         assert_eq!(r.origin.line, 3);
     }
 
@@ -782,7 +772,10 @@ licenses:
         set.add_file("a.yaml", RULE).unwrap();
         let over = RULE.replace("verdict: conditional", "verdict: prohibited");
         set.add_file("user.yaml", &over).unwrap();
-        assert_eq!(set.get("demo-1.0").unwrap().verdict, Verdict::Prohibited);
+        assert_eq!(
+            set.get("demo-1.0").unwrap().facts.verdict,
+            Verdict::Prohibited
+        );
         assert_eq!(set.rules().len(), 1);
     }
 }

@@ -39,7 +39,7 @@ fn named(rules: &RuleSet, text: &str) -> Vec<String> {
     let mut ids: Vec<String> = from_text(SourceKind::LicenseFile, "LICENSE", text, rules)
         .candidates
         .iter()
-        .filter_map(|c| c.rule.map(|r| r.id.clone()))
+        .filter_map(|c| c.rule.map(|r| r.facts.id.clone()))
         .collect();
     ids.dedup();
     ids
@@ -57,8 +57,8 @@ fn every_corpus_text_is_named_as_found_and_re_laid() {
         let owners: Vec<&str> = rules
             .rules()
             .iter()
-            .filter(|r| r.corpus.iter().any(|c| c == &file))
-            .map(|r| r.id.as_str())
+            .filter(|r| r.facts.corpus.iter().any(|c| c == &file))
+            .map(|r| r.facts.id.as_str())
             .collect();
         if owners.len() != 1 {
             failures.push(format!(
@@ -131,7 +131,11 @@ fn every_hub_license_id_maps_to_a_rule() {
             continue; // not licenses: they point elsewhere or admit ignorance
         }
         match rules.by_hub_id(id) {
-            Some(r) => assert_eq!(rules.by_alias(id).map(|a| &a.id), Some(&r.id), "{id}"),
+            Some(r) => assert_eq!(
+                rules.by_alias(id).map(|a| &a.facts.id),
+                Some(&r.facts.id),
+                "{id}"
+            ),
             None => missing.push(id.to_string()),
         }
     }

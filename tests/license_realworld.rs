@@ -341,11 +341,11 @@ fn rules_name_their_real_texts_in_scancode() {
         let named: Vec<&str> = reading
             .candidates
             .iter()
-            .filter_map(|c| c.rule.map(|r| r.id.as_str()))
+            .filter_map(|c| c.rule.map(|r| r.facts.id.as_str()))
             .collect();
         assert!(named.contains(&id), "{key}: named {named:?}, not {id}");
         // No permissive rule names a text whose own rule is not permissive.
-        let own = rules.get(id).unwrap().verdict;
+        let own = rules.get(id).unwrap().facts.verdict;
         if own != Verdict::Allowed {
             assert!(
                 reading

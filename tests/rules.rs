@@ -11,12 +11,14 @@ fn builtin_rules_load_and_every_example_behaves() {
         assert!(
             !r.examples_match.is_empty() && !r.examples_no_match.is_empty(),
             "{}",
-            r.id
+            r.facts.id
         );
         assert!(
-            !r.sources.is_empty() || r.kind == RuleKind::Policy || r.spdx.is_some(),
+            !r.facts.sources.is_empty()
+                || r.facts.kind == RuleKind::Policy
+                || r.facts.spdx.is_some(),
             "{} has no source",
-            r.id
+            r.facts.id
         );
     }
 }
@@ -34,17 +36,17 @@ fn research_licenses_are_never_allowed() {
         "llama1-noncommercial",
     ] {
         let r = rules.get(id).unwrap_or_else(|| panic!("{id} missing"));
-        assert_eq!(r.verdict, Verdict::Prohibited, "{id}");
+        assert_eq!(r.facts.verdict, Verdict::Prohibited, "{id}");
     }
     for r in rules
         .rules()
         .iter()
-        .filter(|r| r.verdict == Verdict::Allowed)
+        .filter(|r| r.facts.verdict == Verdict::Allowed)
     {
         assert!(
-            r.use_restrictions.is_none(),
+            r.facts.use_restrictions.is_none(),
             "{} is allowed but restricts use",
-            r.id
+            r.facts.id
         );
     }
 }
@@ -60,7 +62,7 @@ fn user_rules_are_added_from_a_folder() {
     std::fs::write(dir.path().join("acme.yaml"), rule).unwrap();
     let rules = RuleSet::builtin_with_dir(dir.path()).unwrap();
     assert_eq!(
-        rules.by_alias("Acme Model License").unwrap().verdict,
+        rules.by_alias("Acme Model License").unwrap().facts.verdict,
         Verdict::Conditional
     );
 

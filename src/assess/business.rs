@@ -71,7 +71,7 @@ pub fn assess(
         }
         None => answer("unknown", "the parameter count is not known"),
     };
-    let fine_tuning = match (verdict, rule.map(|r| r.derivatives.fine_tune)) {
+    let fine_tuning = match (verdict, rule.map(|r| r.facts.derivatives.fine_tune)) {
         (Verdict::Prohibited, _) => {
             answer("no", "the terms forbid commercial use, fine-tunes included")
         }
@@ -80,19 +80,19 @@ pub fn assess(
         }
         (_, Some(Permission::Prohibited)) => answer(
             "no",
-            rule.map_or(String::new(), |r| r.derivatives.summary.clone()),
+            rule.map_or(String::new(), |r| r.facts.derivatives.summary.clone()),
         ),
         (Verdict::Allowed, Some(Permission::Allowed)) => answer(
             "yes",
-            rule.map_or(String::new(), |r| r.derivatives.summary.clone()),
+            rule.map_or(String::new(), |r| r.facts.derivatives.summary.clone()),
         ),
         (_, Some(Permission::Unknown)) => answer(
             "unknown",
-            rule.map_or(String::new(), |r| r.derivatives.summary.clone()),
+            rule.map_or(String::new(), |r| r.facts.derivatives.summary.clone()),
         ),
         _ => answer(
             "conditional",
-            rule.map_or(String::new(), |r| r.derivatives.summary.clone()),
+            rule.map_or(String::new(), |r| r.facts.derivatives.summary.clone()),
         ),
     };
     Business {

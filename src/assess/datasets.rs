@@ -57,7 +57,11 @@ pub fn assess(lookups: &[DatasetLookup], rules: &RuleSet) -> Vec<DatasetReport> 
                 // The most restrictive of the listed licenses; an unknown name is unknown.
                 let verdict = names
                     .iter()
-                    .map(|n| rules.by_alias(n).map_or(Verdict::Unknown, |r| r.verdict))
+                    .map(|n| {
+                        rules
+                            .by_alias(n)
+                            .map_or(Verdict::Unknown, |r| r.facts.verdict)
+                    })
                     .max_by_key(|v| v.restrictiveness())
                     .unwrap_or(Verdict::Unknown);
                 DatasetReport {

@@ -63,7 +63,7 @@ impl<'a, 'r> Gathered<'a, 'r> {
                         file: Some(f.path.clone()),
                         line: None,
                         quote: format!("clarified by the policy: {reason}"),
-                        rule: Some(rule.id.clone()),
+                        rule: Some(rule.facts.id.clone()),
                     },
                 )],
                 ..TextReading::default()

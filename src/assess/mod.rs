@@ -507,7 +507,7 @@ impl<'r> Inference<'_, 'r> {
             entry.error = Some("a local path, not a Hub id: it cannot be looked up".into());
             if let Some(rule) = family.and_then(|f| self.family_rule(f)) {
                 entry.license = Some(crate::license::identify::report_id(rule).to_string());
-                entry.commercial_use = Some(rule.verdict);
+                entry.commercial_use = Some(rule.facts.verdict);
                 ancestors.push(self.terms_of(&l.model, rule, true));
             }
             lineage.push(entry);
@@ -522,11 +522,11 @@ impl<'r> Inference<'_, 'r> {
                 continue;
             };
             e.license = Some(crate::license::identify::report_id(rule).to_string());
-            e.commercial_use = Some(rule.verdict);
+            e.commercial_use = Some(rule.facts.verdict);
             e.error = Some(format!(
                 "{}; its name suggests {} (unverified)",
                 e.error.as_deref().unwrap_or("not read"),
-                rule.name
+                rule.facts.name
             ));
             ancestors.push(self.terms_of(&e.model, rule, true));
         }
@@ -552,9 +552,9 @@ impl<'r> Inference<'_, 'r> {
             license_id: crate::license::identify::report_id(rule).to_string(),
             rule: Some(rule),
             verdict: if unread {
-                rule.verdict.stricter(Verdict::Unknown)
+                rule.facts.verdict.stricter(Verdict::Unknown)
             } else {
-                rule.verdict
+                rule.facts.verdict
             },
             // Terms from a name are a guess at which release: never above a lookup's.
             confidence: 0.5,
@@ -578,7 +578,7 @@ impl<'r> Inference<'_, 'r> {
         }
         lineage.push(LineageEntry {
             license: rule.map(|r| crate::license::identify::report_id(r).to_string()),
-            commercial_use: rule.map(|r| r.verdict),
+            commercial_use: rule.map(|r| r.facts.verdict),
             status: "inferred".into(),
             error: rule.is_none().then(|| {
                 "its family's members are under different terms; the release could not be told"

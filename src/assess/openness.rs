@@ -43,7 +43,7 @@ const OPEN_DATA: &[&str] = &[
 ];
 
 fn is_open(rule: Option<&Rule>) -> bool {
-    rule.is_some_and(|r| r.osi_approved || OPEN_DATA.contains(&r.id.as_str()))
+    rule.is_some_and(|r| r.facts.osi_approved || OPEN_DATA.contains(&r.facts.id.as_str()))
 }
 
 fn element(name: &str, verdict: &str, reason: impl Into<String>) -> Element {
@@ -103,10 +103,10 @@ fn training_code_link(body: &str) -> Option<String> {
 pub fn assess(input: &OpennessInput) -> Openness {
     let name = input
         .rule
-        .map_or("the license".to_string(), |r| r.name.clone());
+        .map_or("the license".to_string(), |r| r.facts.name.clone());
     let open_license = input
         .rule
-        .is_some_and(|r| r.osi_approved || r.osaid_compatible == Some(true));
+        .is_some_and(|r| r.facts.osi_approved || r.facts.osaid_compatible == Some(true));
 
     // OSAID: parameters.
     let parameters = if input.verdict == Verdict::Prohibited {
@@ -117,11 +117,14 @@ pub fn assess(input: &OpennessInput) -> Openness {
                 "{name} forbids commercial use, so the weights are not free to use for any purpose"
             ),
         )
-    } else if let Some(r) = input.rule.filter(|r| r.osaid_compatible == Some(false)) {
+    } else if let Some(r) = input
+        .rule
+        .filter(|r| r.facts.osaid_compatible == Some(false))
+    {
         element(
             "parameters",
             "fail",
-            format!("{}: {}", r.name, r.osaid_reason),
+            format!("{}: {}", r.facts.name, r.facts.osaid_reason),
         )
     } else if input.weights.availability == "absent" {
         element("parameters", "fail", "the repository holds no weights")
@@ -234,7 +237,9 @@ fn mof(input: &OpennessInput, code_link: bool) -> (Option<String>, Vec<Element>)
     let open = is_open(input.rule);
     let license = input
         .rule
-        .map_or("an unidentified license".to_string(), |r| r.name.clone());
+        .map_or("an unidentified license".to_string(), |r| {
+            r.facts.name.clone()
+        });
     let has = |name: &str| input.info.siblings.iter().any(|s| s.rfilename == name);
     let mut c = Vec::new();
     let weights_present = matches!(input.weights.availability.as_str(), "open" | "gated");
@@ -361,7 +366,7 @@ fn mof(input: &OpennessInput, code_link: bool) -> (Option<String>, Vec<Element>)
 /// European Open Source AI Index parameters the repository can decide.
 fn osai_index(input: &OpennessInput) -> Vec<Element> {
     let mut out = Vec::new();
-    let osi = input.rule.is_some_and(|r| r.osi_approved);
+    let osi = input.rule.is_some_and(|r| r.facts.osi_approved);
     match input.weights.availability.as_str() {
         "open" if osi => out.push(element(
             "weights",

@@ -90,7 +90,7 @@ impl<'r> Candidate<'r> {
     pub fn name(&self) -> Option<String> {
         match (self.line, self.rule) {
             (Some(l), _) => Some(format!("{} (revision unverified)", l.name)),
-            (None, Some(r)) => Some(r.name.clone()),
+            (None, Some(r)) => Some(r.facts.name.clone()),
             (None, None) => None,
         }
     }
@@ -98,7 +98,7 @@ impl<'r> Candidate<'r> {
     /// The verdict this source supports. An unverified revision borrows the strictest known
     /// revision's verdict, and is never `allowed`: its text was not matched.
     pub fn verdict(&self) -> Option<Verdict> {
-        let v = self.rule?.verdict;
+        let v = self.rule?.facts.verdict;
         Some(if self.line.is_some() && v == Verdict::Allowed {
             Verdict::Unknown
         } else {
@@ -111,13 +111,13 @@ impl<'r> Candidate<'r> {
     }
 
     pub fn is_policy(&self) -> bool {
-        self.rule.is_some_and(|r| r.kind == RuleKind::Policy)
+        self.rule.is_some_and(|r| r.facts.kind == RuleKind::Policy)
     }
 }
 
 /// The id a rule is reported under: the Hub's id where it has one.
 pub fn report_id(rule: &Rule) -> &str {
-    rule.hub_id.as_deref().unwrap_or(&rule.id)
+    rule.facts.hub_id.as_deref().unwrap_or(&rule.facts.id)
 }
 
 /// Where the metadata was read from, so evidence can point at it.
@@ -203,7 +203,9 @@ fn named<'r>(
     // A name that says a line without its revision stands for the line's strictest revision.
     let line = rule.is_none().then(|| rules.line_by_alias(name)).flatten();
     let rule = rule.or_else(|| line.and_then(|l| rules.strictest_revision(l)));
-    evidence.rule = line.map(|l| l.id.clone()).or(rule.map(|r| r.id.clone()));
+    evidence.rule = line
+        .map(|l| l.id.clone())
+        .or(rule.map(|r| r.facts.id.clone()));
     let confidence = match (rule, line) {
         (None, _) => 0.0,
         (Some(_), Some(_)) => confidence.min(UNVERIFIED_REVISION_CONFIDENCE),
@@ -305,14 +307,14 @@ pub fn from_text<'r>(
                 Some(rule),
                 // More independent phrases found, more certainty; never 1.0.
                 (0.9 + 0.02 * (phrases.saturating_sub(1)) as f64).min(0.99),
-                quote_span(file, text, &norm, first, Some(&rule.id)),
+                quote_span(file, text, &norm, first, Some(&rule.facts.id)),
             )
         })
         .collect();
     // A known line in a revision no rule has: only when no license rule named the text.
     if !out
         .iter()
-        .any(|c| c.rule.is_some_and(|r| r.kind == RuleKind::License))
+        .any(|c| c.rule.is_some_and(|r| r.facts.kind == RuleKind::License))
     {
         out.extend(unverified_revisions(kind, file, text, &norm, rules));
     }
@@ -322,7 +324,8 @@ pub fn from_text<'r>(
     if out.is_empty()
         && let Some((spdx_id, score)) = spdx_text::detect(text)
         && let Some(rule) = rules.rules().iter().find(|r| {
-            r.spdx
+            r.facts
+                .spdx
                 .as_deref()
                 .is_some_and(|s| s.eq_ignore_ascii_case(&spdx_id))
         })
@@ -376,7 +379,7 @@ pub fn from_text<'r>(
     let mut lookalikes = Vec::new();
     if clauses::restrictive(&clauses).next().is_some() {
         out.retain(|c| {
-            let permissive = c.rule.is_some_and(|r| r.kind == RuleKind::License)
+            let permissive = c.rule.is_some_and(|r| r.facts.kind == RuleKind::License)
                 && c.verdict() == Some(Verdict::Allowed);
             if permissive {
                 lookalikes.push(c.id().to_string());
@@ -479,7 +482,7 @@ fn references<'r>(
                 Some(file.to_string()),
                 Some(rule),
                 REFERENCE_CONFIDENCE,
-                quote_span(file, text, norm, (start, end), Some(&rule.id)),
+                quote_span(file, text, norm, (start, end), Some(&rule.facts.id)),
             )
         })
         .collect()

@@ -272,7 +272,7 @@ pub fn mentions<'r>(
                 || about(clauses::sentence_around(&norm.text, s, e)) == Subject::ThisModel
         })
         .map(|(s, e, rule)| {
-            let mut ev = quote_span(file, text, &norm, (s, e), Some(&rule.id));
+            let mut ev = quote_span(file, text, &norm, (s, e), Some(&rule.facts.id));
             ev.line = ev.line.map(|l| l + line_offset);
             Candidate {
                 scope: scope_of(&norm.text, s, e),
@@ -333,7 +333,7 @@ pub fn mentions_elsewhere(
                     subject,
                     ev.line.unwrap_or(1) + line_offset,
                     ev.quote,
-                    rule.id.clone(),
+                    rule.facts.id.clone(),
                 )
             })
         })
@@ -347,8 +347,12 @@ pub fn mention_spans<'r>(norm: &Normalized, rules: &'r RuleSet) -> Vec<(usize, u
     // so offsets still map to lines).
     let loose = norm.text.replace('-', " ");
     let mut found: Vec<(usize, usize, &'r Rule)> = Vec::new();
-    for rule in rules.rules().iter().filter(|r| r.kind == RuleKind::License) {
-        for alias in rule.aliases.iter().chain([&rule.name]) {
+    for rule in rules
+        .rules()
+        .iter()
+        .filter(|r| r.facts.kind == RuleKind::License)
+    {
+        for alias in rule.facts.aliases.iter().chain([&rule.facts.name]) {
             let phrase = normalize_phrase(alias).replace('-', " ");
             if phrase.len() < 6 || !phrase.contains(' ') {
                 continue;
@@ -480,7 +484,7 @@ mod tests {
         );
         let scopes: Vec<(&str, Option<&str>)> = c
             .iter()
-            .map(|c| (c.rule.unwrap().id.as_str(), c.scope))
+            .map(|c| (c.rule.unwrap().facts.id.as_str(), c.scope))
             .collect();
         assert_eq!(
             scopes,
@@ -498,7 +502,10 @@ mod tests {
             0,
             &rules,
         );
-        let ids: Vec<&str> = c.iter().map(|c| c.rule.unwrap().id.as_str()).collect();
+        let ids: Vec<&str> = c
+            .iter()
+            .map(|c| c.rule.unwrap().facts.id.as_str())
+            .collect();
         assert_eq!(ids, ["cc-by-nc-4.0"]);
     }
 }

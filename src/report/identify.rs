@@ -58,7 +58,7 @@ pub fn identify(file: &str, text: &str, rules: &RuleSet) -> IdentifiedFile {
     // Licenses before policies, then by confidence; among equals the more restrictive (a
     // notice naming "Creative Commons" and "CC-BY-NC-4.0" is CC BY-NC, not the family).
     found.sort_by(|a, b| {
-        let rank = |c: &Candidate| c.rule.is_some_and(|r| r.kind == RuleKind::License);
+        let rank = |c: &Candidate| c.rule.is_some_and(|r| r.facts.kind == RuleKind::License);
         let strict = |c: &Candidate| c.verdict().map_or(0, |v| v.restrictiveness());
         rank(b)
             .cmp(&rank(a))
@@ -83,7 +83,7 @@ pub fn identify(file: &str, text: &str, rules: &RuleSet) -> IdentifiedFile {
         name: best.name(),
         confidence: best.confidence,
         evidence: vec![best.evidence.clone()],
-        kind: Some(match rule.kind {
+        kind: Some(match rule.facts.kind {
             RuleKind::License => "license".into(),
             RuleKind::Policy => "policy".into(),
         }),

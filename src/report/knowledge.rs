@@ -5,54 +5,23 @@ use comfy_table::presets::NOTHING;
 use comfy_table::{ContentArrangement, Table};
 use serde::Serialize;
 
-use crate::rules::{Derivatives, Rule, RuleKind, RuleSet, UseRestrictions};
-use crate::vocab::Verdict;
+use crate::rules::{Facts, Rule, RuleKind, RuleSet};
 
-/// One rule's facts, as `license show --format json` prints them.
+/// One rule's facts, as `license show --format json` prints them: the facts as the rule file
+/// states them, with the family and where the rule is defined.
 #[derive(Debug, Serialize)]
 pub struct RuleFacts<'a> {
-    pub id: &'a str,
-    pub kind: RuleKind,
+    #[serde(flatten)]
+    pub facts: &'a Facts,
     pub family: &'a str,
-    pub name: &'a str,
-    pub version: Option<&'a str>,
-    pub hub_id: Option<&'a str>,
-    pub spdx: Option<&'a str>,
-    pub osi_approved: bool,
-    pub aliases: &'a [String],
-    pub verdict: Verdict,
-    pub conditions: &'a [String],
-    pub obligations: &'a [String],
-    pub use_restrictions: Option<&'a UseRestrictions>,
-    pub derivatives: &'a Derivatives,
-    pub territory: Option<&'a str>,
-    pub osaid_compatible: Option<bool>,
-    pub osaid_reason: &'a str,
-    pub sources: &'a [String],
     pub defined_in: String,
 }
 
 impl<'a> RuleFacts<'a> {
     pub fn of(r: &'a Rule) -> RuleFacts<'a> {
         RuleFacts {
-            id: &r.id,
-            kind: r.kind,
+            facts: &r.facts,
             family: &r.family,
-            name: &r.name,
-            version: r.version.as_deref(),
-            hub_id: r.hub_id.as_deref(),
-            spdx: r.spdx.as_deref(),
-            osi_approved: r.osi_approved,
-            aliases: &r.aliases,
-            verdict: r.verdict,
-            conditions: &r.conditions,
-            obligations: &r.obligations,
-            use_restrictions: r.use_restrictions.as_ref(),
-            derivatives: &r.derivatives,
-            territory: r.territory.as_deref(),
-            osaid_compatible: r.osaid_compatible,
-            osaid_reason: &r.osaid_reason,
-            sources: &r.sources,
             defined_in: r.origin.to_string(),
         }
     }
@@ -71,14 +40,14 @@ pub fn list_table(rules: &RuleSet) -> String {
     t.set_header(vec!["Id", "Commercial", "Kind", "SPDX", "Name"]);
     for r in sorted(rules) {
         t.add_row(vec![
-            r.hub_id.clone().unwrap_or_else(|| r.id.clone()),
-            r.verdict.to_string(),
-            match r.kind {
+            r.facts.hub_id.clone().unwrap_or_else(|| r.facts.id.clone()),
+            r.facts.verdict.to_string(),
+            match r.facts.kind {
                 RuleKind::License => "license".to_string(),
                 RuleKind::Policy => "policy".to_string(),
             },
-            r.spdx.clone().unwrap_or_else(|| "-".into()),
-            r.name.clone(),
+            r.facts.spdx.clone().unwrap_or_else(|| "-".into()),
+            r.facts.name.clone(),
         ]);
     }
     format!(
@@ -101,7 +70,7 @@ pub fn list_json(rules: &RuleSet) -> String {
 
 fn sorted(rules: &RuleSet) -> Vec<&Rule> {
     let mut v: Vec<&Rule> = rules.rules().iter().collect();
-    v.sort_by(|a, b| a.id.cmp(&b.id));
+    v.sort_by(|a, b| a.facts.id.cmp(&b.facts.id));
     v
 }
 
@@ -126,20 +95,33 @@ pub fn show_table(rule: &Rule) -> String {
     };
     t.add_row(vec![
         "Commercial use".to_string(),
-        rule.verdict.as_str().to_uppercase(),
+        rule.facts.verdict.as_str().to_uppercase(),
     ]);
-    t.add_row(vec!["Id".to_string(), rule.id.clone()]);
-    t.add_row(vec!["Name".to_string(), rule.name.clone()]);
-    t.add_row(vec!["Version".to_string(), opt(rule.version.as_deref())]);
-    t.add_row(vec!["Hub id".to_string(), opt(rule.hub_id.as_deref())]);
-    t.add_row(vec!["SPDX".to_string(), opt(rule.spdx.as_deref())]);
+    t.add_row(vec!["Id".to_string(), rule.facts.id.clone()]);
+    t.add_row(vec!["Name".to_string(), rule.facts.name.clone()]);
+    t.add_row(vec![
+        "Version".to_string(),
+        opt(rule.facts.version.as_deref()),
+    ]);
+    t.add_row(vec![
+        "Hub id".to_string(),
+        opt(rule.facts.hub_id.as_deref()),
+    ]);
+    t.add_row(vec!["SPDX".to_string(), opt(rule.facts.spdx.as_deref())]);
     t.add_row(vec![
         "OSI-approved".to_string(),
-        if rule.osi_approved { "yes" } else { "no" }.to_string(),
+        if rule.facts.osi_approved { "yes" } else { "no" }.to_string(),
     ]);
-    t.add_row(vec!["Conditions".to_string(), bullets(&rule.conditions)]);
-    t.add_row(vec!["Obligations".to_string(), bullets(&rule.obligations)]);
+    t.add_row(vec![
+        "Conditions".to_string(),
+        bullets(&rule.facts.conditions),
+    ]);
+    t.add_row(vec![
+        "Obligations".to_string(),
+        bullets(&rule.facts.obligations),
+    ]);
     let restrictions = rule
+        .facts
         .use_restrictions
         .as_ref()
         .map_or("none".to_string(), |u| {
@@ -160,26 +142,26 @@ pub fn show_table(rule: &Rule) -> String {
         "Derivatives".to_string(),
         format!(
             "fine-tuning {}, training other models {}: {}",
-            rule.derivatives.fine_tune.as_str(),
-            rule.derivatives.train_other_models.as_str(),
-            rule.derivatives.summary
+            rule.facts.derivatives.fine_tune.as_str(),
+            rule.facts.derivatives.train_other_models.as_str(),
+            rule.facts.derivatives.summary
         ),
     ]);
     t.add_row(vec![
         "Territory".to_string(),
-        opt(rule.territory.as_deref()),
+        opt(rule.facts.territory.as_deref()),
     ]);
-    let osaid = match rule.osaid_compatible {
+    let osaid = match rule.facts.osaid_compatible {
         Some(true) => "compatible",
         Some(false) => "not compatible",
         None => "undetermined",
     };
     t.add_row(vec![
         "OSAID".to_string(),
-        format!("{osaid}: {}", rule.osaid_reason),
+        format!("{osaid}: {}", rule.facts.osaid_reason),
     ]);
-    t.add_row(vec!["Aliases".to_string(), rule.aliases.join(", ")]);
-    t.add_row(vec!["Sources".to_string(), bullets(&rule.sources)]);
+    t.add_row(vec!["Aliases".to_string(), rule.facts.aliases.join(", ")]);
+    t.add_row(vec!["Sources".to_string(), bullets(&rule.facts.sources)]);
     t.add_row(vec!["Defined in".to_string(), rule.origin.to_string()]);
     super::table::tidy(&t.to_string())
 }

@@ -105,7 +105,7 @@ pub(super) fn disagreements(licenses: &[&Candidate]) -> Disagreement {
         let mut ids: Vec<&str> = licenses
             .iter()
             .filter(|c| c.kind == kind)
-            .filter_map(|c| c.rule.map(|r| r.id.as_str()))
+            .filter_map(|c| c.rule.map(|r| r.facts.id.as_str()))
             .collect();
         ids.dedup();
         ids

@@ -142,7 +142,7 @@ pub fn reconcile(input: TermsInput<'_, '_>) -> Terms {
     let licenses: Vec<&Candidate> = input
         .candidates
         .iter()
-        .filter(|c| c.rule.is_some_and(|r| r.kind == RuleKind::License))
+        .filter(|c| c.rule.is_some_and(|r| r.facts.kind == RuleKind::License))
         .collect();
     let policies: Vec<&Candidate> = input.candidates.iter().filter(|c| c.is_policy()).collect();
     let chosen = most_restrictive(&licenses);
@@ -264,7 +264,7 @@ pub(super) fn cite_rule(c: &Candidate, texts: &[(&str, &str)]) -> Vec<Evidence> 
         let norm = normalize(text);
         for p in &rule.evidence {
             if let Some(span) = p.find(&norm.text) {
-                let ev = quote_span(file, text, &norm, span, Some(&rule.id));
+                let ev = quote_span(file, text, &norm, span, Some(&rule.facts.id));
                 if !out.contains(&ev) {
                     out.push(ev);
                 }

@@ -23,13 +23,13 @@ pub(super) fn commercial_use(
     let mut obligations = Vec::new();
     for c in identified {
         let r = c.rule.expect("identified");
-        for s in &r.conditions {
+        for s in &r.facts.conditions {
             push_unique(&mut conditions, s);
         }
-        for s in &r.obligations {
+        for s in &r.facts.obligations {
             push_unique(&mut obligations, s);
         }
-        if let Some(u) = &r.use_restrictions {
+        if let Some(u) = &r.facts.use_restrictions {
             push_unique(&mut conditions, &u.summary);
         }
     }
@@ -77,40 +77,41 @@ pub(super) fn rule_risks(
     let mut rules_seen: Vec<&Rule> = Vec::new();
     for c in identified {
         let r = c.rule.expect("identified");
-        if rules_seen.iter().any(|s| s.id == r.id) {
+        if rules_seen.iter().any(|s| s.facts.id == r.facts.id) {
             continue;
         }
         rules_seen.push(r);
         let ev = cite_rule(c, texts);
-        match r.verdict {
+        match r.facts.verdict {
             Verdict::Prohibited => risks.push(RiskCode::NonCommercial.risk(
-                format!("{} does not permit commercial use", r.name),
+                format!("{} does not permit commercial use", r.facts.name),
                 ev.clone(),
             )),
-            Verdict::Conditional if !r.conditions.is_empty() => {
+            Verdict::Conditional if !r.facts.conditions.is_empty() => {
                 risks.push(RiskCode::CommercialConditions.risk(
-                    format!("{}: {}", r.name, r.conditions.join("; ")),
+                    format!("{}: {}", r.facts.name, r.facts.conditions.join("; ")),
                     ev.clone(),
                 ))
             }
             _ => {}
         }
-        if let Some(u) = &r.use_restrictions {
+        if let Some(u) = &r.facts.use_restrictions {
             let flow = if u.flow_down {
                 " (they must be passed on to your users)"
             } else {
                 ""
             };
             risks.push(
-                RiskCode::UseRestrictions.risk(format!("{}: {}{flow}", r.name, u.summary), ev),
+                RiskCode::UseRestrictions
+                    .risk(format!("{}: {}{flow}", r.facts.name, u.summary), ev),
             );
         }
     }
     if let Some(r) = chosen.and_then(|c| c.rule)
-        && !r.osi_approved
+        && !r.facts.osi_approved
     {
         risks.push(RiskCode::NotOsiApproved.risk(
-            format!("{} is not an OSI-approved license", r.name),
+            format!("{} is not an OSI-approved license", r.facts.name),
             Vec::new(),
         ));
     }
@@ -148,10 +149,10 @@ pub(super) fn license_report(
     LicenseReport {
         id: chosen.map_or_else(|| "unknown".to_string(), |c| c.id().to_string()),
         name: chosen.and_then(Candidate::name),
-        spdx: rule.and_then(|r| r.spdx.clone()),
+        spdx: rule.and_then(|r| r.facts.spdx.clone()),
         declared: input.declared.clone(),
         confidence: round2(confidence),
-        osi_approved: rule.map(|r| r.osi_approved),
+        osi_approved: rule.map(|r| r.facts.osi_approved),
         sources: input
             .candidates
             .iter()

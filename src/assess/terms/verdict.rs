@@ -90,7 +90,7 @@ pub(super) fn base_candidates<'r>(ancestors: &[AncestorTerms<'r>]) -> Vec<Candid
                     file: None,
                     line: None,
                     quote: format!("base model {}: license {}", a.model, a.license_id),
-                    rule: a.rule.map(|r| r.id.clone()),
+                    rule: a.rule.map(|r| r.facts.id.clone()),
                 },
             )
         })
@@ -144,7 +144,7 @@ pub(super) fn with_base<'c, 'r>(
 ) -> Option<&'c Candidate<'r>> {
     let base_rule = bases
         .iter()
-        .filter(|c| c.rule.is_some_and(|r| r.kind == RuleKind::License))
+        .filter(|c| c.rule.is_some_and(|r| r.facts.kind == RuleKind::License))
         .max_by_key(|c| c.verdict().map(Verdict::restrictiveness));
     match (chosen, base_rule) {
         (Some(own), Some(base))
