@@ -68,7 +68,13 @@ pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>)> {
                 .filter(|s| !s.trim().is_empty())
         })
         .unwrap_or_else(|| "https://huggingface.co".to_string());
-    let mut cfg = ClientConfig::new(&endpoint, token::resolve(common.token.as_deref()));
+    // A token that cannot be a Hub token fails here, before any request: sent, it would only
+    // come back as a network error after every retry.
+    let resolved = token::resolve(common.token.as_deref())?;
+    if let Some(w) = &resolved.warning {
+        eprintln!("isopen: warning: {w}");
+    }
+    let mut cfg = ClientConfig::new(&endpoint, resolved.token);
     cfg.timeout = Duration::from_secs(common.timeout);
     // For tests and impatient users: the first retry's wait, doubled per attempt.
     if let Some(ms) = std::env::var("ISOPEN_BACKOFF_MS")
