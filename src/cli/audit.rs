@@ -89,7 +89,7 @@ pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>)> {
         .cache_dir
         .clone()
         .or_else(Cache::default_dir)
-        .map(|d| Cache::new(&d));
+        .map(|d| Cache::new(&d, &endpoint));
     let hf_cache = std::env::var_os("HF_HUB_CACHE")
         .filter(|v| !v.is_empty())
         .map(Into::into)

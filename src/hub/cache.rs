@@ -1,8 +1,10 @@
 //! The on-disk cache of Hub answers, so a second audit (or `--offline`) need not ask again.
-//! Versioned (`<dir>/v1/`), keyed by repository and, for files, by commit: a file read at a
-//! commit never changes, so it is served without a request; model and dataset info can change,
-//! so they are revalidated with `If-None-Match` and the ETag the Hub sent. Writes go to a
-//! temporary file renamed into place, so a crash never leaves half an entry.
+//! Versioned (`<dir>/v1/`), then keyed by endpoint (`<dir>/v1/<endpoint>/`: two hubs may hold
+//! different repositories under one id and commit, so one hub's answers are never served for
+//! another), by repository and, for files, by commit: a file read at a commit never changes, so
+//! it is served without a request; model and dataset info can change, so they are revalidated
+//! with `If-None-Match` and the ETag the Hub sent. Writes go to a temporary file renamed into
+//! place, so a crash never leaves half an entry.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -61,10 +63,28 @@ fn is_commit(s: &str) -> bool {
     s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// The folder name of an endpoint: its URL without `https://` and without trailing slashes,
+/// percent-encoded (`huggingface.co`, `http%3A%2F%2F127.0.0.1%3A8080`), so distinct endpoints
+/// get distinct folders. A name too long for a file system keeps its start and a hash of the
+/// whole.
+fn endpoint_dir(endpoint: &str) -> String {
+    let trimmed = endpoint.trim_end_matches('/');
+    let name = safe(trimmed.strip_prefix("https://").unwrap_or(trimmed));
+    if name.len() <= 120 {
+        return name;
+    }
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(trimmed.as_bytes());
+    let hex: String = hash.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    // `safe` writes ASCII only, so any byte index is a char boundary.
+    format!("{}-{hex}", &name[..80])
+}
+
 impl Cache {
-    pub fn new(dir: &Path) -> Cache {
+    /// The cache in `dir` for the hub at `endpoint`.
+    pub fn new(dir: &Path, endpoint: &str) -> Cache {
         Cache {
-            root: dir.join("v1"),
+            root: dir.join("v1").join(endpoint_dir(endpoint)),
         }
     }
 
@@ -182,7 +202,7 @@ mod tests {
     #[test]
     fn round_trip_and_keys() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = Cache::new(dir.path());
+        let cache = Cache::new(dir.path(), "https://huggingface.co");
         let key = Key::ModelInfo {
             id: "org/m",
             revision: None,
@@ -238,6 +258,31 @@ mod tests {
             )
             .unwrap();
         assert_eq!(cache.get(&moving), None);
+    }
+
+    #[test]
+    fn endpoints_never_share_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = Key::DatasetInfo { id: "org/d" };
+        let entry = |b: &[u8]| Entry {
+            etag: None,
+            truncated: false,
+            body: b.to_vec(),
+        };
+        let a = Cache::new(dir.path(), "http://127.0.0.1:8080");
+        let b = Cache::new(dir.path(), "http://127.0.0.1:8081/");
+        a.put(&key, &entry(b"a")).unwrap();
+        assert_eq!(b.get(&key), None);
+        b.put(&key, &entry(b"b")).unwrap();
+        assert_eq!(a.get(&key).unwrap().body, b"a");
+        // A trailing slash is the same endpoint.
+        let b2 = Cache::new(dir.path(), "http://127.0.0.1:8081");
+        assert_eq!(b2.get(&key).unwrap().body, b"b");
+        assert_eq!(endpoint_dir("https://huggingface.co/"), "huggingface.co");
+        let long = format!("https://hub.example/{}", "x".repeat(300));
+        let name = endpoint_dir(&long);
+        assert!(name.len() < 120, "{name}");
+        assert_ne!(name, endpoint_dir(&format!("{long}y")));
     }
 
     fn walk(p: &Path) -> Vec<PathBuf> {

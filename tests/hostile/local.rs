@@ -3,9 +3,13 @@
 //! hub unless asked, the cache keeps endpoints apart and says when it cannot be written, and a
 //! token that cannot be sent is a usage error that never shows the token.
 
+use std::path::Path;
 use std::time::Duration;
 
-use crate::support::isopen;
+use serde_json::Value;
+
+use crate::support::fake_hub::FakeHub;
+use crate::support::{isopen, json};
 
 const SECRET: &str = "hf_abc\u{1}def_s3cr3t";
 
@@ -39,4 +43,79 @@ fn item13_a_token_with_a_control_character() {
         );
         assert!(out.stdout.is_empty(), "{how}: no report for a usage error");
     }
+}
+
+fn verdict(m: &Value) -> &str {
+    m["commercial_use"]["verdict"].as_str().unwrap_or("?")
+}
+
+/// A hub root holding one model, `acme/plain-apache` as the fixtures have it (same commit),
+/// with this LICENSE.
+fn hub_with_license(license: &str) -> tempfile::TempDir {
+    let root = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hub/models/acme/plain-apache");
+    let dst = root.path().join("models/acme/plain-apache");
+    std::fs::create_dir_all(&dst).unwrap();
+    for e in std::fs::read_dir(&src).unwrap().flatten() {
+        std::fs::copy(e.path(), dst.join(e.file_name())).unwrap();
+    }
+    std::fs::write(dst.join("LICENSE"), license).unwrap();
+    root
+}
+
+/// Item 7: two hubs answer for the same id at the same commit with different files; with one
+/// cache directory, each audit reads its own hub's files, never the other's.
+#[test]
+fn item7_the_cache_keeps_endpoints_apart() {
+    let apache = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/hub/models/acme/plain-apache/LICENSE"
+    ))
+    .unwrap();
+    let root_a = hub_with_license(&apache);
+    let root_b =
+        hub_with_license("These weights may be used for non-commercial research purposes only.\n");
+    let (hub_a, hub_b) = (FakeHub::start(root_a.path()), FakeHub::start(root_b.path()));
+    let cache = tempfile::tempdir().unwrap();
+    let audit = |hub: &FakeHub| {
+        let (mut cmd, _home) = isopen(&hub.url);
+        let out = cmd
+            .args([
+                "audit",
+                "acme/plain-apache",
+                "--format",
+                "json",
+                "--cache-dir",
+            ])
+            .arg(cache.path())
+            .output()
+            .unwrap();
+        json(&out)["models"][0].clone()
+    };
+    let a = audit(&hub_a);
+    assert_eq!(verdict(&a), "allowed", "{a:#}");
+    let b = audit(&hub_b);
+    assert_eq!(
+        verdict(&b),
+        "prohibited",
+        "hub B was answered from hub A's cache: {b:#}"
+    );
+    assert!(
+        hub_b
+            .requests()
+            .iter()
+            .any(|r| r.path.ends_with("/LICENSE")),
+        "{:?}",
+        hub_b.requests()
+    );
+    // Each hub's entries stay its own: a warm audit of A is still A's answer, from the cache.
+    let before = hub_a.requests().len();
+    let a2 = audit(&hub_a);
+    assert_eq!(verdict(&a2), "allowed", "{a2:#}");
+    assert!(
+        hub_a.requests()[before..]
+            .iter()
+            .all(|r| !r.path.ends_with("/LICENSE")),
+        "A's LICENSE is cached"
+    );
 }
