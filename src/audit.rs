@@ -77,6 +77,16 @@ impl Auditor {
         &self.rules
     }
 
+    /// The first cache write that failed during this auditor's audits (the cache folder and
+    /// the error), for one warning a run.
+    pub fn cache_failure(&self) -> Option<String> {
+        self.client
+            .config()
+            .cache
+            .as_ref()
+            .and_then(|c| c.failure().map(str::to_string))
+    }
+
     /// Audits one ref as the user typed it.
     pub async fn audit(&self, input: &str) -> ModelReport {
         let model_ref = match ModelRef::parse(input) {

@@ -8,6 +8,8 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 /// What a cache entry is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +46,8 @@ pub struct Entry {
 #[derive(Debug, Clone)]
 pub struct Cache {
     root: PathBuf,
+    /// The first failed write, shared by every clone (one warning a run).
+    failure: Arc<OnceLock<String>>,
 }
 
 /// Percent-encodes everything but `[A-Za-z0-9._-]`, so any path or revision is one safe name.
@@ -85,6 +89,7 @@ impl Cache {
     pub fn new(dir: &Path, endpoint: &str) -> Cache {
         Cache {
             root: dir.join("v1").join(endpoint_dir(endpoint)),
+            failure: Arc::default(),
         }
     }
 
@@ -162,21 +167,45 @@ impl Cache {
         })
     }
 
-    /// Stores an entry atomically (write a temporary file, then rename it into place).
+    /// Stores an entry atomically (write a temporary file, then rename it into place). The
+    /// temporary file is removed on every failure (a full disk, a read-only folder), and the
+    /// first failure is kept for `failure`: one warning a run, not one a file.
     pub fn put(&self, key: &Key, entry: &Entry) -> std::io::Result<()> {
         let Some(path) = self.path(key) else {
             return Ok(());
         };
+        let written = self.write(&path, entry);
+        if let Err(e) = &written {
+            let _ = self.failure.set(format!(
+                "cannot write the cache in {}: {e}",
+                self.root.display()
+            ));
+        }
+        written
+    }
+
+    /// The first write that failed in this run, if any: the cache folder and the error.
+    pub fn failure(&self) -> Option<&str> {
+        self.failure.get().map(String::as_str)
+    }
+
+    fn write(&self, path: &Path, entry: &Entry) -> std::io::Result<()> {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
         let dir = path.parent().unwrap_or(&self.root);
         std::fs::create_dir_all(dir)?;
-        let tmp = dir.join(format!(
-            ".tmp-{}-{}",
+        // Unique within the process too: several audits write at once.
+        let tmp = TempFile(dir.join(format!(
+            ".tmp-{}-{}-{}",
             std::process::id(),
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos())
-        ));
-        let mut f = std::fs::File::create(&tmp)?;
+                .map_or(0, |d| d.as_nanos()),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        )));
+        let mut f = std::fs::File::options()
+            .write(true)
+            .create_new(true)
+            .open(&tmp.0)?;
         let mut head = String::new();
         if let Some(e) = &entry.etag {
             // An ETag is one line; anything else is not worth caching.
@@ -189,9 +218,20 @@ impl Cache {
         f.write_all(&entry.body)?;
         f.sync_all()?;
         drop(f);
-        std::fs::rename(&tmp, &path).inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })
+        std::fs::rename(&tmp.0, path)?;
+        // Renamed: nothing left to remove.
+        std::mem::forget(tmp);
+        Ok(())
+    }
+}
+
+/// A temporary file removed when dropped: whichever step of a write fails, and however it
+/// fails, no `.tmp-*` file is left behind.
+struct TempFile(PathBuf);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
     }
 }
 
@@ -283,6 +323,40 @@ mod tests {
         let name = endpoint_dir(&long);
         assert!(name.len() < 120, "{name}");
         assert_ne!(name, endpoint_dir(&format!("{long}y")));
+    }
+
+    #[test]
+    fn a_failed_write_leaves_no_temporary_file_and_is_kept_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path(), "https://huggingface.co");
+        let entry = Entry {
+            etag: None,
+            truncated: false,
+            body: b"x".to_vec(),
+        };
+        // The entry's place is taken by a folder: the rename fails after the write.
+        let key = Key::DatasetInfo { id: "org/d" };
+        let blocked = cache.path(&key).unwrap();
+        std::fs::create_dir_all(blocked.join("sub")).unwrap();
+        assert!(cache.put(&key, &entry).is_err());
+        let first = cache.failure().unwrap().to_string();
+        assert!(
+            first.contains(&cache.dir().display().to_string()),
+            "{first}"
+        );
+        let other = Key::DatasetInfo { id: "org/e" };
+        std::fs::create_dir_all(cache.path(&other).unwrap().join("sub")).unwrap();
+        assert!(cache.clone().put(&other, &entry).is_err());
+        assert_eq!(
+            cache.failure(),
+            Some(first.as_str()),
+            "the first failure is kept"
+        );
+        let left: Vec<_> = walk(dir.path())
+            .into_iter()
+            .filter(|p| p.to_string_lossy().contains(".tmp-"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 
     fn walk(p: &Path) -> Vec<PathBuf> {

@@ -264,7 +264,8 @@ impl HubClient {
                 body: body.bytes.clone(),
             };
             if let Err(e) = cache.put(key, &entry) {
-                // A cache that cannot be written costs speed, never the audit.
+                // A cache that cannot be written costs speed, never the audit; the first
+                // failure is kept by the cache and shown once a run (`Cache::failure`).
                 debug!("cannot write the cache: {e}");
             }
         }

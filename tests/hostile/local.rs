@@ -119,3 +119,91 @@ fn item7_the_cache_keeps_endpoints_apart() {
         "A's LICENSE is cached"
     );
 }
+
+/// Every file below `dir`, folders excluded.
+fn files_below(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_below(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Item 12: a cache that cannot be written (a read-only folder, a path under a regular file, a
+/// disk that fails the write) costs one warning a run naming the cache, never the audit, and
+/// leaves no temporary file.
+#[test]
+fn item12_a_cache_that_cannot_be_written() {
+    let hub = FakeHub::fixtures();
+    let audit = |cache: &Path| {
+        let (mut cmd, _home) = isopen(&hub.url);
+        let out = cmd
+            .args([
+                "audit",
+                "acme/plain-apache",
+                "--format",
+                "json",
+                "--cache-dir",
+            ])
+            .arg(cache)
+            .output()
+            .unwrap();
+        let m = json(&out)["models"][0].clone();
+        assert_eq!(m["status"], "ok", "{m:#}");
+        assert_eq!(verdict(&m), "allowed", "{m:#}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let warnings = |stderr: &str| stderr.matches("cannot write the cache").count();
+    let tmp = tempfile::tempdir().unwrap();
+
+    // Under a regular file: no folder can be made there, for root too.
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let stderr = audit(&file.join("sub"));
+    assert_eq!(warnings(&stderr), 1, "{stderr}");
+    assert!(stderr.contains(&file.display().to_string()), "{stderr}");
+
+    // A read-only folder (root writes through it: then only the other cases count).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let ro = tmp.path().join("read-only");
+        std::fs::create_dir(&ro).unwrap();
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+        if std::fs::write(ro.join("probe"), "x").is_err() {
+            let stderr = audit(&ro);
+            assert_eq!(warnings(&stderr), 1, "{stderr}");
+            assert!(stderr.contains(&ro.display().to_string()), "{stderr}");
+        } else {
+            eprintln!("running as root: a read-only folder does not stop writes");
+        }
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+
+    // Every entry's place taken by a folder: each write succeeds and its rename fails, four
+    // times; one warning, and no temporary file left.
+    let cache = tmp.path().join("cache");
+    let stderr = audit(&cache);
+    assert_eq!(warnings(&stderr), 0, "{stderr}");
+    let entries = files_below(&cache);
+    assert!(entries.len() >= 3, "{entries:?}");
+    for e in &entries {
+        std::fs::remove_file(e).unwrap();
+        std::fs::create_dir_all(e.join("taken")).unwrap();
+    }
+    let stderr = audit(&cache);
+    assert_eq!(warnings(&stderr), 1, "{stderr}");
+    let left: Vec<_> = files_below(tmp.path())
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
