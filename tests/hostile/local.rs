@@ -207,3 +207,243 @@ fn item12_a_cache_that_cannot_be_written() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// The token of item 8: valid, so it would be sent, and distinctive, so a leak is found.
+const TOKEN: &str = "hf_LeakedSecretToken0123456789";
+
+/// Writes `files` (path, body) under `dir`.
+fn write_files(dir: &Path, files: &[(&str, &str)]) {
+    for (path, body) in files {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, body).unwrap();
+    }
+}
+
+/// Audits `dir` offline-style (an unreachable endpoint) with `HF_HOME` at `hf_home`, in each
+/// format; the JSON report's model and everything printed in any format.
+fn audit_everywhere(dir: &Path, hf_home: &Path) -> (Value, String) {
+    let mut printed = String::new();
+    let mut model = Value::Null;
+    for format in ["json", "markdown", "table", "sarif", "cyclonedx"] {
+        let (mut cmd, _home) = isopen("http://127.0.0.1:9");
+        let out = cmd
+            .env("HF_HOME", hf_home)
+            .args(["audit", dir.to_str().unwrap(), "--format", format])
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        printed.push_str(&String::from_utf8_lossy(&out.stdout));
+        printed.push_str(&String::from_utf8_lossy(&out.stderr));
+        if format == "json" {
+            model = json(&out)["models"][0].clone();
+        }
+    }
+    (model, printed)
+}
+
+fn has_risk(m: &Value, code: &str) -> bool {
+    crate::support::risk_codes(m).iter().any(|c| c == code)
+}
+
+const APACHE_CARD: &str = "---\nlicense: apache-2.0\n---\n# Model\n\nA model.\n";
+
+/// Item 8: a license file or README that links out of the folder (to the token, to
+/// `/etc/shadow`, out of a cache repository) is never read: nothing of the target is printed in
+/// any format, and the file is evidence unread, so the verdict is not `allowed`. Links inside a
+/// cache repository (into its `blobs/`) are still read.
+#[cfg(unix)]
+#[test]
+fn item8_links_out_of_the_folder_are_never_read() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let hf_home = tmp.path().join("hf-home");
+    std::fs::create_dir(&hf_home).unwrap();
+    let token = hf_home.join("token");
+    std::fs::write(&token, format!("{TOKEN}\n")).unwrap();
+    let shadow_like = tmp.path().join("shadow");
+    let shadow_secret = "root:$6$ShadowSaltSecret$HashHashHash:19000:0:99999:7:::";
+    std::fs::write(&shadow_like, format!("{shadow_secret}\n")).unwrap();
+    // The real /etc/shadow when this user can read it (as root).
+    let etc_shadow = std::fs::read_to_string("/etc/shadow").ok();
+    let mut targets = vec![("the token", token.clone()), ("a shadow file", shadow_like)];
+    if etc_shadow.is_some() {
+        targets.push(("/etc/shadow", "/etc/shadow".into()));
+    }
+    let secrets = |printed: &str| {
+        let mut found: Vec<String> = [TOKEN, "ShadowSaltSecret"]
+            .iter()
+            .filter(|s| printed.contains(*s))
+            .map(|s| s.to_string())
+            .collect();
+        for line in etc_shadow.iter().flat_map(|s| s.lines()) {
+            // A user's hash field; the line's other fields are too common to search for.
+            if let Some(hash) = line.split(':').nth(1).filter(|h| h.len() > 8)
+                && printed.contains(hash)
+            {
+                found.push(hash.to_string());
+            }
+        }
+        found
+    };
+
+    for (what, target) in &targets {
+        for linked in ["LICENSE", "README.md"] {
+            let dir = tmp.path().join(format!("model-{linked}-{}", what.len()));
+            std::fs::create_dir(&dir).unwrap();
+            if linked == "LICENSE" {
+                write_files(&dir, &[("README.md", APACHE_CARD)]);
+            }
+            symlink(target, dir.join(linked)).unwrap();
+            let (m, printed) = audit_everywhere(&dir, &hf_home);
+            let found = secrets(&printed);
+            assert!(found.is_empty(), "{linked} -> {what} leaks {found:?}");
+            assert_eq!(m["status"], "ok", "{linked} -> {what}: {m:#}");
+            assert_ne!(verdict(&m), "allowed", "{linked} -> {what}: {m:#}");
+            assert!(has_risk(&m, "evidence-unread"), "{linked} -> {what}: {m:#}");
+        }
+    }
+
+    // A folder linked out is not walked: its license file is neither read nor listed.
+    let outside = tmp.path().join("outside-terms");
+    write_files(&outside, &[("LICENSE", &format!("{TOKEN}\n"))]);
+    let dir = tmp.path().join("model-dir-link");
+    write_files(&dir, &[("README.md", APACHE_CARD)]);
+    symlink(&outside, dir.join("terms")).unwrap();
+    let (m, printed) = audit_everywhere(&dir, &hf_home);
+    assert!(secrets(&printed).is_empty(), "{printed}");
+    assert!(m["notes"].to_string().contains("link out"), "{m:#}");
+
+    // A cache snapshot: links into its repository's blobs/ are read; a link out of the
+    // repository is not.
+    let sha = "7777777777777777777777777777777777777777";
+    let repo = tmp.path().join("hub/models--acme--linked");
+    let snap = repo.join("snapshots").join(sha);
+    write_files(
+        &repo,
+        &[
+            ("refs/main", sha),
+            ("blobs/aaaa", APACHE_CARD),
+            (
+                "blobs/bbbb",
+                "These weights may be used for non-commercial research purposes only.\n",
+            ),
+        ],
+    );
+    std::fs::create_dir_all(&snap).unwrap();
+    symlink("../../blobs/aaaa", snap.join("README.md")).unwrap();
+    symlink("../../blobs/bbbb", snap.join("LICENSE")).unwrap();
+    let (m, _) = audit_everywhere(&snap, &hf_home);
+    assert_eq!(verdict(&m), "prohibited", "blob links are read: {m:#}");
+    assert!(!has_risk(&m, "evidence-unread"), "{m:#}");
+    std::fs::remove_file(snap.join("LICENSE")).unwrap();
+    symlink(&token, snap.join("LICENSE")).unwrap();
+    for path in [snap.as_path(), repo.as_path()] {
+        let (m, printed) = audit_everywhere(path, &hf_home);
+        assert!(secrets(&printed).is_empty(), "{printed}");
+        assert_ne!(verdict(&m), "allowed", "{m:#}");
+        assert!(has_risk(&m, "evidence-unread"), "{m:#}");
+    }
+}
+
+/// Item 10: folder links that loop, a FIFO named LICENSE or README.md, a token file that
+/// never ends, and a folder over the file budget: every audit finishes, and what was not read
+/// keeps the verdict from `allowed`.
+#[cfg(unix)]
+#[test]
+fn item10_loops_fifos_and_budgets_never_hang() {
+    use std::os::unix::fs::symlink;
+    let limit = Duration::from_secs(30);
+    let tmp = tempfile::tempdir().unwrap();
+    let apache = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/hub/models/acme/plain-apache/LICENSE"
+    ))
+    .unwrap();
+    let audit = |dir: &Path, envs: &[(&str, &str)]| {
+        let (mut cmd, _home) = isopen("http://127.0.0.1:9");
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        let out = cmd
+            .args(["audit", dir.to_str().unwrap(), "--format", "json"])
+            .timeout(limit)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.code().is_some(),
+            "{} did not finish in {limit:?}",
+            dir.display()
+        );
+        json(&out)["models"][0].clone()
+    };
+
+    // Ten links to the folder itself and ten up from a subfolder: each real folder is walked
+    // once.
+    let loops = tmp.path().join("loops");
+    write_files(
+        &loops,
+        &[
+            ("README.md", APACHE_CARD),
+            ("LICENSE", &apache),
+            ("sub/a.bin", "x"),
+        ],
+    );
+    for i in 0..10 {
+        symlink(".", loops.join(format!("self{i}"))).unwrap();
+        symlink("..", loops.join("sub").join(format!("up{i}"))).unwrap();
+    }
+    let started = std::time::Instant::now();
+    let m = audit(&loops, &[]);
+    assert_eq!(m["status"], "ok", "{m:#}");
+    assert_eq!(verdict(&m), "allowed", "{m:#}");
+    assert!(started.elapsed() < Duration::from_secs(20));
+
+    // A FIFO where a license file or the card should be.
+    for name in ["LICENSE", "README.md"] {
+        let dir = tmp.path().join(format!("fifo-{name}"));
+        std::fs::create_dir(&dir).unwrap();
+        if name == "LICENSE" {
+            write_files(&dir, &[("README.md", APACHE_CARD)]);
+        } else {
+            write_files(&dir, &[("LICENSE", &apache)]);
+        }
+        let made = std::process::Command::new("mkfifo")
+            .arg(dir.join(name))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let m = audit(&dir, &[]);
+        assert_eq!(m["status"], "ok", "{name}: {m:#}");
+        assert_ne!(verdict(&m), "allowed", "{name}: {m:#}");
+        assert!(has_risk(&m, "evidence-unread"), "{name}: {m:#}");
+    }
+
+    // A token file that never ends is not read (and the audit needs no token).
+    let m = audit(
+        Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/local/plain-folder"
+        )),
+        &[("HF_TOKEN_PATH", "/dev/zero")],
+    );
+    assert_eq!(m["status"], "ok", "{m:#}");
+
+    // Past the file budget (20,000) and the depth bound, license files are still read.
+    let many = tmp.path().join("many");
+    std::fs::create_dir(&many).unwrap();
+    for i in 0..20_100 {
+        std::fs::write(many.join(format!("a{i:05}.bin")), "").unwrap();
+    }
+    let nc = "These weights may be used for non-commercial research purposes only.\n";
+    write_files(
+        &many,
+        &[
+            ("README.md", APACHE_CARD),
+            ("LICENSE", &apache),
+            ("zz/1/2/3/4/5/6/7/8/9/10/USE_POLICY.md", nc),
+        ],
+    );
+    let m = audit(&many, &[]);
+    assert_eq!(verdict(&m), "prohibited", "{:#}", m["risks"]);
+}
