@@ -6,6 +6,9 @@ use crate::report::DatasetReport;
 use crate::rules::{RuleSet, Verdict};
 use crate::snapshot::DatasetInfo;
 
+/// The error kind of a dataset (or an ancestor) left over a look-up budget.
+pub const NOT_LOOKED_UP: &str = "not-looked-up";
+
 /// A declared dataset and what looking it up gave.
 #[derive(Debug, Clone)]
 pub struct DatasetLookup {

@@ -537,7 +537,12 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
                 }],
             ));
         }
-        if let Some(e) = &d.error {
+        // Datasets over the look-up budget are said once, by the shell, not one note each.
+        if let Some(e) = d
+            .error
+            .as_ref()
+            .filter(|e| !e.starts_with(datasets::NOT_LOOKED_UP))
+        {
             notes.push(format!("the dataset {} could not be looked up: {e}", d.id));
         }
     }

@@ -84,6 +84,9 @@ pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>)> {
         cfg.backoff = Duration::from_millis(ms);
     }
     let offline = common.offline || env_flag("HF_HUB_OFFLINE");
+    if offline && common.lookups {
+        eprintln!("isopen: warning: --lookups is ignored: HF_HUB_OFFLINE says no network");
+    }
     cfg.offline = offline;
     cfg.cache = common
         .cache_dir
@@ -96,6 +99,7 @@ pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>)> {
         .or_else(|| token::hf_home().map(|h| h.join("hub")));
     let auditor = Auditor::new(cfg, Arc::new(rules), offline, hf_cache)
         .context("cannot set up the hub client")?
+        .with_lookups(common.lookups)
         .with_clarifications(
             policy
                 .as_ref()

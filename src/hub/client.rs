@@ -141,6 +141,13 @@ impl HubClient {
         &self.cfg
     }
 
+    /// The same client answering from the cache only: for look-ups that must send no request.
+    pub fn offline(&self) -> HubClient {
+        let mut copy = self.clone();
+        copy.cfg.offline = true;
+        copy
+    }
+
     /// `GET /api/models/{id}[/revision/{rev}]?blobs=true`.
     pub async fn model_info(
         &self,

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::support::fake_hub::FakeHub;
+use crate::support::fake_hub::{FakeHub, TOKEN_APPROVED};
 use crate::support::{isopen, json};
 
 const SECRET: &str = "hf_abc\u{1}def_s3cr3t";
@@ -446,4 +446,95 @@ fn item10_loops_fifos_and_budgets_never_hang() {
     );
     let m = audit(&many, &[]);
     assert_eq!(verdict(&m), "prohibited", "{:#}", m["risks"]);
+}
+
+/// Item 11: a local audit sends nothing to the hub — not for `base_model:`, not for
+/// `datasets:`, not the token — unless `--lookups` asks; the base it did not look up keeps the
+/// verdict from `allowed`. With `--lookups`, a card naming 3,000 datasets and 300 base models
+/// costs at most 64 and 32 look-ups, and says so.
+#[test]
+fn item11_a_local_audit_sends_no_request_unless_asked() {
+    let hub = FakeHub::fixtures();
+    let tmp = tempfile::tempdir().unwrap();
+    let audit = |dir: &Path, extra: &[&str]| {
+        let (mut cmd, _home) = isopen(&hub.url);
+        let out = cmd
+            .env("HF_TOKEN", TOKEN_APPROVED)
+            .env("ISOPEN_BACKOFF_MS", "1")
+            .args(["audit", dir.to_str().unwrap(), "--format", "json"])
+            .args(extra)
+            .timeout(Duration::from_secs(120))
+            .output()
+            .unwrap();
+        json(&out)["models"][0].clone()
+    };
+    let card = "---\nlicense: apache-2.0\nbase_model: acme/plain-apache\ndatasets:\n- acme/open-corpus\n---\n# Model\n";
+    let dir = tmp.path().join("derived");
+    write_files(&dir, &[("README.md", card)]);
+
+    for extra in [&[][..], &["--offline"][..]] {
+        let m = audit(&dir, extra);
+        assert!(hub.requests().is_empty(), "{extra:?}: {:?}", hub.requests());
+        assert_eq!(m["status"], "ok", "{m:#}");
+        assert_ne!(
+            verdict(&m),
+            "allowed",
+            "{extra:?}: a base not looked up: {m:#}"
+        );
+        assert_eq!(m["lineage"][0]["status"], "error", "{:#}", m["lineage"]);
+        assert!(m["datasets"][0]["error"].is_string(), "{:#}", m["datasets"]);
+    }
+    let m = audit(&dir, &[]);
+    assert!(
+        m["lineage"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("--lookups"),
+        "{:#}",
+        m["lineage"]
+    );
+
+    // Asked for, the look-ups are made.
+    let m = audit(&dir, &["--lookups"]);
+    assert_eq!(m["lineage"][0]["status"], "ok", "{:#}", m["lineage"]);
+    assert_eq!(verdict(&m), "allowed", "{m:#}");
+    let asked = hub.requests();
+    assert!(
+        asked
+            .iter()
+            .any(|r| r.path == "/api/models/acme/plain-apache"),
+        "{asked:?}"
+    );
+    assert!(
+        asked
+            .iter()
+            .any(|r| r.path == "/api/datasets/acme/open-corpus"),
+        "{asked:?}"
+    );
+
+    // A card that names thousands: the look-ups are capped, and the rest are said.
+    let before = hub.requests().len();
+    let bases: String = (0..300).map(|i| format!("- acme/base-{i:03}\n")).collect();
+    let datasets: String = (0..3000).map(|i| format!("- acme/data-{i:04}\n")).collect();
+    let card =
+        format!("---\nlicense: apache-2.0\nbase_model:\n{bases}datasets:\n{datasets}---\n# M\n");
+    let dir = tmp.path().join("many-links");
+    write_files(&dir, &[("README.md", &card)]);
+    let m = audit(&dir, &["--lookups"]);
+    let sent = &hub.requests()[before..];
+    let models = sent
+        .iter()
+        .filter(|r| r.path.starts_with("/api/models/"))
+        .count();
+    let data = sent
+        .iter()
+        .filter(|r| r.path.starts_with("/api/datasets/"))
+        .count();
+    assert!(models <= 32, "{models} model look-ups");
+    assert!(data <= 64, "{data} dataset look-ups");
+    assert!(sent.len() <= 96, "{} requests", sent.len());
+    assert_ne!(verdict(&m), "allowed", "{m:#}");
+    let notes = m["notes"].to_string();
+    assert!(notes.contains("were not looked up"), "{notes}");
+    assert!(notes.contains("only the first 64"), "{notes}");
 }
