@@ -21,13 +21,14 @@ fn item13_a_token_with_a_control_character() {
     let file = home.path().join("token");
     std::fs::write(&file, format!("{SECRET}\n")).unwrap();
     let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/local/plain-folder");
+    let hub = FakeHub::fixtures();
     for (how, value) in [
         ("--token", SECRET),
         ("HF_TOKEN", SECRET),
         ("HF_TOKEN", "hf_abc\ndef_s3cr3t"),
         ("HF_TOKEN_PATH", file.to_str().unwrap()),
     ] {
-        let (mut cmd, _home) = isopen("http://127.0.0.1:9");
+        let (mut cmd, _home) = isopen(&hub.url);
         cmd.args(["audit", "acme/plain-apache", folder, "--format", "json"]);
         match how {
             "--token" => cmd.args(["--token", value]),
@@ -43,6 +44,8 @@ fn item13_a_token_with_a_control_character() {
         );
         assert!(out.stdout.is_empty(), "{how}: no report for a usage error");
     }
+    // Refused before any request: nothing was sent, let alone retried.
+    assert!(hub.requests().is_empty(), "{:?}", hub.requests());
 }
 
 fn verdict(m: &Value) -> &str {
