@@ -1,7 +1,11 @@
 //! The library's entry point: audit one ref end to end — parse, fetch (Hub, HF cache or local
 //! folder), follow the lineage and the datasets the card names, assess. Ancestors and datasets
-//! are looked up once per auditor, however many models share them. A model that cannot be
-//! audited becomes an error report; nothing here panics or stops a batch.
+//! are looked up once per auditor, however many models share them, and at most
+//! `MAX_ANCESTORS` and `MAX_DATASETS` a model (a card can name thousands; the rest are not
+//! looked up, and an ancestor not looked up is a gap that keeps the verdict from `allowed`).
+//! A local folder's look-ups send no request unless the auditor was built `with_lookups` (the
+//! user's `--lookups`): they are answered from the caches alone, as offline. A model that
+//! cannot be audited becomes an error report; nothing here panics or stops a batch.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -10,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use futures_util::future::join_all;
 use tokio::sync::OnceCell;
 
-use crate::assess::datasets::DatasetLookup;
+use crate::assess::datasets::{DatasetLookup, NOT_LOOKED_UP};
 use crate::assess::lineage::{Ancestor, MAX_DEPTH, Outcome};
 use crate::assess::{self, Context};
 use crate::hub::local::{cache_snapshot, snapshot_from_dir};
@@ -22,6 +26,24 @@ use crate::rules::RuleSet;
 use crate::snapshot::{DatasetInfo, Snapshot};
 
 type Shared<T> = Arc<OnceCell<Arc<T>>>;
+
+/// The most ancestors looked up for one model.
+pub const MAX_ANCESTORS: usize = 32;
+/// The most datasets looked up for one model.
+pub const MAX_DATASETS: usize = 64;
+
+/// Why a local folder's look-ups were not made.
+const LOCAL_NO_REQUEST: &str = "not looked up: a local audit sends no request without --lookups";
+
+/// The key of a shared look-up: one made from the caches alone is kept apart from one that
+/// could ask the hub, so neither answers for the other.
+fn lookup_key(id: &str, net: bool) -> String {
+    if net {
+        id.to_string()
+    } else {
+        format!("cache-only:{id}")
+    }
+}
 
 /// Look-ups shared by every model an auditor audits.
 #[derive(Debug, Default)]
@@ -40,6 +62,10 @@ fn cell<T>(map: &Mutex<HashMap<String, Shared<T>>>, key: &str) -> Shared<T> {
 #[derive(Debug, Clone)]
 pub struct Auditor {
     client: HubClient,
+    /// The same client answering from the cache only: look-ups that may send no request.
+    cache_client: HubClient,
+    /// A local folder's base models and datasets may be looked up on the hub (`--lookups`).
+    hub_lookups: bool,
     rules: Arc<RuleSet>,
     /// No network: Hub ids are read from the Hugging Face cache.
     offline: bool,
@@ -57,14 +83,24 @@ impl Auditor {
         offline: bool,
         hf_cache: Option<PathBuf>,
     ) -> Result<Auditor, HubError> {
+        let client = HubClient::new(cfg)?;
         Ok(Auditor {
-            client: HubClient::new(cfg)?,
+            cache_client: client.offline(),
+            client,
+            hub_lookups: false,
             rules,
             offline,
             hf_cache,
             lookups: Arc::default(),
             clarifications: Arc::default(),
         })
+    }
+
+    /// Lets a local folder's base models and datasets be looked up on the hub (`--lookups`);
+    /// without it a local audit sends no request. Offline, nothing is sent either way.
+    pub fn with_lookups(mut self, lookups: bool) -> Auditor {
+        self.hub_lookups = lookups;
+        self
     }
 
     /// Pins license texts by hash, as a policy's `clarifications` say.
@@ -75,6 +111,16 @@ impl Auditor {
 
     pub fn rules(&self) -> &RuleSet {
         &self.rules
+    }
+
+    /// The first cache write that failed during this auditor's audits (the cache folder and
+    /// the error), for one warning a run.
+    pub fn cache_failure(&self) -> Option<String> {
+        self.client
+            .config()
+            .cache
+            .as_ref()
+            .and_then(|c| c.failure().map(str::to_string))
     }
 
     /// Audits one ref as the user typed it.
@@ -89,6 +135,13 @@ impl Auditor {
             ModelRef::Local(_) => "local",
             ModelRef::Hub { .. } => "huggingface",
         };
+        // May this model's look-ups ask the hub? A Hub id online, yes; a local folder only
+        // when the user asked; offline, never.
+        let net = !self.offline
+            && match model_ref {
+                ModelRef::Local(_) => self.hub_lookups,
+                ModelRef::Hub { .. } => true,
+            };
         // Online, the Hub's info already names the base models and datasets: look them up
         // while README and license files download, instead of after.
         let early = match &model_ref {
@@ -99,8 +152,8 @@ impl Auditor {
                         let root = id.clone();
                         let (snap, ancestors, datasets) = tokio::join!(
                             fetch::fetch_files(&self.client, info, id, revision.as_deref(), input),
-                            self.ancestors(&root, &bases),
-                            self.datasets(&datasets),
+                            self.ancestors(&root, &bases, true),
+                            self.datasets(&datasets, true),
                         );
                         Some((snap, bases, ancestors, datasets))
                     }
@@ -122,17 +175,17 @@ impl Auditor {
                 let ancestors = if same_bases {
                     ancestors
                 } else {
-                    self.ancestors(&snap.info.id, &bases).await
+                    self.ancestors(&snap.info.id, &bases, true).await
                 };
                 let datasets = if datasets.iter().map(|d| &d.id).eq(dataset_ids.iter()) {
                     datasets
                 } else {
-                    self.datasets(&dataset_ids).await
+                    self.datasets(&dataset_ids, true).await
                 };
                 (snap, ancestors, datasets)
             }
             None => {
-                let snap = match self.snapshot(&model_ref, input).await {
+                let mut snap = match self.snapshot(&model_ref, input, net).await {
                     Ok(s) => s,
                     Err(e) => return ModelReport::failed(input, source, e.kind(), e.to_string()),
                 };
@@ -141,11 +194,37 @@ impl Auditor {
                     ModelRef::Hub { id, .. } => id.clone(),
                     ModelRef::Local(_) => snap.info.id.clone(),
                 };
-                let (ancestors, datasets) =
-                    tokio::join!(self.ancestors(&root, &bases), self.datasets(&dataset_ids));
+                if !net && !self.offline && (!bases.is_empty() || !dataset_ids.is_empty()) {
+                    snap.notes.push(
+                        "base models and datasets were read only from the caches: a local audit \
+                         sends no request without --lookups"
+                            .into(),
+                    );
+                }
+                let (ancestors, datasets) = tokio::join!(
+                    self.ancestors(&root, &bases, net),
+                    self.datasets(&dataset_ids, net)
+                );
                 (snap, ancestors, datasets)
             }
         };
+        let mut snap = snap;
+        let unlooked = ancestors
+            .iter()
+            .filter(|a| matches!(&a.outcome, Outcome::Failed { kind, .. } if kind == NOT_LOOKED_UP))
+            .count();
+        if unlooked > 0 {
+            snap.notes.push(format!(
+                "the lineage names more than {MAX_ANCESTORS} models; {unlooked} were not looked \
+                 up, and their terms count as unknown"
+            ));
+        }
+        if datasets.len() > MAX_DATASETS {
+            snap.notes.push(format!(
+                "the card names {} datasets; only the first {MAX_DATASETS} were looked up",
+                datasets.len()
+            ));
+        }
         let ctx = Context {
             ancestors,
             datasets,
@@ -171,8 +250,9 @@ impl Auditor {
     }
 
     /// Walks up the lineage breadth-first: each ancestor assessed once, at most `MAX_DEPTH`
-    /// generations, cycles and diamonds detected.
-    async fn ancestors(&self, root: &str, parents: &[LineageEntry]) -> Vec<Ancestor> {
+    /// generations and `MAX_ANCESTORS` look-ups (the rest are gaps), cycles and diamonds
+    /// detected. `net`: the look-ups may ask the hub.
+    async fn ancestors(&self, root: &str, parents: &[LineageEntry], net: bool) -> Vec<Ancestor> {
         let mut out: Vec<Ancestor> = Vec::new();
         let mut seen: HashSet<String> = HashSet::from([root.to_string()]);
         // Each ancestor's own path up from the root, to tell a cycle from a shared grandparent.
@@ -182,11 +262,13 @@ impl Auditor {
             .iter()
             .map(|p| (p.model.clone(), p.relation.clone(), root.to_string()))
             .collect();
+        let mut looked_up = 0usize;
         for depth in 1.. {
             if level.is_empty() {
                 break;
             }
             let mut fetch = Vec::new();
+            let mut over = Vec::new();
             for (model, relation, via) in level.drain(..) {
                 let via_path = paths.get(&via).cloned().unwrap_or_default();
                 let mut entry = Ancestor {
@@ -203,7 +285,19 @@ impl Auditor {
                     continue; // reached again by another route: assessed already
                 } else if depth > MAX_DEPTH {
                     out.push(entry);
+                } else if looked_up >= MAX_ANCESTORS {
+                    // Not looked up: a gap, as a base that could not be fetched is; listed
+                    // after the level's looked-up ones, in the card's order.
+                    seen.insert(model);
+                    entry.outcome = Outcome::Failed {
+                        kind: NOT_LOOKED_UP.into(),
+                        message: format!(
+                            "over the budget of {MAX_ANCESTORS} ancestors a model; not looked up"
+                        ),
+                    };
+                    over.push(entry);
                 } else {
+                    looked_up += 1;
                     seen.insert(model.clone());
                     let mut p = via_path;
                     p.push(model.clone());
@@ -211,7 +305,7 @@ impl Auditor {
                     fetch.push(entry);
                 }
             }
-            let reports = join_all(fetch.iter().map(|a| self.ancestor(&a.model))).await;
+            let reports = join_all(fetch.iter().map(|a| self.ancestor(&a.model, net))).await;
             let mut next = Vec::new();
             for (mut a, report) in fetch.into_iter().zip(reports) {
                 for parent in &report.lineage {
@@ -230,18 +324,19 @@ impl Auditor {
                 };
                 out.push(a);
             }
+            out.append(&mut over);
             level = next;
         }
         out
     }
 
     /// One ancestor on its own terms (its own lineage listed, not followed), once per auditor.
-    async fn ancestor(&self, id: &str) -> Arc<ModelReport> {
-        let cell = cell(&self.lookups.models, id);
+    async fn ancestor(&self, id: &str, net: bool) -> Arc<ModelReport> {
+        let cell = cell(&self.lookups.models, &lookup_key(id, net));
         cell.get_or_init(|| async {
             let r = match ModelRef::parse(&format!("hf:{id}")) {
                 Err(e) => ModelReport::failed(id, "huggingface", "invalid-ref", e.to_string()),
-                Ok(model_ref) => match self.snapshot(&model_ref, id).await {
+                Ok(model_ref) => match self.snapshot(&model_ref, id, net).await {
                     Ok(snap) => {
                         let own = Context {
                             own_terms_only: true,
@@ -258,14 +353,16 @@ impl Auditor {
         .clone()
     }
 
-    /// The Hub's answer for each declared dataset, once per auditor.
-    async fn datasets(&self, ids: &[String]) -> Vec<DatasetLookup> {
-        join_all(ids.iter().map(|id| async move {
-            let cell = cell(&self.lookups.datasets, id);
+    /// The Hub's answer for each declared dataset, once per auditor; at most `MAX_DATASETS`
+    /// a model are looked up, the rest are reported as not looked up.
+    async fn datasets(&self, ids: &[String], net: bool) -> Vec<DatasetLookup> {
+        let (looked, over) = ids.split_at(ids.len().min(MAX_DATASETS));
+        let mut out = join_all(looked.iter().map(|id| async move {
+            let cell = cell(&self.lookups.datasets, &lookup_key(id, net));
             let r = cell
                 .get_or_init(|| async {
                     Arc::new(
-                        self.dataset(id)
+                        self.dataset(id, net)
                             .await
                             .map_err(|e| format!("{}: {e}", e.kind())),
                     )
@@ -277,10 +374,17 @@ impl Auditor {
                 result: (*r).clone(),
             }
         }))
-        .await
+        .await;
+        out.extend(over.iter().map(|id| DatasetLookup {
+            id: id.clone(),
+            result: Err(format!(
+                "{NOT_LOOKED_UP}: over the budget of {MAX_DATASETS} datasets a model"
+            )),
+        }));
+        out
     }
 
-    async fn dataset(&self, id: &str) -> Result<DatasetInfo, HubError> {
+    async fn dataset(&self, id: &str, net: bool) -> Result<DatasetInfo, HubError> {
         if let Err(e) = ModelRef::parse(&format!("hf:{id}")) {
             return Err(HubError::InvalidRef(e.to_string()));
         }
@@ -289,10 +393,20 @@ impl Auditor {
                 "offline: datasets are not looked up".into(),
             ));
         }
+        if !net {
+            return Err(HubError::Offline(LOCAL_NO_REQUEST.into()));
+        }
         self.client.dataset_info(id).await
     }
 
-    async fn snapshot(&self, model_ref: &ModelRef, display: &str) -> Result<Snapshot, HubError> {
+    /// A model's snapshot: a local folder read, or a Hub id fetched — from the caches alone
+    /// when `net` is false (offline, or a local folder's look-ups without `--lookups`).
+    async fn snapshot(
+        &self,
+        model_ref: &ModelRef,
+        display: &str,
+        net: bool,
+    ) -> Result<Snapshot, HubError> {
         let cfg = self.client.config();
         let (max_bytes, max_license_bytes, max_files) =
             (cfg.max_file_bytes, cfg.max_license_bytes, cfg.max_files);
@@ -305,10 +419,10 @@ impl Auditor {
         };
         match model_ref {
             ModelRef::Local(path) => local(path.clone(), display.to_string()).await,
-            ModelRef::Hub { id, revision } if self.offline => {
+            ModelRef::Hub { id, revision } if self.offline || !net => {
                 // isopen's own cache first, then the Hugging Face cache.
                 let from_cache =
-                    fetch::fetch_model(&self.client, id, revision.as_deref(), display).await;
+                    fetch::fetch_model(&self.cache_client, id, revision.as_deref(), display).await;
                 match from_cache {
                     Err(HubError::Offline(own)) => {
                         let dir = self
@@ -316,13 +430,19 @@ impl Auditor {
                             .as_deref()
                             .and_then(|c| cache_snapshot(c, id, revision.as_deref()))
                             .ok_or_else(|| {
-                                HubError::Offline(format!(
-                                    "{own}, nor in the Hugging Face cache{}",
-                                    self.hf_cache
-                                        .as_ref()
-                                        .map(|c| format!(" ({})", c.display()))
-                                        .unwrap_or_default()
-                                ))
+                                let hf_cache = self
+                                    .hf_cache
+                                    .as_ref()
+                                    .map(|c| format!(" ({})", c.display()))
+                                    .unwrap_or_default();
+                                HubError::Offline(if self.offline {
+                                    format!("{own}, nor in the Hugging Face cache{hf_cache}")
+                                } else {
+                                    format!(
+                                        "{LOCAL_NO_REQUEST}, and {id} is in neither isopen's \
+                                         cache nor the Hugging Face cache{hf_cache}"
+                                    )
+                                })
                             })?;
                         let mut snap = local(dir, display.to_string()).await?;
                         snap.notes

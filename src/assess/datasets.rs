@@ -7,6 +7,9 @@ use crate::rules::RuleSet;
 use crate::snapshot::DatasetInfo;
 use crate::vocab::Verdict;
 
+/// The error kind of a dataset (or an ancestor) left over a look-up budget.
+pub const NOT_LOOKED_UP: &str = "not-looked-up";
+
 /// A declared dataset and what looking it up gave.
 #[derive(Debug, Clone)]
 pub struct DatasetLookup {

@@ -141,7 +141,12 @@ pub(super) fn datasets(
                 }],
             ));
         }
-        if let Some(e) = &d.error {
+        // Datasets over the look-up budget are said once, by the shell, not one note each.
+        if let Some(e) = d
+            .error
+            .as_ref()
+            .filter(|e| !e.starts_with(super::datasets::NOT_LOOKED_UP))
+        {
             notes.push(format!("the dataset {} could not be looked up: {e}", d.id));
         }
     }

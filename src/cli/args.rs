@@ -152,6 +152,10 @@ pub struct CommonArgs {
     /// No network: answer from isopen's cache, then the Hugging Face cache [env: HF_HUB_OFFLINE].
     #[arg(long)]
     pub offline: bool,
+    /// Look a local folder's base models and datasets up on the hub; without it a local audit
+    /// sends no request and reads them from the caches only.
+    #[arg(long, conflicts_with = "offline")]
+    pub lookups: bool,
     /// isopen's cache of Hub answers [default: the platform's cache folder, e.g. ~/.cache/isopen].
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,

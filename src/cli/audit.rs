@@ -68,7 +68,13 @@ pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>)> {
                 .filter(|s| !s.trim().is_empty())
         })
         .unwrap_or_else(|| "https://huggingface.co".to_string());
-    let mut cfg = ClientConfig::new(&endpoint, token::resolve(common.token.as_deref()));
+    // A token that cannot be a Hub token fails here, before any request: sent, it would only
+    // come back as a network error after every retry.
+    let resolved = token::resolve(common.token.as_deref())?;
+    if let Some(w) = &resolved.warning {
+        eprintln!("isopen: warning: {w}");
+    }
+    let mut cfg = ClientConfig::new(&endpoint, resolved.token);
     cfg.timeout = Duration::from_secs(common.timeout);
     // For tests and impatient users: the first retry's wait, doubled per attempt.
     if let Some(ms) = std::env::var("ISOPEN_BACKOFF_MS")
@@ -78,18 +84,22 @@ pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>)> {
         cfg.backoff = Duration::from_millis(ms);
     }
     let offline = common.offline || env_flag("HF_HUB_OFFLINE");
+    if offline && common.lookups {
+        eprintln!("isopen: warning: --lookups is ignored: HF_HUB_OFFLINE says no network");
+    }
     cfg.offline = offline;
     cfg.cache = common
         .cache_dir
         .clone()
         .or_else(Cache::default_dir)
-        .map(|d| Cache::new(&d));
+        .map(|d| Cache::new(&d, &endpoint));
     let hf_cache = std::env::var_os("HF_HUB_CACHE")
         .filter(|v| !v.is_empty())
         .map(Into::into)
         .or_else(|| token::hf_home().map(|h| h.join("hub")));
     let auditor = Auditor::new(cfg, Arc::new(rules), offline, hf_cache)
         .context("cannot set up the hub client")?
+        .with_lookups(common.lookups)
         .with_clarifications(
             policy
                 .as_ref()

@@ -153,6 +153,10 @@ pub fn run(
         }
     })?;
     progress.finish_and_clear();
+    if let Some(failure) = auditor.cache_failure() {
+        // Once a run, whatever the number of entries that could not be kept.
+        eprintln!("isopen: warning: {failure}; later audits will ask the hub again");
+    }
     let reports = jobs
         .iter()
         .zip(&keys)

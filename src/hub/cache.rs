@@ -1,11 +1,15 @@
 //! The on-disk cache of Hub answers, so a second audit (or `--offline`) need not ask again.
-//! Versioned (`<dir>/v1/`), keyed by repository and, for files, by commit: a file read at a
-//! commit never changes, so it is served without a request; model and dataset info can change,
-//! so they are revalidated with `If-None-Match` and the ETag the Hub sent. Writes go to a
-//! temporary file renamed into place, so a crash never leaves half an entry.
+//! Versioned (`<dir>/v1/`), then keyed by endpoint (`<dir>/v1/<endpoint>/`: two hubs may hold
+//! different repositories under one id and commit, so one hub's answers are never served for
+//! another), by repository and, for files, by commit: a file read at a commit never changes, so
+//! it is served without a request; model and dataset info can change, so they are revalidated
+//! with `If-None-Match` and the ETag the Hub sent. Writes go to a temporary file renamed into
+//! place, so a crash never leaves half an entry.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 /// What a cache entry is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +46,8 @@ pub struct Entry {
 #[derive(Debug, Clone)]
 pub struct Cache {
     root: PathBuf,
+    /// The first failed write, shared by every clone (one warning a run).
+    failure: Arc<OnceLock<String>>,
 }
 
 /// Percent-encodes everything but `[A-Za-z0-9._-]`, so any path or revision is one safe name.
@@ -61,10 +67,29 @@ fn is_commit(s: &str) -> bool {
     s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// The folder name of an endpoint: its URL without `https://` and without trailing slashes,
+/// percent-encoded (`huggingface.co`, `http%3A%2F%2F127.0.0.1%3A8080`), so distinct endpoints
+/// get distinct folders. A name too long for a file system keeps its start and a hash of the
+/// whole.
+fn endpoint_dir(endpoint: &str) -> String {
+    let trimmed = endpoint.trim_end_matches('/');
+    let name = safe(trimmed.strip_prefix("https://").unwrap_or(trimmed));
+    if name.len() <= 120 {
+        return name;
+    }
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(trimmed.as_bytes());
+    let hex: String = hash.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    // `safe` writes ASCII only, so any byte index is a char boundary.
+    format!("{}-{hex}", &name[..80])
+}
+
 impl Cache {
-    pub fn new(dir: &Path) -> Cache {
+    /// The cache in `dir` for the hub at `endpoint`.
+    pub fn new(dir: &Path, endpoint: &str) -> Cache {
         Cache {
-            root: dir.join("v1"),
+            root: dir.join("v1").join(endpoint_dir(endpoint)),
+            failure: Arc::default(),
         }
     }
 
@@ -142,21 +167,45 @@ impl Cache {
         })
     }
 
-    /// Stores an entry atomically (write a temporary file, then rename it into place).
+    /// Stores an entry atomically (write a temporary file, then rename it into place). The
+    /// temporary file is removed on every failure (a full disk, a read-only folder), and the
+    /// first failure is kept for `failure`: one warning a run, not one a file.
     pub fn put(&self, key: &Key, entry: &Entry) -> std::io::Result<()> {
         let Some(path) = self.path(key) else {
             return Ok(());
         };
+        let written = self.write(&path, entry);
+        if let Err(e) = &written {
+            let _ = self.failure.set(format!(
+                "cannot write the cache in {}: {e}",
+                self.root.display()
+            ));
+        }
+        written
+    }
+
+    /// The first write that failed in this run, if any: the cache folder and the error.
+    pub fn failure(&self) -> Option<&str> {
+        self.failure.get().map(String::as_str)
+    }
+
+    fn write(&self, path: &Path, entry: &Entry) -> std::io::Result<()> {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
         let dir = path.parent().unwrap_or(&self.root);
         std::fs::create_dir_all(dir)?;
-        let tmp = dir.join(format!(
-            ".tmp-{}-{}",
+        // Unique within the process too: several audits write at once.
+        let tmp = TempFile(dir.join(format!(
+            ".tmp-{}-{}-{}",
             std::process::id(),
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos())
-        ));
-        let mut f = std::fs::File::create(&tmp)?;
+                .map_or(0, |d| d.as_nanos()),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        )));
+        let mut f = std::fs::File::options()
+            .write(true)
+            .create_new(true)
+            .open(&tmp.0)?;
         let mut head = String::new();
         if let Some(e) = &entry.etag {
             // An ETag is one line; anything else is not worth caching.
@@ -169,9 +218,20 @@ impl Cache {
         f.write_all(&entry.body)?;
         f.sync_all()?;
         drop(f);
-        std::fs::rename(&tmp, &path).inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })
+        std::fs::rename(&tmp.0, path)?;
+        // Renamed: nothing left to remove.
+        std::mem::forget(tmp);
+        Ok(())
+    }
+}
+
+/// A temporary file removed when dropped: whichever step of a write fails, and however it
+/// fails, no `.tmp-*` file is left behind.
+struct TempFile(PathBuf);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
     }
 }
 
@@ -182,7 +242,7 @@ mod tests {
     #[test]
     fn round_trip_and_keys() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = Cache::new(dir.path());
+        let cache = Cache::new(dir.path(), "https://huggingface.co");
         let key = Key::ModelInfo {
             id: "org/m",
             revision: None,
@@ -238,6 +298,65 @@ mod tests {
             )
             .unwrap();
         assert_eq!(cache.get(&moving), None);
+    }
+
+    #[test]
+    fn endpoints_never_share_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = Key::DatasetInfo { id: "org/d" };
+        let entry = |b: &[u8]| Entry {
+            etag: None,
+            truncated: false,
+            body: b.to_vec(),
+        };
+        let a = Cache::new(dir.path(), "http://127.0.0.1:8080");
+        let b = Cache::new(dir.path(), "http://127.0.0.1:8081/");
+        a.put(&key, &entry(b"a")).unwrap();
+        assert_eq!(b.get(&key), None);
+        b.put(&key, &entry(b"b")).unwrap();
+        assert_eq!(a.get(&key).unwrap().body, b"a");
+        // A trailing slash is the same endpoint.
+        let b2 = Cache::new(dir.path(), "http://127.0.0.1:8081");
+        assert_eq!(b2.get(&key).unwrap().body, b"b");
+        assert_eq!(endpoint_dir("https://huggingface.co/"), "huggingface.co");
+        let long = format!("https://hub.example/{}", "x".repeat(300));
+        let name = endpoint_dir(&long);
+        assert!(name.len() < 120, "{name}");
+        assert_ne!(name, endpoint_dir(&format!("{long}y")));
+    }
+
+    #[test]
+    fn a_failed_write_leaves_no_temporary_file_and_is_kept_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path(), "https://huggingface.co");
+        let entry = Entry {
+            etag: None,
+            truncated: false,
+            body: b"x".to_vec(),
+        };
+        // The entry's place is taken by a folder: the rename fails after the write.
+        let key = Key::DatasetInfo { id: "org/d" };
+        let blocked = cache.path(&key).unwrap();
+        std::fs::create_dir_all(blocked.join("sub")).unwrap();
+        assert!(cache.put(&key, &entry).is_err());
+        let first = cache.failure().unwrap().to_string();
+        assert!(
+            first.contains(&cache.dir().display().to_string()),
+            "{first}"
+        );
+        let other = Key::DatasetInfo { id: "org/e" };
+        std::fs::create_dir_all(cache.path(&other).unwrap().join("sub")).unwrap();
+        assert!(cache.clone().put(&other, &entry).is_err());
+        assert_eq!(
+            cache.failure(),
+            Some(first.as_str()),
+            "the first failure is kept"
+        );
+        let left: Vec<_> = walk(dir.path())
+            .into_iter()
+            .filter(|p| p.to_string_lossy().contains(".tmp-"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 
     fn walk(p: &Path) -> Vec<PathBuf> {

@@ -141,6 +141,13 @@ impl HubClient {
         &self.cfg
     }
 
+    /// The same client answering from the cache only: for look-ups that must send no request.
+    pub fn offline(&self) -> HubClient {
+        let mut copy = self.clone();
+        copy.cfg.offline = true;
+        copy
+    }
+
     /// `GET /api/models/{id}[/revision/{rev}]?blobs=true`.
     pub async fn model_info(
         &self,
@@ -264,7 +271,8 @@ impl HubClient {
                 body: body.bytes.clone(),
             };
             if let Err(e) = cache.put(key, &entry) {
-                // A cache that cannot be written costs speed, never the audit.
+                // A cache that cannot be written costs speed, never the audit; the first
+                // failure is kept by the cache and shown once a run (`Cache::failure`).
                 debug!("cannot write the cache: {e}");
             }
         }

@@ -8,4 +8,5 @@
 mod support;
 
 mod batchgate;
+mod local;
 mod terms;
