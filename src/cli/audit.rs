@@ -14,7 +14,7 @@ use isopen::audit::Auditor;
 use isopen::hub::cache::Cache;
 use isopen::hub::{ClientConfig, token};
 use isopen::policy::{Action, Policy};
-use isopen::report::{self, Report, Severity, Status};
+use isopen::report::{self, Report, Severity, Status, sanitize};
 use isopen::rules::RuleSet;
 
 pub fn run(args: AuditArgs) -> Result<u8> {
@@ -40,7 +40,7 @@ pub fn run(args: AuditArgs) -> Result<u8> {
         },
     )?;
     if outcome.interrupted {
-        eprintln!("isopen: interrupted");
+        super::say("isopen: interrupted");
         return Ok(EXIT_INTERRUPTED);
     }
     let report = Report::new(outcome.reports.into_iter().flatten().collect());
@@ -125,6 +125,12 @@ pub fn print_report(report: &Report, format: Option<Format>, summary_only: bool)
         Format::Markdown => report::markdown::render(report),
         Format::Sarif => report::sarif::render(report),
         Format::Cyclonedx => report::cyclonedx::render(report),
+    };
+    // A last pass over the whole text, whatever a renderer missed: nothing a card or a server
+    // wrote reaches the terminal as a control sequence.
+    let text = match format {
+        Format::Table | Format::Markdown => sanitize::block(&text),
+        Format::Json | Format::Sarif | Format::Cyclonedx => sanitize::json(&text),
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())

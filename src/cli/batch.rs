@@ -30,10 +30,10 @@ pub fn run(args: BatchArgs) -> Result<u8> {
     let mut jobs: Vec<Job> = Vec::new();
     for e in entries {
         if let Some((line, model)) = first_at.get(&ModelKey::of(&e.model)) {
-            eprintln!(
+            super::say(&format!(
                 "isopen: {name}:{}: {} is listed again (first at {line} as {model}); audited once",
                 e.line, e.model
-            );
+            ));
             continue;
         }
         first_at.insert(ModelKey::of(&e.model), (e.line, e.model.clone()));
@@ -69,15 +69,15 @@ pub fn run(args: BatchArgs) -> Result<u8> {
     )?;
     if args.resume {
         let r = outcome.resumed;
-        eprintln!(
+        super::say(&format!(
             "isopen: resumed: {} done earlier, {} failed earlier and retried",
             r.done, r.retried
-        );
+        ));
     }
     let complete = outcome.reports.iter().filter(|r| r.is_some()).count();
     let report = Report::new(outcome.reports.into_iter().flatten().collect());
     if outcome.interrupted {
-        eprintln!(
+        super::say(&format!(
             "isopen: interrupted: {complete} of {} models audited{}",
             jobs.len(),
             if args.out.is_some() {
@@ -85,7 +85,7 @@ pub fn run(args: BatchArgs) -> Result<u8> {
             } else {
                 ""
             }
-        );
+        ));
         return Ok(EXIT_INTERRUPTED);
     }
     print_report(&report, args.common.format, true)?;

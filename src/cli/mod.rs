@@ -34,10 +34,17 @@ pub fn main() -> ExitCode {
     match code {
         Ok(c) => ExitCode::from(c),
         Err(e) => {
-            eprintln!("isopen: error: {e:#}");
+            say(&format!("isopen: error: {e:#}"));
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// Writes one diagnostic to standard error. Diagnostics quote model refs, file contents and
+/// server messages, so they are shown, never obeyed, by the terminal (see
+/// `isopen::report::sanitize`).
+pub(crate) fn say(line: &str) {
+    eprintln!("{}", isopen::report::sanitize::block(line));
 }
 
 fn init_logging(verbose: u8) {

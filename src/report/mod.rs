@@ -308,6 +308,7 @@ pub mod cyclonedx;
 pub mod identify;
 pub mod knowledge;
 pub mod markdown;
+pub mod sanitize;
 pub mod sarif;
 
 /// The JSON Schema of the report (schema v1), as committed in `schema/report.v1.schema.json`.

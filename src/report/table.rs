@@ -4,8 +4,15 @@
 use comfy_table::presets::NOTHING;
 use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, Width};
 
+use super::sanitize;
 use super::{Evidence, ModelReport, Report, Status};
 use crate::rules::Verdict;
+
+/// One untrusted value for one table cell (see `sanitize`): the text a card, a file or a
+/// server wrote, never obeyed by the terminal and never breaking out of its cell.
+fn v(s: &str) -> String {
+    sanitize::line(s).into_owned()
+}
 
 pub const WIDTH: u16 = 100;
 
@@ -37,15 +44,15 @@ fn render_model(m: &ModelReport) -> String {
     let rev = m
         .revision
         .as_deref()
-        .map(|r| format!(" @ {}", &r[..r.len().min(12)]))
+        .map(|r| format!(" @ {}", v(&r.chars().take(12).collect::<String>())))
         .unwrap_or_default();
-    out.push_str(&format!("{}  ({}{rev})\n", m.model, m.source));
+    out.push_str(&format!("{}  ({}{rev})\n", v(&m.model), v(&m.source)));
     if m.status == Status::Error {
         let e = m.error.as_ref();
         out.push_str(&format!(
             "  ERROR {}: {}\n",
-            e.map_or("unknown", |e| e.kind.as_str()),
-            e.map_or("", |e| e.message.as_str())
+            v(e.map_or("unknown", |e| e.kind.as_str())),
+            v(e.map_or("", |e| e.message.as_str()))
         ));
         return out;
     }
@@ -57,9 +64,9 @@ fn render_model(m: &ModelReport) -> String {
         ]);
     }
     if let Some(l) = &m.license {
-        let mut s = l.id.clone();
+        let mut s = v(&l.id);
         if let Some(name) = &l.name {
-            s.push_str(&format!(" - {name}"));
+            s.push_str(&format!(" - {}", v(name)));
         }
         let osi = match l.osi_approved {
             Some(true) => ", OSI-approved",
@@ -70,7 +77,7 @@ fn render_model(m: &ModelReport) -> String {
         t.add_row(vec!["License".to_string(), s]);
         t.add_row(vec![
             "Declared".to_string(),
-            l.declared.clone().unwrap_or_else(|| "(nothing)".into()),
+            l.declared.as_deref().map_or_else(|| "(nothing)".into(), v),
         ]);
     }
     if let Some(c) = &m.commercial_use {
@@ -83,11 +90,11 @@ fn render_model(m: &ModelReport) -> String {
     }
     if let Some(w) = &m.weights {
         let mut parts = vec![match &w.gating {
-            Some(g) if w.availability == "gated" => format!("gated ({g})"),
-            _ => w.availability.clone(),
+            Some(g) if w.availability == "gated" => format!("gated ({})", v(g)),
+            _ => v(&w.availability),
         }];
         if !w.formats.is_empty() {
-            parts.push(w.formats.join(", "));
+            parts.push(v(&w.formats.join(", ")));
         }
         if let Some(p) = w.parameters {
             parts.push(format!("{} parameters", count(p as f64)));
@@ -105,8 +112,8 @@ fn render_model(m: &ModelReport) -> String {
             .map(|d| {
                 format!(
                     "{} ({}, commercial {})",
-                    d.id,
-                    d.license.as_deref().unwrap_or("license unknown"),
+                    v(&d.id),
+                    v(d.license.as_deref().unwrap_or("license unknown")),
                     d.commercial_use
                 )
             })
@@ -120,15 +127,15 @@ fn render_model(m: &ModelReport) -> String {
             .iter()
             .map(|l| {
                 let what = match (l.license.as_deref(), l.status.as_str()) {
-                    (Some(id), _) => format!("license {id}"),
+                    (Some(id), _) => format!("license {}", v(id)),
                     (None, "not-checked") => "not checked".to_string(),
-                    (None, status) => status.to_string(),
+                    (None, status) => v(status),
                 };
                 let via = match (&l.via, l.depth) {
-                    (Some(v), d) if d > 1 => format!(", via {v}"),
+                    (Some(via), d) if d > 1 => format!(", via {}", v(via)),
                     _ => String::new(),
                 };
-                format!("{} ({}, {what}{via})", l.model, l.relation)
+                format!("{} ({}, {what}{via})", v(&l.model), v(&l.relation))
             })
             .collect();
         t.add_row(vec!["Base models".to_string(), lines.join("\n")]);
@@ -136,26 +143,30 @@ fn render_model(m: &ModelReport) -> String {
     if let Some(o) = &m.openness {
         let mut s = format!(
             "OSAID {}, MOF class {}",
-            o.osaid,
-            o.mof_class.as_deref().unwrap_or("undetermined")
+            v(&o.osaid),
+            v(o.mof_class.as_deref().unwrap_or("undetermined"))
         );
         for r in &o.reasons {
-            s.push_str(&format!("\n- {r}"));
+            s.push_str(&format!("\n- {}", v(r)));
         }
         t.add_row(vec!["Openness".to_string(), s]);
     }
     if let Some(b) = &m.business {
         t.add_row(vec![
             "Self-hosting".to_string(),
-            format!("{}: {}", b.self_hosting.answer, b.self_hosting.reason),
+            format!(
+                "{}: {}",
+                v(&b.self_hosting.answer),
+                v(&b.self_hosting.reason)
+            ),
         ]);
         t.add_row(vec![
             "Hardware".to_string(),
-            format!("{}: {}", b.hardware.answer, b.hardware.reason),
+            format!("{}: {}", v(&b.hardware.answer), v(&b.hardware.reason)),
         ]);
         t.add_row(vec![
             "Fine-tuning".to_string(),
-            format!("{}: {}", b.fine_tuning.answer, b.fine_tuning.reason),
+            format!("{}: {}", v(&b.fine_tuning.answer), v(&b.fine_tuning.reason)),
         ]);
         let n = |v: Option<u64>| v.map_or("?".to_string(), |v| v.to_string());
         let community = if b.downloads.is_none() && b.likes.is_none() && b.last_modified.is_none() {
@@ -165,7 +176,7 @@ fn render_model(m: &ModelReport) -> String {
                 "{} downloads (30 days), {} likes, last updated {}",
                 n(b.downloads),
                 n(b.likes),
-                b.last_modified.as_deref().unwrap_or("?")
+                v(b.last_modified.as_deref().unwrap_or("?"))
             )
         };
         t.add_row(vec!["Community".to_string(), community]);
@@ -179,8 +190,8 @@ fn render_model(m: &ModelReport) -> String {
         for risk in &m.risks {
             r.add_row(vec![
                 risk.severity.as_str().to_uppercase(),
-                risk.code.clone(),
-                risk.message.clone(),
+                v(&risk.code),
+                v(&risk.message),
             ]);
         }
         out.push_str(&indent(&r.to_string()));
@@ -202,11 +213,11 @@ fn render_model(m: &ModelReport) -> String {
         let mut e = table();
         for ev in evidence.iter().take(12) {
             let place = match (&ev.file, ev.line) {
-                (Some(f), Some(l)) => format!("{f}:{l}"),
-                (Some(f), None) => f.clone(),
+                (Some(f), Some(l)) => format!("{}:{l}", v(f)),
+                (Some(f), None) => v(f),
                 (None, _) => "hub metadata".to_string(),
             };
-            e.add_row(vec![place, format!("\"{}\"", ev.quote)]);
+            e.add_row(vec![place, format!("\"{}\"", v(&ev.quote))]);
         }
         out.push_str(&indent(&e.to_string()));
         out.push('\n');
@@ -215,7 +226,7 @@ fn render_model(m: &ModelReport) -> String {
         out.push_str("  Notes\n");
         let mut n = table();
         for note in &m.notes {
-            n.add_row(vec![format!("- {note}")]);
+            n.add_row(vec![format!("- {}", v(note))]);
         }
         out.push_str(&indent(&n.to_string()));
         out.push('\n');
@@ -242,24 +253,24 @@ fn summary(report: &Report) -> String {
     for m in &report.models {
         if m.status == Status::Error {
             let kind = m.error.as_ref().map_or("error", |e| e.kind.as_str());
-            let mut row = vec![m.model.clone()];
+            let mut row = vec![v(&m.model)];
             row.extend(std::iter::repeat_n("-".to_string(), 5));
-            row.push(format!("ERROR {kind}"));
+            row.push(format!("ERROR {}", v(kind)));
             t.add_row(row);
             continue;
         }
         t.add_row(vec![
-            m.model.clone(),
-            m.license.as_ref().map_or("-".into(), |l| l.id.clone()),
+            v(&m.model),
+            m.license.as_ref().map_or("-".into(), |l| v(&l.id)),
             m.commercial_use
                 .as_ref()
                 .map_or("-".into(), |c| c.verdict.to_string()),
             m.weights
                 .as_ref()
-                .map_or("-".into(), |w| w.availability.clone()),
+                .map_or("-".into(), |w| v(&w.availability)),
             data_summary(m),
-            m.openness.as_ref().map_or("-".into(), |o| o.osaid.clone()),
-            m.risks.first().map_or("-".into(), |r| r.code.clone()),
+            m.openness.as_ref().map_or("-".into(), |o| v(&o.osaid)),
+            m.risks.first().map_or("-".into(), |r| v(&r.code)),
         ]);
     }
     // Short columns keep their words whole (up to a cap); the model column takes the rest.
@@ -334,7 +345,7 @@ fn data_summary(m: &ModelReport) -> String {
 fn bullets(items: &[String]) -> String {
     items
         .iter()
-        .map(|s| format!("- {s}"))
+        .map(|s| format!("- {}", v(s)))
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -8,4 +8,5 @@
 mod support;
 
 mod batchgate;
+mod outputs;
 mod terms;

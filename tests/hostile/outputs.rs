@@ -1,0 +1,99 @@
+//! What the outputs show (items 3, 9, 14, 17 and 18 of issue 10): nothing a card, a file or a
+//! server wrote is obeyed by the terminal or a Markdown viewer, no token is ever shown, the
+//! gate says why it failed, the machine formats are well formed, and the batch summary fits
+//! the terminal.
+
+use std::ffi::OsStr;
+
+use crate::support::fake_hub::FakeHub;
+use crate::support::isopen;
+
+/// Runs `isopen` with `args` against the hub, from the repository's root, with `env` set.
+fn isopen_env(hub: &FakeHub, env: &[(&str, &str)], args: &[&OsStr]) -> std::process::Output {
+    let (mut cmd, _home) = isopen(&hub.url);
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("ISOPEN_TODAY", "2026-11-30")
+        .env("ISOPEN_BACKOFF_MS", "1");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.args(args).output().expect("run isopen")
+}
+
+fn isopen_at(hub: &FakeHub, args: &[&str]) -> std::process::Output {
+    let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+    isopen_env(hub, &[], &args)
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A character a terminal would obey or that reorders text: controls other than the line
+/// break, and the bidi and invisible format characters.
+fn obeyed(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn assert_inert(what: &str, text: &str) {
+    let bad: Vec<String> = text
+        .chars()
+        .filter(|&c| obeyed(c))
+        .map(|c| format!("{:?}", c))
+        .collect();
+    assert!(bad.is_empty(), "{what} carries {bad:?}:\n{text}");
+}
+
+/// Item 3: a card whose `license:` and License section carry escape sequences (clear screen,
+/// window title, cursor up), a carriage return followed by "Commercial use ALLOWED", a C1 CSI
+/// and bidi overrides: none of it reaches the terminal, and the verdict row is the real one.
+#[test]
+fn card_text_never_reaches_the_terminal_raw() {
+    let hub = FakeHub::fixtures();
+    let model = "hostile/terminal-escapes";
+    let out = isopen_at(&hub, &["audit", model, "--format", "table", "-v"]);
+    let table = stdout(&out);
+    assert_inert("the table", &table);
+    assert_inert("standard error", &stderr(&out));
+    let verdict = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("Commercial use"))
+        .expect("a verdict row");
+    assert!(verdict.contains("PROHIBITED"), "{table}");
+    assert!(
+        !table
+            .lines()
+            .any(|l| l.trim_start().starts_with("Commercial use ALLOWED")),
+        "{table}"
+    );
+    // Shown, as visible escapes, not dropped: the reviewer sees that the card is hostile.
+    assert!(table.contains("\\u{1b}[2J"), "{table}");
+
+    for format in ["markdown", "json", "sarif", "cyclonedx"] {
+        let out = isopen_at(&hub, &["audit", model, "--format", format]);
+        assert_inert(format, &stdout(&out));
+    }
+
+    // The batch summary, and a shortlist whose line is itself hostile.
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("list.txt");
+    std::fs::write(&list, format!("{model}\n{model}\n")).unwrap();
+    let out = isopen_at(
+        &hub,
+        &["batch", list.to_str().unwrap(), "--format", "table"],
+    );
+    assert_inert("the summary", &stdout(&out));
+    assert_inert("standard error", &stderr(&out));
+    assert!(stdout(&out).contains("prohibited"), "{}", stdout(&out));
+    // An error naming a file whose name is hostile.
+    let missing = dir.path().join("missing\u{1b}]0;title\u{7}.txt");
+    let out = isopen_env(&hub, &[], &[OsStr::new("batch"), missing.as_os_str()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("\\u{1b}]0;title"), "{}", stderr(&out));
+    assert_inert("an error", &stderr(&out));
+}
