@@ -11,6 +11,7 @@ pub mod hub;
 pub mod license;
 pub mod model_ref;
 pub mod policy;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod shortlist;

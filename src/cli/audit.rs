@@ -14,11 +14,12 @@ use isopen::audit::Auditor;
 use isopen::hub::cache::Cache;
 use isopen::hub::{ClientConfig, token};
 use isopen::policy::{Action, Policy};
+use isopen::redact::Redactor;
 use isopen::report::{self, Report, Severity, Status, sanitize};
 use isopen::rules::RuleSet;
 
 pub fn run(args: AuditArgs) -> Result<u8> {
-    let (auditor, policy) = build_auditor(&args.common)?;
+    let (auditor, policy, redactor) = build_auditor(&args.common)?;
     let jobs: Vec<Job> = args
         .models
         .iter()
@@ -37,6 +38,7 @@ pub fn run(args: AuditArgs) -> Result<u8> {
         &run::Gate {
             policy: policy.as_ref(),
             today: super::policy::today(),
+            redactor: &redactor,
         },
     )?;
     if outcome.interrupted {
@@ -44,12 +46,13 @@ pub fn run(args: AuditArgs) -> Result<u8> {
         return Ok(EXIT_INTERRUPTED);
     }
     let report = Report::new(outcome.reports.into_iter().flatten().collect());
-    print_report(&report, args.common.format, false)?;
+    print_report(&report, args.common.format, false, &redactor)?;
     Ok(exit_code(&report, args.common.fail_on))
 }
 
-/// The auditor and the policy (when `--policy` names one) for an auditing command.
-pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>)> {
+/// The auditor, the policy (when `--policy` names one), and what to redact from everything
+/// printed or written (the token in effect) for an auditing command.
+pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>, Redactor)> {
     let rules = match &common.rules {
         Some(dir) => RuleSet::builtin_with_dir(dir),
         None => RuleSet::builtin(),
@@ -68,7 +71,10 @@ pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>)> {
                 .filter(|s| !s.trim().is_empty())
         })
         .unwrap_or_else(|| "https://huggingface.co".to_string());
-    let mut cfg = ClientConfig::new(&endpoint, token::resolve(common.token.as_deref()));
+    let token = token::resolve(common.token.as_deref());
+    let redactor = Redactor::new(token.as_ref());
+    super::keep_secret(&redactor);
+    let mut cfg = ClientConfig::new(&endpoint, token);
     cfg.timeout = Duration::from_secs(common.timeout);
     // For tests and impatient users: the first retry's wait, doubled per attempt.
     if let Some(ms) = std::env::var("ISOPEN_BACKOFF_MS")
@@ -96,7 +102,7 @@ pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>)> {
                 .map(|p| p.clarifications.clone())
                 .unwrap_or_default(),
         );
-    Ok((auditor, policy))
+    Ok((auditor, policy, redactor))
 }
 
 /// `1`, `ON`, `YES`, `TRUE` (any case), as huggingface_hub reads its boolean variables.
@@ -112,7 +118,12 @@ fn env_flag(name: &str) -> bool {
 }
 
 /// Prints the report; `summary_only` tables show the matrix, not every model's details.
-pub fn print_report(report: &Report, format: Option<Format>, summary_only: bool) -> Result<()> {
+pub fn print_report(
+    report: &Report,
+    format: Option<Format>,
+    summary_only: bool,
+    redactor: &Redactor,
+) -> Result<()> {
     let format = format.unwrap_or(if std::io::stdout().is_terminal() {
         Format::Table
     } else {
@@ -126,8 +137,9 @@ pub fn print_report(report: &Report, format: Option<Format>, summary_only: bool)
         Format::Sarif => report::sarif::render(report),
         Format::Cyclonedx => report::cyclonedx::render(report),
     };
-    // A last pass over the whole text, whatever a renderer missed: nothing a card or a server
-    // wrote reaches the terminal as a control sequence.
+    // A last pass over the whole text, whatever a renderer missed: no secret, and nothing a
+    // card or a server wrote reaches the terminal as a control sequence.
+    let text = redactor.text(&text);
     let text = match format {
         Format::Table | Format::Markdown => sanitize::block(&text),
         Format::Json | Format::Sarif | Format::Cyclonedx => sanitize::json(&text),

@@ -43,7 +43,7 @@ pub fn run(args: BatchArgs) -> Result<u8> {
             owner: e.owner,
         });
     }
-    let (auditor, policy) = build_auditor(&args.common)?;
+    let (auditor, policy, redactor) = build_auditor(&args.common)?;
     let (mut out, done) = match &args.out {
         Some(path) => {
             let mut inputs = vec![("shortlist", args.shortlist.as_path())];
@@ -65,6 +65,7 @@ pub fn run(args: BatchArgs) -> Result<u8> {
         &run::Gate {
             policy: policy.as_ref(),
             today: super::policy::today(),
+            redactor: &redactor,
         },
     )?;
     if args.resume {
@@ -88,6 +89,6 @@ pub fn run(args: BatchArgs) -> Result<u8> {
         ));
         return Ok(EXIT_INTERRUPTED);
     }
-    print_report(&report, args.common.format, true)?;
+    print_report(&report, args.common.format, true, &redactor)?;
     Ok(exit_code(&report, args.common.fail_on))
 }

@@ -10,8 +10,10 @@ mod policy;
 mod run;
 
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use clap::Parser;
+use isopen::redact::Redactor;
 
 pub use args::Cli;
 
@@ -44,7 +46,20 @@ pub fn main() -> ExitCode {
 /// server messages, so they are shown, never obeyed, by the terminal (see
 /// `isopen::report::sanitize`).
 pub(crate) fn say(line: &str) {
-    eprintln!("{}", isopen::report::sanitize::block(line));
+    let line = match SECRETS.get() {
+        Some(r) => r.text(line),
+        None => isopen::redact::shaped(line),
+    };
+    eprintln!("{}", isopen::report::sanitize::block(&line));
+}
+
+/// The secrets of this run (the token in effect), set once the token is known, so every
+/// diagnostic is redacted however it was built.
+static SECRETS: OnceLock<Redactor> = OnceLock::new();
+
+/// Makes `say` redact what `redactor` redacts, for the rest of the process.
+pub(crate) fn keep_secret(redactor: &Redactor) {
+    let _ = SECRETS.set(redactor.clone());
 }
 
 fn init_logging(verbose: u8) {

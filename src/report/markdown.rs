@@ -2,7 +2,46 @@
 //! model with the verdict first, conditions and obligations, weights, lineage, data, openness,
 //! risks and evidence.
 
-use super::{ModelReport, Report, Status};
+use super::{ModelReport, Report, Status, sanitize};
+
+/// Untrusted text (a card's value, a quote, a server's message) for inline Markdown: one line,
+/// shown as written and never read as Markdown or HTML. Every character that could open
+/// emphasis, code, a link or an image, a table cell, strikethrough or math is
+/// backslash-escaped; `<`, `>` and `&` are written as entities, so no tag or entity passes;
+/// `://` and `www.` are broken so no autolink forms; and a value that would start a heading,
+/// a list or a quote at the start of a line has that first character escaped.
+pub fn escape(s: &str) -> String {
+    let s = sanitize::line(s);
+    let chars: Vec<char> = s.trim_start().chars().collect();
+    let mut out = String::with_capacity(chars.len() + 8);
+    let lead = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+    for (i, &c) in chars.iter().enumerate() {
+        let at_start = i == 0 && matches!(c, '#' | '+' | '-' | '=');
+        let ordered = i == lead && lead > 0 && matches!(c, '.' | ')');
+        let autolink = (c == ':' && chars[i + 1..].starts_with(&['/', '/']))
+            || (c == '.'
+                && i >= 3
+                && chars[i - 3..i]
+                    .iter()
+                    .collect::<String>()
+                    .eq_ignore_ascii_case("www"));
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ if at_start || ordered || autolink => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
 
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")

@@ -4,8 +4,9 @@
 //! the terminal.
 
 use std::ffi::OsStr;
+use std::path::Path;
 
-use crate::support::fake_hub::FakeHub;
+use crate::support::fake_hub::{FakeHub, Fault, TOKEN_APPROVED};
 use crate::support::isopen;
 
 /// Runs `isopen` with `args` against the hub, from the repository's root, with `env` set.
@@ -96,4 +97,84 @@ fn card_text_never_reaches_the_terminal_raw() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("\\u{1b}]0;title"), "{}", stderr(&out));
     assert_inert("an error", &stderr(&out));
+}
+
+/// Item 9: a hub that echoes the token back — in `X-Error-Message`, in the JSON error body
+/// alone, on every retry of a rate limit — with a second token-shaped string: neither appears
+/// in any format, on standard error (even at `-vv`) or in the results file.
+#[test]
+fn an_echoed_token_is_never_shown() {
+    let hub = FakeHub::fixtures();
+    let shaped = "hf_AbCdEfGhIjKlMnOpQrStUvWxYz01234567";
+    let echo = |status, code, header| Fault::Echo {
+        status,
+        code,
+        message: format!("no access for token {{token}} (nor {shaped})"),
+        header,
+    };
+    hub.fault(
+        "/api/models/acme/plain-apache",
+        echo(404, Some("RepoNotFound"), true),
+        1000,
+    );
+    hub.fault("/acme/gated-llama/resolve/", echo(403, None, false), 1000);
+    hub.fault("/api/datasets/", echo(429, None, true), 1000);
+    let models = [
+        "acme/plain-apache",
+        "acme/gated-llama",
+        "acme/llama-finetune-apache",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("list.txt");
+    std::fs::write(&list, models.join("\n")).unwrap();
+    let lenient = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/policies/lenient.yaml");
+    let leaks = |what: &str, text: &str| {
+        for secret in [TOKEN_APPROVED, shaped, "hf_fake", "hf_AbCd"] {
+            assert!(!text.contains(secret), "{what} shows {secret}:\n{text}");
+        }
+    };
+    let mut redacted = false;
+    for format in ["table", "json", "markdown", "sarif", "cyclonedx"] {
+        let mut args = vec![
+            "audit",
+            "-vv",
+            "--token",
+            TOKEN_APPROVED,
+            "--format",
+            format,
+        ];
+        args.extend(models);
+        let out = isopen_at(&hub, &args);
+        leaks(format, &stdout(&out));
+        leaks("standard error", &stderr(&out));
+        redacted |= stdout(&out).contains("<redacted>");
+        // The retries of the echoing rate limit are logged, redacted.
+        assert!(stderr(&out).contains("retrying: no access for token <redacted>"));
+    }
+    assert!(redacted, "the echoed messages were not shown at all");
+
+    let results = dir.path().join("out.jsonl");
+    let out = isopen_env(
+        &hub,
+        &[("HF_TOKEN", TOKEN_APPROVED)],
+        &[
+            OsStr::new("batch"),
+            list.as_os_str(),
+            OsStr::new("-v"),
+            OsStr::new("--format"),
+            OsStr::new("json"),
+            OsStr::new("--policy"),
+            lenient.as_os_str(),
+            OsStr::new("--out"),
+            results.as_os_str(),
+        ],
+    );
+    leaks("the batch report", &stdout(&out));
+    leaks("standard error", &stderr(&out));
+    let written = std::fs::read_to_string(&results).unwrap();
+    leaks("the results file", &written);
+    assert!(written.contains("<redacted>"), "{written}");
+    let report = crate::support::json(&out);
+    let error = &report["models"][0]["error"]["message"];
+    assert_eq!(error, "no access for token <redacted> (nor <redacted>)");
 }
