@@ -15,7 +15,7 @@ use isopen::hub::cache::Cache;
 use isopen::hub::{ClientConfig, token};
 use isopen::policy::{Action, Policy};
 use isopen::redact::Redactor;
-use isopen::report::{self, Report, Severity, Status, sanitize};
+use isopen::report::{self, Report, Severity, Status, View, sanitize};
 use isopen::rules::RuleSet;
 
 pub fn run(args: AuditArgs) -> Result<u8> {
@@ -129,9 +129,12 @@ pub fn print_report(
     } else {
         Format::Json
     });
+    let view = View {
+        width: terminal_width(),
+    };
     let text = match format {
-        Format::Table if summary_only => report::table::render_summary(report),
-        Format::Table => report::table::render(report),
+        Format::Table if summary_only => report::summary::render(report, &view),
+        Format::Table => report::table::render(report, &view),
         Format::Json => report::json::render(report),
         Format::Markdown => report::markdown::render(report),
         Format::Sarif => report::sarif::render(report),
@@ -149,6 +152,22 @@ pub fn print_report(
         .context("cannot write the report")?;
     out.flush().context("cannot write the report")?;
     Ok(())
+}
+
+/// The width tables are fitted to: `COLUMNS` when set, else the terminal's when standard
+/// output is one, else 100.
+fn terminal_width() -> usize {
+    if let Some(c) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+    {
+        return c;
+    }
+    // comfy-table asks the terminal only when standard output is one.
+    comfy_table::Table::new()
+        .width()
+        .map_or(View::default().width, usize::from)
 }
 
 /// 2 when any model could not be audited (its policy outcome is `error`: a gate never passes a

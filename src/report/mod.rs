@@ -11,6 +11,21 @@ use crate::rules::Verdict;
 
 pub const SCHEMA: &str = "isopen.report.v1";
 
+/// How a report is laid out for people: the terminal's width (tables are fitted to it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct View {
+    pub width: usize,
+}
+
+impl Default for View {
+    /// 100 columns: what a report fits when nothing says the terminal's width.
+    fn default() -> View {
+        View {
+            width: usize::from(table::WIDTH),
+        }
+    }
+}
+
 /// The whole report: one entry per model, in input order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Report {
@@ -310,6 +325,7 @@ pub mod knowledge;
 pub mod markdown;
 pub mod sanitize;
 pub mod sarif;
+pub mod summary;
 
 /// The JSON Schema of the report (schema v1), as committed in `schema/report.v1.schema.json`.
 pub fn json_schema() -> String {

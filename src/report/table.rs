@@ -1,12 +1,12 @@
 //! The terminal rendering: per model, the verdict first, then conditions, weights, risks and
-//! evidence. Fits 100 columns and reads without colour (no meaning is carried by colour alone).
+//! evidence, then the summary when there are several. Fits the terminal's width (100 columns
+//! unless told) and reads without colour (no meaning is carried by colour alone).
 
 use comfy_table::presets::NOTHING;
-use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, Width};
+use comfy_table::{Cell, ContentArrangement, Table};
 
-use super::sanitize;
-use super::{Evidence, ModelReport, Report, Status};
-use crate::rules::Verdict;
+use super::{Evidence, ModelReport, Report, Status, View};
+use super::{sanitize, summary};
 
 /// One untrusted value for one table cell (see `sanitize`): the text a card, a file or a
 /// server wrote, never obeyed by the terminal and never breaking out of its cell.
@@ -16,30 +16,31 @@ fn v(s: &str) -> String {
 
 pub const WIDTH: u16 = 100;
 
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Report, view: &View) -> String {
     let mut out = String::new();
     for (i, m) in report.models.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        out.push_str(&render_model(m));
+        out.push_str(&render_model(m, view));
     }
     if report.models.len() > 1 {
         out.push('\n');
-        out.push_str(&summary(report));
+        out.push_str(&summary::render(report, view));
     }
     out
 }
 
-fn table() -> Table {
+fn table(view: &View) -> Table {
+    let width = view.width.clamp(summary::MIN_WIDTH, usize::from(u16::MAX));
     let mut t = Table::new();
     t.load_style(NOTHING)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(WIDTH);
+        .set_width(u16::try_from(width).unwrap_or(WIDTH));
     t
 }
 
-fn render_model(m: &ModelReport) -> String {
+fn render_model(m: &ModelReport, view: &View) -> String {
     let mut out = String::new();
     let rev = m
         .revision
@@ -56,7 +57,7 @@ fn render_model(m: &ModelReport) -> String {
         ));
         return out;
     }
-    let mut t = table();
+    let mut t = table(view);
     if let Some(c) = &m.commercial_use {
         t.add_row(vec![
             Cell::new("Commercial use"),
@@ -186,7 +187,7 @@ fn render_model(m: &ModelReport) -> String {
 
     if !m.risks.is_empty() {
         out.push_str("  Risks\n");
-        let mut r = table();
+        let mut r = table(view);
         for risk in &m.risks {
             r.add_row(vec![
                 risk.severity.as_str().to_uppercase(),
@@ -210,7 +211,7 @@ fn render_model(m: &ModelReport) -> String {
         });
     if !evidence.is_empty() {
         out.push_str("  Evidence\n");
-        let mut e = table();
+        let mut e = table(view);
         for ev in evidence.iter().take(12) {
             let place = match (&ev.file, ev.line) {
                 (Some(f), Some(l)) => format!("{}:{l}", v(f)),
@@ -224,7 +225,7 @@ fn render_model(m: &ModelReport) -> String {
     }
     if !m.notes.is_empty() {
         out.push_str("  Notes\n");
-        let mut n = table();
+        let mut n = table(view);
         for note in &m.notes {
             n.add_row(vec![format!("- {}", v(note))]);
         }
@@ -232,114 +233,6 @@ fn render_model(m: &ModelReport) -> String {
         out.push('\n');
     }
     out
-}
-
-/// The summary matrix alone (a batch's table output).
-pub fn render_summary(report: &Report) -> String {
-    summary(report)
-}
-
-fn summary(report: &Report) -> String {
-    let mut t = table();
-    t.set_header(vec![
-        "Model",
-        "License",
-        "Commercial",
-        "Weights",
-        "Data",
-        "OSAID",
-        "Top risk",
-    ]);
-    for m in &report.models {
-        if m.status == Status::Error {
-            let kind = m.error.as_ref().map_or("error", |e| e.kind.as_str());
-            let mut row = vec![v(&m.model)];
-            row.extend(std::iter::repeat_n("-".to_string(), 5));
-            row.push(format!("ERROR {}", v(kind)));
-            t.add_row(row);
-            continue;
-        }
-        t.add_row(vec![
-            v(&m.model),
-            m.license.as_ref().map_or("-".into(), |l| v(&l.id)),
-            m.commercial_use
-                .as_ref()
-                .map_or("-".into(), |c| c.verdict.to_string()),
-            m.weights
-                .as_ref()
-                .map_or("-".into(), |w| v(&w.availability)),
-            data_summary(m),
-            m.openness.as_ref().map_or("-".into(), |o| v(&o.osaid)),
-            m.risks.first().map_or("-".into(), |r| v(&r.code)),
-        ]);
-    }
-    // Short columns keep their words whole (up to a cap); the model column takes the rest.
-    let caps = [0, 20, 11, 7, 16, 7, 26];
-    for (col, cap) in caps.iter().enumerate().skip(1) {
-        let widest = t
-            .column_cells_with_header_iter(col)
-            .flatten()
-            .map(|c| {
-                c.content()
-                    .lines()
-                    .map(|l| l.chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
-            .max()
-            .unwrap_or(1)
-            .min(*cap);
-        if let Some(c) = t.column_mut(col) {
-            // comfy-table counts the cell padding in a column's width.
-            c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
-                widest as u16 + 2,
-            )));
-        }
-    }
-    let count = |v: Verdict| {
-        report
-            .models
-            .iter()
-            .filter(|m| m.commercial_use.as_ref().is_some_and(|c| c.verdict == v))
-            .count()
-    };
-    let errors = report
-        .models
-        .iter()
-        .filter(|m| m.status == Status::Error)
-        .count();
-    format!(
-        "Summary\n{}\n  {} models: {} allowed, {} conditional, {} prohibited, {} unknown, {} not audited\n",
-        indent(&t.to_string()),
-        report.models.len(),
-        count(Verdict::Allowed),
-        count(Verdict::Conditional),
-        count(Verdict::Prohibited),
-        count(Verdict::Unknown),
-        errors
-    )
-}
-
-/// The training data in a word: none named, all open, some non-commercial.
-fn data_summary(m: &ModelReport) -> String {
-    if m.datasets.is_empty() {
-        return "none named".to_string();
-    }
-    let nc = m
-        .datasets
-        .iter()
-        .filter(|d| d.commercial_use == Verdict::Prohibited)
-        .count();
-    let open = m
-        .datasets
-        .iter()
-        .filter(|d| d.commercial_use == Verdict::Allowed)
-        .count();
-    match (nc, open) {
-        (0, o) if o == m.datasets.len() => format!("{o} open"),
-        (0, _) => format!("{} named", m.datasets.len()),
-        (nc, _) => format!("{nc} non-commercial"),
-    }
 }
 
 fn bullets(items: &[String]) -> String {

@@ -178,3 +178,67 @@ fn an_echoed_token_is_never_shown() {
     let error = &report["models"][0]["error"]["message"];
     assert_eq!(error, "no access for token <redacted> (nor <redacted>)");
 }
+
+/// Item 18: the batch summary fits the terminal — `COLUMNS=60` or `200` — one line per model,
+/// a long cell cut with `…`, never the model id wrapped into one-character columns: 51 models
+/// print about 51 lines.
+#[test]
+fn the_batch_summary_fits_the_terminal() {
+    let hub = FakeHub::fixtures();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hub/models");
+    let mut models: Vec<String> = Vec::new();
+    for org in std::fs::read_dir(&root).unwrap().flatten() {
+        for repo in std::fs::read_dir(org.path()).unwrap().flatten() {
+            models.push(format!(
+                "{}/{}",
+                org.file_name().to_string_lossy(),
+                repo.file_name().to_string_lossy()
+            ));
+        }
+    }
+    models.sort();
+    models.truncate(45);
+    for i in 0..(51 - models.len()) {
+        models.push(format!(
+            "an-organisation-with-a-long-name/a-missing-model-{i:02}"
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("list.txt");
+    std::fs::write(&list, models.join("\n")).unwrap();
+    for width in [60usize, 200] {
+        let columns = width.to_string();
+        let out = isopen_env(
+            &hub,
+            &[("COLUMNS", columns.as_str())],
+            &[
+                OsStr::new("batch"),
+                list.as_os_str(),
+                OsStr::new("--format"),
+                OsStr::new("table"),
+            ],
+        );
+        let text = stdout(&out);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines.iter().all(|l| l.chars().count() <= width),
+            "{width}:\n{text}"
+        );
+        assert!(
+            (52..=56).contains(&lines.len()),
+            "{width}: {} lines:\n{text}",
+            lines.len()
+        );
+        // Rows in input order, after "Summary" and the header.
+        for (m, row) in models.iter().zip(&lines[2..]) {
+            let cell = row.trim_start().split("  ").next().unwrap();
+            if width == 200 {
+                assert_eq!(cell, m, "{text}");
+            } else {
+                let kept = cell.trim_end_matches('…');
+                let cut = cell.chars().count() >= 12 && m.starts_with(kept);
+                assert!(cell == m || cut, "{cell:?}\n{text}");
+            }
+        }
+    }
+}
