@@ -15,7 +15,7 @@ use isopen::hub::cache::Cache;
 use isopen::hub::{ClientConfig, token};
 use isopen::policy::{Action, Policy};
 use isopen::redact::Redactor;
-use isopen::report::{self, Report, Severity, Status, View, sanitize};
+use isopen::report::{self, Report, Severity, Status, View, gate, sanitize};
 use isopen::rules::RuleSet;
 
 pub fn run(args: AuditArgs) -> Result<u8> {
@@ -46,7 +46,14 @@ pub fn run(args: AuditArgs) -> Result<u8> {
         return Ok(EXIT_INTERRUPTED);
     }
     let report = Report::new(outcome.reports.into_iter().flatten().collect());
-    print_report(&report, args.common.format, false, &redactor)?;
+    print_report(
+        &report,
+        args.common.format,
+        false,
+        args.common.fail_on,
+        &redactor,
+    )?;
+    explain(&report, args.common.fail_on);
     Ok(exit_code(&report, args.common.fail_on))
 }
 
@@ -122,6 +129,7 @@ pub fn print_report(
     report: &Report,
     format: Option<Format>,
     summary_only: bool,
+    fail_on: Option<FailOn>,
     redactor: &Redactor,
 ) -> Result<()> {
     let format = format.unwrap_or(if std::io::stdout().is_terminal() {
@@ -131,12 +139,13 @@ pub fn print_report(
     });
     let view = View {
         width: terminal_width(),
+        fail_on: fail_on.map(severity),
     };
     let text = match format {
         Format::Table if summary_only => report::summary::render(report, &view),
         Format::Table => report::table::render(report, &view),
         Format::Json => report::json::render(report),
-        Format::Markdown => report::markdown::render(report),
+        Format::Markdown => report::markdown::render(report, &view),
         Format::Sarif => report::sarif::render(report),
         Format::Cyclonedx => report::cyclonedx::render(report),
     };
@@ -170,6 +179,29 @@ fn terminal_width() -> usize {
         .map_or(View::default().width, usize::from)
 }
 
+/// When the gate fails, one line per failing model on standard error saying why, so a CI log
+/// shows what failed (which rule denied, which risk is at or above `--fail-on`) without the
+/// report. Nothing when no gate was asked for, or when it passed.
+pub fn explain(report: &Report, fail_on: Option<FailOn>) {
+    for m in &report.models {
+        if let Some(g) = gate::judge(m, fail_on.map(severity)).filter(|g| g.fails()) {
+            super::say(&format!(
+                "isopen: failing: {}: {}",
+                sanitize::line(&m.model),
+                sanitize::line(&g.why())
+            ));
+        }
+    }
+}
+
+fn severity(f: FailOn) -> Severity {
+    match f {
+        FailOn::High => Severity::High,
+        FailOn::Medium => Severity::Medium,
+        FailOn::Low => Severity::Low,
+    }
+}
+
 /// 2 when any model could not be audited (its policy outcome is `error`: a gate never passes a
 /// model nobody could assess, whatever the policy or `--fail-on` say), else 1 when the gate
 /// fails (a policy denial, or a risk at or above `--fail-on`), else 0.
@@ -189,12 +221,7 @@ pub fn exit_code(report: &Report, fail_on: Option<FailOn>) -> u8 {
     {
         return EXIT_GATE;
     }
-    let threshold = fail_on.map(|f| match f {
-        FailOn::High => Severity::High,
-        FailOn::Medium => Severity::Medium,
-        FailOn::Low => Severity::Low,
-    });
-    let failed = threshold.is_some_and(|t| {
+    let failed = fail_on.map(severity).is_some_and(|t| {
         report
             .models
             .iter()

@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 
 use super::EXIT_INTERRUPTED;
 use super::args::BatchArgs;
-use super::audit::{build_auditor, exit_code, print_report};
+use super::audit::{build_auditor, exit_code, explain, print_report};
 use super::jsonl::Jsonl;
 use super::run::{self, Job};
 use isopen::model_ref::ModelKey;
@@ -89,6 +89,13 @@ pub fn run(args: BatchArgs) -> Result<u8> {
         ));
         return Ok(EXIT_INTERRUPTED);
     }
-    print_report(&report, args.common.format, true, &redactor)?;
+    print_report(
+        &report,
+        args.common.format,
+        true,
+        args.common.fail_on,
+        &redactor,
+    )?;
+    explain(&report, args.common.fail_on);
     Ok(exit_code(&report, args.common.fail_on))
 }

@@ -1,8 +1,8 @@
 //! Markdown: for a pull request or a procurement ticket. A summary table, then one section per
-//! model with the verdict first, conditions and obligations, weights, lineage, data, openness,
-//! risks and evidence.
+//! model with the verdict and the gate's outcome first, conditions and obligations, weights,
+//! lineage, data, openness, risks and evidence.
 
-use super::{ModelReport, Report, Status, sanitize};
+use super::{ModelReport, Report, Status, View, gate, sanitize};
 
 /// Untrusted text (a card's value, a quote, a server's message) for inline Markdown: one line,
 /// shown as written and never read as Markdown or HTML. Every character that could open
@@ -47,22 +47,36 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Report, view: &View) -> String {
     let mut out = String::from("# isopen audit\n\n");
-    out.push_str("| Model | License | Commercial use | Weights | OSAID | Top risk |\n");
-    out.push_str("| --- | --- | --- | --- | --- | --- |\n");
-    for m in &report.models {
+    let gates: Vec<Option<gate::Outcome>> = report
+        .models
+        .iter()
+        .map(|m| gate::judge(m, view.fail_on))
+        .collect();
+    // The gate's column only when a gate was asked for (`--policy`, `--fail-on`).
+    let gated = gates.iter().any(Option::is_some);
+    out.push_str("| Model | License | Commercial use | Weights | OSAID | Top risk |");
+    out.push_str(if gated { " Gate |\n" } else { "\n" });
+    out.push_str("| --- | --- | --- | --- | --- | --- |");
+    out.push_str(if gated { " --- |\n" } else { "\n" });
+    for (m, g) in report.models.iter().zip(&gates) {
+        let gate_cell = match g {
+            Some(g) => format!(" **{}** |", g.action.as_str()),
+            None if gated => " - |".to_string(),
+            None => String::new(),
+        };
         if m.status == Status::Error {
             let e = m.error.as_ref();
             out.push_str(&format!(
-                "| `{}` | - | - | - | - | error: {} |\n",
+                "| `{}` | - | - | - | - | error: {} |{gate_cell}\n",
                 cell(&m.model),
                 cell(e.map_or("", |e| e.kind.as_str()))
             ));
             continue;
         }
         out.push_str(&format!(
-            "| `{}` | {} | **{}** | {} | {} | {} |\n",
+            "| `{}` | {} | **{}** | {} | {} | {} |{gate_cell}\n",
             cell(&m.model),
             cell(m.license.as_ref().map_or("-", |l| l.id.as_str())),
             m.commercial_use
@@ -77,24 +91,40 @@ pub fn render(report: &Report) -> String {
             )),
         ));
     }
-    for m in &report.models {
+    for (m, g) in report.models.iter().zip(&gates) {
         out.push('\n');
-        out.push_str(&model(m));
+        out.push_str(&model(m, g.as_ref()));
     }
     out
 }
 
-fn model(m: &ModelReport) -> String {
+/// The gate's outcome and its reasons, as a list item.
+fn gate_item(g: &gate::Outcome) -> String {
+    let mut out = format!("- Gate: **{}**\n", g.action.as_str());
+    for r in &g.reasons {
+        out.push_str(&format!("  - {}\n", cell(r)));
+    }
+    out
+}
+
+fn model(m: &ModelReport, gate: Option<&gate::Outcome>) -> String {
     let mut out = format!("## `{}`\n\n", m.model);
     if let Some(e) = &m.error {
         out.push_str(&format!(
             "Could not be audited: **{}**: {}\n",
             e.kind, e.message
         ));
+        if let Some(g) = gate {
+            out.push('\n');
+            out.push_str(&gate_item(g));
+        }
         return out;
     }
     if let Some(c) = &m.commercial_use {
         out.push_str(&format!("**Commercial use: {}**\n\n", c.verdict));
+    }
+    if let Some(g) = gate {
+        out.push_str(&gate_item(g));
     }
     if let Some(l) = &m.license {
         out.push_str(&format!(
@@ -148,21 +178,6 @@ fn model(m: &ModelReport) -> String {
             o.osaid,
             o.mof_class.as_deref().unwrap_or("undetermined")
         ));
-    }
-    if let Some(p) = &m.policy {
-        out.push_str(&format!("- Policy: **{}**\n", p.outcome.as_str()));
-        for d in p
-            .decisions
-            .iter()
-            .filter(|d| d.action != crate::policy::Action::Pass)
-        {
-            out.push_str(&format!(
-                "  - {}: {} ({})\n",
-                d.action.as_str(),
-                d.message,
-                d.rule
-            ));
-        }
     }
     if let Some(c) = &m.commercial_use {
         if !c.conditions.is_empty() {

@@ -11,10 +11,12 @@ use crate::rules::Verdict;
 
 pub const SCHEMA: &str = "isopen.report.v1";
 
-/// How a report is laid out for people: the terminal's width (tables are fitted to it).
+/// How a report is laid out for people: the terminal's width (tables are fitted to it), and
+/// the `--fail-on` threshold, so the outputs can say what the gate makes of each model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct View {
     pub width: usize,
+    pub fail_on: Option<Severity>,
 }
 
 impl Default for View {
@@ -22,6 +24,7 @@ impl Default for View {
     fn default() -> View {
         View {
             width: usize::from(table::WIDTH),
+            fail_on: None,
         }
     }
 }
@@ -320,6 +323,7 @@ pub struct Risk {
 }
 
 pub mod cyclonedx;
+pub mod gate;
 pub mod identify;
 pub mod knowledge;
 pub mod markdown;

@@ -1,11 +1,13 @@
 //! The summary of many models (a batch's table output, and the end of a multi-model audit): one
-//! line per model — model, commercial verdict, license, highest risk, then weights, OSAID and
-//! data while they fit — laid out for the terminal's width. A long cell is cut with `…`
+//! line per model — model, commercial verdict, license, highest risk, the gate's outcome when
+//! a gate was asked for (`--policy`, `--fail-on`), then weights, OSAID and data while they
+//! fit — laid out for the terminal's width. A long cell is cut with `…`
 //! rather than wrapped: a wrapped matrix of fifty models is a thousand lines of one-character
 //! columns, and a reviewer scans a summary by its lines.
 
-use super::sanitize;
 use super::{ModelReport, Report, Status, View};
+use super::{gate, sanitize};
+use crate::policy::Action;
 use crate::rules::Verdict;
 
 /// The narrowest layout: below it the columns would be cut to nothing (the verdict is never
@@ -77,6 +79,16 @@ pub fn render(report: &Report, view: &View) -> String {
         ),
         Column::new("Top risk", cell(&top_risk), 28, 6),
     ];
+    let mut required = required;
+    let gates: Vec<Option<gate::Outcome>> =
+        ms.iter().map(|m| gate::judge(m, view.fail_on)).collect();
+    if gates.iter().any(Option::is_some) {
+        let cells = gates
+            .iter()
+            .map(|g| g.as_ref().map_or("-", |g| g.action.as_str()).to_string())
+            .collect();
+        required.push(Column::new("Gate", cells, 5, 5));
+    }
     let optional = vec![
         Column::new(
             "Weights",
@@ -105,6 +117,22 @@ pub fn render(report: &Report, view: &View) -> String {
         out.push_str(&line(&cells, &widths));
     }
     out.push_str(&wrap(&totals(report), width));
+    if gates.iter().any(Option::is_some) {
+        let count = |a: Action| {
+            gates
+                .iter()
+                .filter(|g| g.as_ref().is_some_and(|g| g.action == a))
+                .count()
+        };
+        let line = format!(
+            "gate: {} pass, {} warn, {} deny, {} error",
+            count(Action::Pass),
+            count(Action::Warn),
+            count(Action::Deny),
+            count(Action::Error)
+        );
+        out.push_str(&wrap(&line, width));
+    }
     out
 }
 
@@ -262,7 +290,13 @@ mod tests {
             m("acme/x"),
         ]);
         for width in [20, 50, 60, 80, 100, 200] {
-            let text = render(&report, &View { width });
+            let text = render(
+                &report,
+                &View {
+                    width,
+                    fail_on: None,
+                },
+            );
             for l in text.lines() {
                 let fits = width.max(MIN_WIDTH);
                 assert!(l.chars().count() <= fits, "{width}: {l:?}\n{text}");

@@ -6,7 +6,7 @@ use comfy_table::presets::NOTHING;
 use comfy_table::{Cell, ContentArrangement, Table};
 
 use super::{Evidence, ModelReport, Report, Status, View};
-use super::{sanitize, summary};
+use super::{gate, sanitize, summary};
 
 /// One untrusted value for one table cell (see `sanitize`): the text a card, a file or a
 /// server wrote, never obeyed by the terminal and never breaking out of its cell.
@@ -48,6 +48,13 @@ fn render_model(m: &ModelReport, view: &View) -> String {
         .map(|r| format!(" @ {}", v(&r.chars().take(12).collect::<String>())))
         .unwrap_or_default();
     out.push_str(&format!("{}  ({}{rev})\n", v(&m.model), v(&m.source)));
+    let gate = gate::judge(m, view.fail_on).map(|g| {
+        let mut s = g.action.as_str().to_uppercase();
+        for r in &g.reasons {
+            s.push_str(&format!("\n- {}", v(r)));
+        }
+        s
+    });
     if m.status == Status::Error {
         let e = m.error.as_ref();
         out.push_str(&format!(
@@ -55,6 +62,12 @@ fn render_model(m: &ModelReport, view: &View) -> String {
             v(e.map_or("unknown", |e| e.kind.as_str())),
             v(e.map_or("", |e| e.message.as_str()))
         ));
+        if let Some(g) = gate {
+            let mut t = table(view);
+            t.add_row(vec!["Gate".to_string(), g]);
+            out.push_str(&indent(&t.to_string()));
+            out.push('\n');
+        }
         return out;
     }
     let mut t = table(view);
@@ -63,6 +76,9 @@ fn render_model(m: &ModelReport, view: &View) -> String {
             Cell::new("Commercial use"),
             Cell::new(c.verdict.as_str().to_uppercase()),
         ]);
+    }
+    if let Some(g) = gate {
+        t.add_row(vec!["Gate".to_string(), g]);
     }
     if let Some(l) = &m.license {
         let mut s = v(&l.id);

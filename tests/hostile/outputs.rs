@@ -242,3 +242,138 @@ fn the_batch_summary_fits_the_terminal() {
         }
     }
 }
+
+/// Item 14 (the table and Markdown part): the outputs for people show the gate's outcome per
+/// model with its reasons, the batch summary shows it per model, and a failing exit code comes
+/// with a line on standard error saying which model failed and why.
+#[test]
+fn the_gate_says_why_it_failed() {
+    let hub = FakeHub::fixtures();
+    let defaults = "fixtures/policies/defaults.yaml";
+
+    // A policy denial.
+    let out = isopen_at(
+        &hub,
+        &[
+            "audit",
+            "acme/card-says-nc",
+            "--format",
+            "table",
+            "--policy",
+            defaults,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let table = stdout(&out);
+    let gate = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("Gate"))
+        .unwrap_or_else(|| panic!("no gate row:\n{table}"));
+    assert!(gate.contains("DENY"), "{table}");
+    assert!(
+        table.contains("policy commercial_use (deny): commercial use is prohibited"),
+        "{table}"
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "isopen: failing: acme/card-says-nc: policy commercial_use (deny): commercial use is prohibited"
+        ),
+        "{err}"
+    );
+
+    // --fail-on without a policy: only the failing model is named, with the risk.
+    let out = isopen_at(
+        &hub,
+        &[
+            "audit",
+            "acme/plain-apache",
+            "acme/pickle-only",
+            "--format",
+            "table",
+            "--fail-on",
+            "medium",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    let failing: Vec<&str> = err.lines().filter(|l| l.contains("failing:")).collect();
+    assert_eq!(failing.len(), 1, "{err}");
+    assert!(
+        failing[0].starts_with("isopen: failing: acme/pickle-only: risk")
+            && failing[0].contains("non-commercial (high)")
+            && failing[0].ends_with("at or above --fail-on medium"),
+        "{err}"
+    );
+    let table = stdout(&out);
+    assert!(table.contains("Gate            PASS"), "{table}");
+    assert!(table.contains("Gate            DENY"), "{table}");
+    // The summary at the end of a multi-model audit has the gate's column and totals.
+    assert!(
+        table.contains("gate: 1 pass, 0 warn, 1 deny, 0 error"),
+        "{table}"
+    );
+
+    // The batch summary, per model, with a model not audited; and the same in Markdown.
+    let list = "fixtures/shortlists/shortlist.txt";
+    let out = isopen_at(
+        &hub,
+        &["batch", list, "--format", "table", "--fail-on", "high"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let summary = stdout(&out);
+    let at = summary
+        .lines()
+        .nth(1)
+        .and_then(|header| header.find("Gate"))
+        .unwrap_or_else(|| panic!("no gate column:\n{summary}"));
+    let gate_of = |model: &str| {
+        let row = summary
+            .lines()
+            .find(|l| l.trim_start().starts_with(model))
+            .unwrap_or_else(|| panic!("no row for {model}:\n{summary}"));
+        row[at..].split_whitespace().next().unwrap().to_string()
+    };
+    assert_eq!(gate_of("acme/plain-apache"), "pass", "{summary}");
+    assert_eq!(gate_of("acme/llama-finetune-apache"), "deny", "{summary}");
+    assert_eq!(gate_of("acme/does-not-exist"), "error", "{summary}");
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "isopen: failing: acme/does-not-exist: the model could not be audited (not-found)"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("isopen: failing: acme/llama-finetune-apache: risk"),
+        "{err}"
+    );
+    let out = isopen_at(
+        &hub,
+        &["batch", list, "--format", "markdown", "--policy", defaults],
+    );
+    let md = stdout(&out);
+    assert!(
+        md.lines()
+            .next()
+            .is_some_and(|l| l.starts_with("# isopen audit"))
+    );
+    assert!(md.contains("| Top risk | Gate |"), "{md}");
+    assert!(md.contains("- Gate: **error**"), "{md}");
+    assert!(md.contains("- Gate: **pass**"), "{md}");
+
+    // A gate that passes says nothing on standard error.
+    let out = isopen_at(
+        &hub,
+        &[
+            "audit",
+            "acme/plain-apache",
+            "--format",
+            "table",
+            "--fail-on",
+            "high",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!stderr(&out).contains("failing"), "{}", stderr(&out));
+}
