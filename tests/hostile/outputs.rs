@@ -377,3 +377,165 @@ fn the_gate_says_why_it_failed() {
     assert_eq!(out.status.code(), Some(0));
     assert!(!stderr(&out).contains("failing"), "{}", stderr(&out));
 }
+
+/// The text of `md` outside its code spans (where nothing is read as Markdown): a run of
+/// backticks opens a span that the next run of the same length closes; a backslash escapes.
+fn outside_code_spans(md: &str) -> String {
+    let chars: Vec<char> = md.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' if i + 1 < chars.len() => {
+                out.push(chars[i]);
+                out.push(chars[i + 1]);
+                i += 2;
+            }
+            '`' => {
+                let n = chars[i..].iter().take_while(|&&c| c == '`').count();
+                let mut j = i + n;
+                let close = loop {
+                    if j >= chars.len() {
+                        break None;
+                    }
+                    let m = chars[j..].iter().take_while(|&&c| c == '`').count();
+                    if m == n {
+                        break Some(j);
+                    }
+                    j += m.max(1);
+                };
+                match close {
+                    Some(j) => i = j + n,
+                    None => {
+                        out.extend(&chars[i..i + n]);
+                        i += n;
+                    }
+                }
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Item 17: a card whose license value and License section hold a heading, an image, a link,
+/// backticks, HTML, an autolink and line breaks gives Markdown with none of them; SARIF URIs
+/// of a folder named with a space, `#` and non-ASCII are percent-encoded; the CycloneDX BOM
+/// has a serial number and a timestamp, a Hub model's purl is pinned to its commit, and a
+/// local folder's absolute path appears nowhere.
+#[test]
+fn outputs_for_tools_and_tickets_are_well_formed() {
+    let hub = FakeHub::fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("my model #1 é");
+    std::fs::create_dir_all(&folder).unwrap();
+    let injected = "![img](http://x/i.png) [link](http://x) `tick`` <b>bold</b> www.evil.example";
+    std::fs::write(
+        folder.join("README.md"),
+        format!(
+            "---\nlicense: \"other\\n# Injected heading\\n{injected}\"\nlicense_name: \"# {injected}\"\n---\n\
+             # Model\n\n## License\n\n\
+             The weights are for research only, not for commercial use. {injected}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(folder.join("model.bin"), b"pickle").unwrap();
+    let local = folder.to_str().unwrap();
+
+    let out = isopen_at(
+        &hub,
+        &["audit", local, "acme/plain-apache", "--format", "markdown"],
+    );
+    let md = stdout(&out);
+    let ours = [
+        "# isopen audit",
+        "## ",
+        "### Conditions",
+        "### Obligations",
+        "### Risks",
+        "### Notes",
+    ];
+    for l in md.lines().filter(|l| l.starts_with('#')) {
+        assert!(
+            ours.iter().any(|o| l.starts_with(o)),
+            "a heading from the card: {l}\n{md}"
+        );
+    }
+    assert!(md.contains("Injected heading"), "the value is shown:\n{md}");
+    let text = outside_code_spans(&md);
+    assert!(!text.contains("!["), "an image:\n{md}");
+    assert!(!text.contains('<'), "HTML:\n{md}");
+    assert!(
+        !text.contains("http://") && !text.contains("www."),
+        "an autolink:\n{md}"
+    );
+    for (i, _) in text.match_indices("](") {
+        assert!(text[..i].ends_with('\\'), "a link:\n{md}");
+    }
+    for (i, _) in text.match_indices('`') {
+        assert!(
+            text[..i].ends_with('\\'),
+            "a code span from the card:\n{md}"
+        );
+    }
+
+    let out = isopen_at(&hub, &["audit", local, "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert!(!uris.is_empty());
+    for uri in &uris {
+        assert!(
+            uri.starts_with("file:///") && uri.contains("/my%20model%20%231%20%C3%A9"),
+            "{uri}"
+        );
+        assert!(
+            uri.is_ascii() && !uri.contains(' ') && !uri["file://".len()..].contains(['#', ':']),
+            "{uri}"
+        );
+    }
+
+    let bom = |args: &[&str]| {
+        let out = isopen_at(&hub, args);
+        let text = stdout(&out);
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        (text, v)
+    };
+    let (text, v) = bom(&["audit", "acme/plain-apache", local, "--format", "cyclonedx"]);
+    let serial = v["serialNumber"].as_str().unwrap();
+    let uuid = serial.strip_prefix("urn:uuid:").unwrap();
+    let groups: Vec<usize> = uuid.split('-').map(str::len).collect();
+    assert_eq!(groups, [8, 4, 4, 4, 12], "{serial}");
+    assert!(
+        uuid.chars().all(|c| c == '-' || c.is_ascii_hexdigit()),
+        "{serial}"
+    );
+    let stamp = v["metadata"]["timestamp"].as_str().unwrap();
+    assert!(
+        stamp.len() == 20 && stamp.ends_with('Z') && &stamp[10..11] == "T",
+        "{stamp}"
+    );
+    let hub_model = &v["components"][0];
+    assert_eq!(
+        hub_model["purl"],
+        "pkg:huggingface/acme/plain-apache@1111111111111111111111111111111111111111"
+    );
+    let folder_model = &v["components"][1];
+    assert_eq!(folder_model["name"], "my model #1 é");
+    assert!(folder_model["purl"].is_null(), "{folder_model:#}");
+    assert!(!text.contains(dir.path().to_str().unwrap()), "{text}");
+    // A serial number is never reused.
+    let (_, again) = bom(&["audit", "acme/plain-apache", local, "--format", "cyclonedx"]);
+    assert_ne!(again["serialNumber"], v["serialNumber"]);
+}
