@@ -13,6 +13,7 @@ pub mod license;
 pub mod model_ref;
 pub mod normalize;
 pub mod policy;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod shortlist;

@@ -99,6 +99,7 @@ fn the_core_never_reaches_the_shell() {
         "snapshot",
         "shortlist",
         "model_ref",
+        "redact",
         "vocab",
     ] {
         let reached = reachable(&edges, core);

@@ -14,11 +14,12 @@ use isopen::audit::Auditor;
 use isopen::hub::cache::Cache;
 use isopen::hub::{ClientConfig, token};
 use isopen::policy::{Action, Policy};
-use isopen::report::{self, Report, Severity, Status};
+use isopen::redact::Redactor;
+use isopen::report::{self, Report, Severity, Status, View, gate, sanitize};
 use isopen::rules::RuleSet;
 
 pub fn run(args: AuditArgs) -> Result<u8> {
-    let (auditor, policy) = build_auditor(&args.common)?;
+    let (auditor, policy, redactor) = build_auditor(&args.common)?;
     let jobs: Vec<Job> = args
         .models
         .iter()
@@ -37,19 +38,28 @@ pub fn run(args: AuditArgs) -> Result<u8> {
         &run::Gate {
             policy: policy.as_ref(),
             today: super::policy::today(),
+            redactor: &redactor,
         },
     )?;
     if outcome.interrupted {
-        eprintln!("isopen: interrupted");
+        super::say("isopen: interrupted");
         return Ok(EXIT_INTERRUPTED);
     }
     let report = Report::new(outcome.reports.into_iter().flatten().collect());
-    print_report(&report, args.common.format, false)?;
+    print_report(
+        &report,
+        args.common.format,
+        false,
+        args.common.fail_on,
+        &redactor,
+    )?;
+    explain(&report, args.common.fail_on);
     Ok(exit_code(&report, args.common.fail_on))
 }
 
-/// The auditor and the policy (when `--policy` names one) for an auditing command.
-pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>)> {
+/// The auditor, the policy (when `--policy` names one), and what to redact from everything
+/// printed or written (the token in effect) for an auditing command.
+pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>, Redactor)> {
     let rules = match &common.rules {
         Some(dir) => RuleSet::builtin_with_dir(dir),
         None => RuleSet::builtin(),
@@ -71,8 +81,10 @@ pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>)> {
     // A token that cannot be a Hub token fails here, before any request: sent, it would only
     // come back as a network error after every retry.
     let resolved = token::resolve(common.token.as_deref())?;
+    let redactor = token::Token::redactor(resolved.token.as_ref());
+    super::keep_secret(&redactor);
     if let Some(w) = &resolved.warning {
-        eprintln!("isopen: warning: {w}");
+        super::say(&format!("isopen: warning: {w}"));
     }
     let mut cfg = ClientConfig::new(&endpoint, resolved.token);
     cfg.timeout = Duration::from_secs(common.timeout);
@@ -106,7 +118,7 @@ pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>)> {
                 .map(|p| p.clarifications.clone())
                 .unwrap_or_default(),
         );
-    Ok((auditor, policy))
+    Ok((auditor, policy, redactor))
 }
 
 /// `1`, `ON`, `YES`, `TRUE` (any case), as huggingface_hub reads its boolean variables.
@@ -122,25 +134,81 @@ fn env_flag(name: &str) -> bool {
 }
 
 /// Prints the report; `summary_only` tables show the matrix, not every model's details.
-pub fn print_report(report: &Report, format: Option<Format>, summary_only: bool) -> Result<()> {
+pub fn print_report(
+    report: &Report,
+    format: Option<Format>,
+    summary_only: bool,
+    fail_on: Option<FailOn>,
+    redactor: &Redactor,
+) -> Result<()> {
     let format = format.unwrap_or(if std::io::stdout().is_terminal() {
         Format::Table
     } else {
         Format::Json
     });
+    let view = View {
+        width: terminal_width(),
+        fail_on: fail_on.map(severity),
+    };
     let text = match format {
-        Format::Table if summary_only => report::table::render_summary(report),
-        Format::Table => report::table::render(report),
+        Format::Table if summary_only => report::summary::render(report, &view),
+        Format::Table => report::table::render(report, &view),
         Format::Json => report::json::render(report),
-        Format::Markdown => report::markdown::render(report),
+        Format::Markdown => report::markdown::render(report, &view),
         Format::Sarif => report::sarif::render(report),
         Format::Cyclonedx => report::cyclonedx::render(report),
+    };
+    // A last pass over the whole text, whatever a renderer missed: no secret, and nothing a
+    // card or a server wrote reaches the terminal as a control sequence.
+    let text = redactor.text(&text);
+    let text = match format {
+        Format::Table | Format::Markdown => sanitize::block(&text),
+        Format::Json | Format::Sarif | Format::Cyclonedx => sanitize::json(&text),
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .context("cannot write the report")?;
     out.flush().context("cannot write the report")?;
     Ok(())
+}
+
+/// The width tables are fitted to: `COLUMNS` when set, else the terminal's when standard
+/// output is one, else 100.
+fn terminal_width() -> usize {
+    if let Some(c) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+    {
+        return c;
+    }
+    // comfy-table asks the terminal only when standard output is one.
+    comfy_table::Table::new()
+        .width()
+        .map_or(View::default().width, usize::from)
+}
+
+/// When the gate fails, one line per failing model on standard error saying why, so a CI log
+/// shows what failed (which rule denied, which risk is at or above `--fail-on`) without the
+/// report. Nothing when no gate was asked for, or when it passed.
+pub fn explain(report: &Report, fail_on: Option<FailOn>) {
+    for m in &report.models {
+        if let Some(g) = gate::judge(m, fail_on.map(severity)).filter(|g| g.fails()) {
+            super::say(&format!(
+                "isopen: failing: {}: {}",
+                sanitize::line(&m.model),
+                sanitize::line(&g.why())
+            ));
+        }
+    }
+}
+
+fn severity(f: FailOn) -> Severity {
+    match f {
+        FailOn::High => Severity::High,
+        FailOn::Medium => Severity::Medium,
+        FailOn::Low => Severity::Low,
+    }
 }
 
 /// 2 when any model could not be audited (its policy outcome is `error`: a gate never passes a
@@ -162,12 +230,7 @@ pub fn exit_code(report: &Report, fail_on: Option<FailOn>) -> u8 {
     {
         return EXIT_GATE;
     }
-    let threshold = fail_on.map(|f| match f {
-        FailOn::High => Severity::High,
-        FailOn::Medium => Severity::Medium,
-        FailOn::Low => Severity::Low,
-    });
-    let failed = threshold.is_some_and(|t| {
+    let failed = fail_on.map(severity).is_some_and(|t| {
         report
             .models
             .iter()

@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 
 use super::EXIT_INTERRUPTED;
 use super::args::BatchArgs;
-use super::audit::{build_auditor, exit_code, print_report};
+use super::audit::{build_auditor, exit_code, explain, print_report};
 use super::jsonl::Jsonl;
 use super::run::{self, Job};
 use isopen::model_ref::ModelKey;
@@ -30,10 +30,10 @@ pub fn run(args: BatchArgs) -> Result<u8> {
     let mut jobs: Vec<Job> = Vec::new();
     for e in entries {
         if let Some((line, model)) = first_at.get(&ModelKey::of(&e.model)) {
-            eprintln!(
+            super::say(&format!(
                 "isopen: {name}:{}: {} is listed again (first at {line} as {model}); audited once",
                 e.line, e.model
-            );
+            ));
             continue;
         }
         first_at.insert(ModelKey::of(&e.model), (e.line, e.model.clone()));
@@ -43,7 +43,7 @@ pub fn run(args: BatchArgs) -> Result<u8> {
             owner: e.owner,
         });
     }
-    let (auditor, policy) = build_auditor(&args.common)?;
+    let (auditor, policy, redactor) = build_auditor(&args.common)?;
     let (mut out, done) = match &args.out {
         Some(path) => {
             let mut inputs = vec![("shortlist", args.shortlist.as_path())];
@@ -65,19 +65,20 @@ pub fn run(args: BatchArgs) -> Result<u8> {
         &run::Gate {
             policy: policy.as_ref(),
             today: super::policy::today(),
+            redactor: &redactor,
         },
     )?;
     if args.resume {
         let r = outcome.resumed;
-        eprintln!(
+        super::say(&format!(
             "isopen: resumed: {} done earlier, {} failed earlier and retried",
             r.done, r.retried
-        );
+        ));
     }
     let complete = outcome.reports.iter().filter(|r| r.is_some()).count();
     let report = Report::new(outcome.reports.into_iter().flatten().collect());
     if outcome.interrupted {
-        eprintln!(
+        super::say(&format!(
             "isopen: interrupted: {complete} of {} models audited{}",
             jobs.len(),
             if args.out.is_some() {
@@ -85,9 +86,16 @@ pub fn run(args: BatchArgs) -> Result<u8> {
             } else {
                 ""
             }
-        );
+        ));
         return Ok(EXIT_INTERRUPTED);
     }
-    print_report(&report, args.common.format, true)?;
+    print_report(
+        &report,
+        args.common.format,
+        true,
+        args.common.fail_on,
+        &redactor,
+    )?;
+    explain(&report, args.common.fail_on);
     Ok(exit_code(&report, args.common.fail_on))
 }

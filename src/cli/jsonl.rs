@@ -100,10 +100,10 @@ impl Jsonl {
             ),
             // A file system without locks (some network mounts): go on, but say so.
             Err(TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {
-                eprintln!(
+                super::say(&format!(
                     "isopen: warning: {} cannot be locked here; do not run two batches on it",
                     path.display()
-                );
+                ));
             }
             Err(TryLockError::Error(e)) => {
                 return Err(e).with_context(|| format!("cannot lock {}", path.display()));
@@ -157,11 +157,11 @@ impl Jsonl {
             }
         }
         if stale > 0 {
-            eprintln!(
+            super::say(&format!(
                 "isopen: {}: {stale} line(s) hold only an older isopen's policy result, not the \
                  assessment; those models are audited again",
                 path.display()
-            );
+            ));
         }
         if complete < text.len() {
             // A crash cut the last line short: drop it, and audit that model again.
@@ -169,10 +169,10 @@ impl Jsonl {
                 .file
                 .set_len(complete as u64)
                 .with_context(|| format!("cannot repair the last line of {}", path.display()))?;
-            eprintln!(
+            super::say(&format!(
                 "isopen: {}: dropped an incomplete last line; that model is audited again",
                 path.display()
-            );
+            ));
         }
         Ok((jsonl, done))
     }
@@ -184,8 +184,10 @@ impl Jsonl {
             report: judged,
             assessed_risks: judged.policy.is_some().then_some(assessed.risks.as_slice()),
         };
-        let mut text = serde_json::to_string(&line)
+        let text = serde_json::to_string(&line)
             .with_context(|| format!("cannot encode the report of {}", judged.model))?;
+        // The same data, with nothing a terminal would obey when the file is shown in one.
+        let mut text = isopen::report::sanitize::json(&text).into_owned();
         text.push('\n');
         self.file
             .write_all(text.as_bytes())

@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use super::args::{Format, KnowledgeArgs, LicenseCommand};
 use super::{EXIT_ERROR, EXIT_OK};
 use isopen::report::identify::{self, IdentifyReport};
-use isopen::report::knowledge;
+use isopen::report::{knowledge, sanitize};
 use isopen::rules::RuleSet;
 
 /// Texts larger than this are read only up to it.
@@ -36,18 +36,26 @@ pub fn run(cmd: LicenseCommand) -> Result<u8> {
                 schema: identify::SCHEMA.to_string(),
                 files,
             };
-            print(&match format(&opts)? {
-                Format::Json => identify::render_json(&report),
-                _ => identify::render_table(&report),
-            })?;
+            let f = format(&opts)?;
+            print(
+                f,
+                &match f {
+                    Format::Json => identify::render_json(&report),
+                    _ => identify::render_table(&report),
+                },
+            )?;
             Ok(if failed { EXIT_ERROR } else { EXIT_OK })
         }
         LicenseCommand::List { opts } => {
             let rules = load_rules(&opts)?;
-            print(&match format(&opts)? {
-                Format::Json => knowledge::list_json(&rules),
-                _ => knowledge::list_table(&rules),
-            })?;
+            let f = format(&opts)?;
+            print(
+                f,
+                &match f {
+                    Format::Json => knowledge::list_json(&rules),
+                    _ => knowledge::list_table(&rules),
+                },
+            )?;
             Ok(EXIT_OK)
         }
         LicenseCommand::Show { id, opts } => {
@@ -57,10 +65,14 @@ pub fn run(cmd: LicenseCommand) -> Result<u8> {
                     "no license or policy is known as {id:?}; `isopen license list` shows them all"
                 );
             };
-            print(&match format(&opts)? {
-                Format::Json => knowledge::show_json(rule),
-                _ => knowledge::show_table(rule),
-            })?;
+            let f = format(&opts)?;
+            print(
+                f,
+                &match f {
+                    Format::Json => knowledge::show_json(rule),
+                    _ => knowledge::show_table(rule),
+                },
+            )?;
             Ok(EXIT_OK)
         }
     }
@@ -98,7 +110,12 @@ fn read_text(path: &Path) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-fn print(text: &str) -> Result<()> {
+/// Writes the output; texts quote license files, shown but never obeyed by the terminal.
+fn print(format: Format, text: &str) -> Result<()> {
+    let text = match format {
+        Format::Json => sanitize::json(text),
+        _ => sanitize::block(text),
+    };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .context("cannot write the output")?;

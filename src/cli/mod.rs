@@ -10,8 +10,10 @@ mod policy;
 mod run;
 
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use clap::Parser;
+use isopen::redact::Redactor;
 
 pub use args::Cli;
 
@@ -44,7 +46,7 @@ pub fn main() -> ExitCode {
 /// the line that says which file failed.
 fn report_error(e: &anyhow::Error) {
     let Some(found) = e.downcast_ref::<isopen::diagnostic::Diagnostics>() else {
-        eprintln!("isopen: error: {e:#}");
+        say(&format!("isopen: error: {e:#}"));
         return;
     };
     let context: Vec<String> = e
@@ -56,7 +58,27 @@ fn report_error(e: &anyhow::Error) {
         true => "a file is not valid".to_string(),
         false => context.join(": "),
     };
-    eprintln!("isopen: error: {context}:\n{found}");
+    say(&format!("isopen: error: {context}:\n{found}"));
+}
+
+/// Writes one diagnostic to standard error. Diagnostics quote model refs, file contents and
+/// server messages, so they are shown, never obeyed, by the terminal (see
+/// `isopen::report::sanitize`).
+pub(crate) fn say(line: &str) {
+    let line = match SECRETS.get() {
+        Some(r) => r.text(line),
+        None => isopen::redact::shaped(line),
+    };
+    eprintln!("{}", isopen::report::sanitize::block(&line));
+}
+
+/// The secrets of this run (the token in effect), set once the token is known, so every
+/// diagnostic is redacted however it was built.
+static SECRETS: OnceLock<Redactor> = OnceLock::new();
+
+/// Makes `say` redact what `redactor` redacts, for the rest of the process.
+pub(crate) fn keep_secret(redactor: &Redactor) {
+    let _ = SECRETS.set(redactor.clone());
 }
 
 fn init_logging(verbose: u8) {

@@ -25,7 +25,10 @@ pub fn run(cmd: PolicyCommand) -> Result<u8> {
                 })?;
             std::io::Write::write_all(&mut f, STARTER.as_bytes())
                 .with_context(|| format!("cannot write {}", file.display()))?;
-            eprintln!("isopen: wrote a starter policy to {}", file.display());
+            super::say(&format!(
+                "isopen: wrote a starter policy to {}",
+                file.display()
+            ));
             Ok(EXIT_OK)
         }
         PolicyCommand::Check { file, rules } => {
@@ -43,10 +46,10 @@ pub fn run(cmd: PolicyCommand) -> Result<u8> {
             );
             let today = today();
             for e in policy.exceptions.iter().filter(|e| e.expires < today) {
-                eprintln!(
+                super::say(&format!(
                     "isopen: warning: the exception for {} expired on {}",
                     e.model, e.expires
-                );
+                ));
             }
             Ok(EXIT_OK)
         }

@@ -19,6 +19,7 @@ use super::jsonl::Jsonl;
 use isopen::audit::Auditor;
 use isopen::model_ref::ModelKey;
 use isopen::policy::{Date, Policy};
+use isopen::redact::Redactor;
 use isopen::report::{ModelReport, Status};
 
 /// One model to audit, with what the shortlist says of it.
@@ -29,13 +30,21 @@ pub struct Job {
     pub owner: Option<String>,
 }
 
-/// The policy every report is judged by before it is written or printed.
+/// The policy every report is judged by before it is written or printed, and the secrets
+/// removed from it first.
 pub struct Gate<'a> {
     pub policy: Option<&'a Policy>,
     pub today: Date,
+    pub redactor: &'a Redactor,
 }
 
 impl Gate<'_> {
+    /// The assessment without secrets: a hub may have echoed the token into an error or a
+    /// note, and what is written or judged is what is shown.
+    fn clean(&self, assessed: ModelReport) -> ModelReport {
+        self.redactor.report(assessed)
+    }
+
     /// The report as printed and written; the assessment itself is left as it is.
     fn judge(&self, assessed: &ModelReport) -> ModelReport {
         match self.policy {
@@ -79,6 +88,7 @@ pub fn run(
     let mut results: HashMap<ModelKey, ModelReport> = HashMap::new();
     let mut failed: HashSet<ModelKey> = HashSet::new();
     for assessed in earlier {
+        let assessed = gate.clean(assessed);
         let key = ModelKey::of_report(&assessed.model, &assessed.source);
         if assessed.status == Status::Error {
             // Audited again: the failure may have been passing (a network error, a token).
@@ -138,6 +148,7 @@ pub fn run(
             tokio::select! {
                 next = stream.next() => match next {
                     Some((key, assessed)) => {
+                        let assessed = gate.clean(assessed);
                         let judged = gate.judge(&assessed);
                         if let Some(out) = out.as_deref_mut() {
                             out.append(&judged, &assessed)?;
@@ -155,7 +166,9 @@ pub fn run(
     progress.finish_and_clear();
     if let Some(failure) = auditor.cache_failure() {
         // Once a run, whatever the number of entries that could not be kept.
-        eprintln!("isopen: warning: {failure}; later audits will ask the hub again");
+        super::say(&format!(
+            "isopen: warning: {failure}; later audits will ask the hub again"
+        ));
     }
     let reports = jobs
         .iter()

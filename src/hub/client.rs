@@ -14,6 +14,7 @@ use tracing::debug;
 use super::cache::{Cache, Entry, Key};
 use super::error::{HubError, clean_message};
 use super::token::Token;
+use crate::redact::Redactor;
 use crate::snapshot::{DatasetInfo, ModelInfo};
 
 /// Tunables of the client. Defaults suit the real Hub; tests shorten the backoff.
@@ -379,7 +380,7 @@ impl HubClient {
                 status,
                 &headers,
                 &text,
-                self.cfg.token.is_some(),
+                self.cfg.token.as_ref(),
                 url,
             ));
         }
@@ -512,9 +513,13 @@ fn status_failure(
     status: StatusCode,
     headers: &HeaderMap,
     body: &[u8],
-    has_token: bool,
+    token: Option<&Token>,
     url: &str,
 ) -> Failure {
+    let has_token = token.is_some();
+    // A hub (or a proxy) may echo the token back: it is removed before the text is clipped,
+    // so no piece of it survives either.
+    let redactor = Redactor::new(token.map(Token::secret));
     let code = headers
         .get("x-error-code")
         .and_then(|v| v.to_str().ok())
@@ -528,7 +533,7 @@ fn status_failure(
                 .ok()
                 .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string))
         })
-        .map(|m| clean_message(&m))
+        .map(|m| clean_message(&redactor.text(&m)))
         .unwrap_or_default();
     let what = strip_query(url);
     let detail = |default: String| {
@@ -627,16 +632,41 @@ mod tests {
     }
 
     #[test]
+    fn an_echoed_token_is_redacted_before_it_is_clipped() {
+        let token = Token::new("hf_fake_approved_0123456789");
+        let shaped = format!("hf_{}", "a1".repeat(17));
+        let mut h = HeaderMap::new();
+        let echoed = format!(
+            "{} bad token hf_fake_approved_0123456789 and {shaped}",
+            "x".repeat(280)
+        );
+        h.insert("x-error-message", echoed.parse().unwrap());
+        let f = status_failure(StatusCode::FORBIDDEN, &h, b"", token.as_ref(), "u");
+        let m = f.error.to_string();
+        assert!(!m.contains("hf_fake") && !m.contains("hf_a1"), "{m}");
+        let body = format!("{{\"error\": \"no access for {shaped}\"}}");
+        let f = status_failure(
+            StatusCode::NOT_FOUND,
+            &HeaderMap::new(),
+            body.as_bytes(),
+            None,
+            "u",
+        );
+        assert_eq!(f.error.to_string(), "no access for <redacted>");
+    }
+
+    #[test]
     fn error_codes_map_to_kinds() {
+        let token = Token::new("hf_test_token_value");
         let mut h = HeaderMap::new();
         h.insert("x-error-code", "GatedRepo".parse().unwrap());
-        let f = status_failure(StatusCode::UNAUTHORIZED, &h, b"", false, "u");
+        let f = status_failure(StatusCode::UNAUTHORIZED, &h, b"", None, "u");
         assert_eq!(f.error.kind(), "gated");
         let f = status_failure(
             StatusCode::UNAUTHORIZED,
             &HeaderMap::new(),
             b"{\"error\":\"Invalid username or password.\"}",
-            false,
+            None,
             "u",
         );
         assert_eq!(f.error.kind(), "not-found");
@@ -644,7 +674,7 @@ mod tests {
             StatusCode::UNAUTHORIZED,
             &HeaderMap::new(),
             b"{\"error\":\"Invalid credentials in Authorization header\"}",
-            true,
+            token.as_ref(),
             "u",
         );
         assert_eq!(f.error.kind(), "unauthorized");
@@ -652,7 +682,7 @@ mod tests {
             StatusCode::SERVICE_UNAVAILABLE,
             &HeaderMap::new(),
             b"",
-            true,
+            token.as_ref(),
             "u",
         );
         assert!(f.retry);

@@ -1,6 +1,7 @@
 //! Typed fetch errors, each mapping to one of the report contract's error kinds. Messages come
 //! from the Hub's `X-Error-Message` or JSON `error`, cleaned and clipped; never from headers we
-//! sent, so a token cannot leak into a report.
+//! sent, and with the token and anything shaped like one redacted (a hub may echo it back), so
+//! a token cannot leak into a report.
 
 use thiserror::Error;
 
@@ -40,12 +41,20 @@ impl HubError {
     }
 }
 
-/// Makes server-provided text safe to print: one line, no control characters, bounded.
+/// Makes server-provided text safe to print: one line, no control characters, nothing shaped
+/// like a token (see `crate::redact`), bounded.
 pub fn clean_message(s: &str) -> String {
     let one_line: String = s
         .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| {
+            if crate::report::sanitize::is_unsafe(c) {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
+    let one_line = crate::redact::shaped(&one_line);
     let trimmed = one_line.trim();
     if trimmed.chars().count() > 300 {
         let mut cut: String = trimmed.chars().take(300).collect();

@@ -20,6 +20,12 @@ impl Token {
         (!t.is_empty()).then(|| Token(t.to_string()))
     }
 
+    /// What removes this token (and every token-shaped string) from text, without handing the
+    /// value out.
+    pub fn redactor(token: Option<&Token>) -> crate::redact::Redactor {
+        crate::redact::Redactor::new(token.map(Token::secret))
+    }
+
     /// The value, only for building the Authorization header.
     pub(crate) fn secret(&self) -> &str {
         &self.0

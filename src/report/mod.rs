@@ -11,6 +11,24 @@ pub use crate::vocab::{Evidence, Risk, Severity, Verdict};
 
 pub const SCHEMA: &str = "isopen.report.v1";
 
+/// How a report is laid out for people: the terminal's width (tables are fitted to it), and
+/// the `--fail-on` threshold, so the outputs can say what the gate makes of each model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct View {
+    pub width: usize,
+    pub fail_on: Option<Severity>,
+}
+
+impl Default for View {
+    /// 100 columns: what a report fits when nothing says the terminal's width.
+    fn default() -> View {
+        View {
+            width: usize::from(table::WIDTH),
+            fail_on: None,
+        }
+    }
+}
+
 /// The whole report: one entry per model, in input order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Report {
@@ -266,10 +284,13 @@ pub struct Answer {
 }
 
 pub mod cyclonedx;
+pub mod gate;
 pub mod identify;
 pub mod knowledge;
 pub mod markdown;
+pub mod sanitize;
 pub mod sarif;
+pub mod summary;
 
 /// The JSON Schema of the report (schema v1), as committed in `schema/report.v1.schema.json`.
 pub fn json_schema() -> String {

@@ -1,5 +1,5 @@
 //! SARIF 2.1.0, for code scanning: one rule per risk code, one result per risk, located at the
-//! file and line of its first evidence (`<model>/<file>`).
+//! file and line of its first evidence (`<model>/<file>`, percent-encoded as a URI).
 
 use serde_json::{Value, json};
 
@@ -76,14 +76,58 @@ pub fn render(report: &Report) -> String {
     s
 }
 
+/// Percent-encodes a path for a URI (RFC 3986): the unreserved characters and `/` are kept,
+/// every other byte of the UTF-8 (a space, `#`, `?`, `%`, `:`, non-ASCII) is `%XX`, so a model
+/// id or a file name can neither break the URI nor turn into a fragment or a query.
+fn uri_path(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `<model>/<file>`, percent-encoded; an absolute local path is a `file://` URI, so no reader
+/// takes it for a path relative to the repository.
 fn location(model: &str, file: Option<&str>, line: Option<usize>) -> Value {
-    let uri = match file {
-        Some(f) => format!("{model}/{f}"),
+    let path = match file {
+        Some(f) => format!("{}/{f}", model.trim_end_matches('/')),
         None => model.to_string(),
+    };
+    let uri = if path.starts_with('/') {
+        format!("file://{}", uri_path(&path))
+    } else {
+        uri_path(&path)
     };
     let mut physical = json!({"artifactLocation": {"uri": uri}});
     if let Some(l) = line {
         physical["region"] = json!({"startLine": l});
     }
     json!({"physicalLocation": physical})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        let at = |m: &str, f: Option<&str>| {
+            location(m, f, None)["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(at("acme/x", Some("LICENSE")), "acme/x/LICENSE");
+        assert_eq!(at("hf:acme/x@v2", None), "hf%3Aacme/x%40v2");
+        assert_eq!(
+            at("/tmp/my model #1 é/", Some("LICENSE.md")),
+            "file:///tmp/my%20model%20%231%20%C3%A9/LICENSE.md"
+        );
+        assert_eq!(at("./m", Some("a?b%c")), "./m/a%3Fb%25c");
+    }
 }

@@ -1,65 +1,89 @@
 //! The terminal rendering: per model, the verdict first, then conditions, weights, risks and
-//! evidence. Fits 100 columns and reads without colour (no meaning is carried by colour alone).
+//! evidence, then the summary when there are several. Fits the terminal's width (100 columns
+//! unless told) and reads without colour (no meaning is carried by colour alone).
 
 use comfy_table::presets::NOTHING;
-use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, Width};
+use comfy_table::{Cell, ContentArrangement, Table};
 
-use super::{Evidence, ModelReport, Report, Status};
-use crate::vocab::Verdict;
+use super::{Evidence, ModelReport, Report, Status, View};
+use super::{gate, sanitize, summary};
+
+/// One untrusted value for one table cell (see `sanitize`): the text a card, a file or a
+/// server wrote, never obeyed by the terminal and never breaking out of its cell.
+fn v(s: &str) -> String {
+    sanitize::line(s).into_owned()
+}
 
 pub const WIDTH: u16 = 100;
 
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Report, view: &View) -> String {
     let mut out = String::new();
     for (i, m) in report.models.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        out.push_str(&render_model(m));
+        out.push_str(&render_model(m, view));
     }
     if report.models.len() > 1 {
         out.push('\n');
-        out.push_str(&summary(report));
+        out.push_str(&summary::render(report, view));
     }
     out
 }
 
-fn table() -> Table {
+fn table(view: &View) -> Table {
+    let width = view.width.clamp(summary::MIN_WIDTH, usize::from(u16::MAX));
     let mut t = Table::new();
     t.load_style(NOTHING)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(WIDTH);
+        .set_width(u16::try_from(width).unwrap_or(WIDTH));
     t
 }
 
-fn render_model(m: &ModelReport) -> String {
+fn render_model(m: &ModelReport, view: &View) -> String {
     let mut out = String::new();
     let rev = m
         .revision
         .as_deref()
-        .map(|r| format!(" @ {}", &r[..r.len().min(12)]))
+        .map(|r| format!(" @ {}", v(&r.chars().take(12).collect::<String>())))
         .unwrap_or_default();
-    out.push_str(&format!("{}  ({}{rev})\n", m.model, m.source));
+    out.push_str(&format!("{}  ({}{rev})\n", v(&m.model), v(&m.source)));
+    let gate = gate::judge(m, view.fail_on).map(|g| {
+        let mut s = g.action.as_str().to_uppercase();
+        for r in &g.reasons {
+            s.push_str(&format!("\n- {}", v(r)));
+        }
+        s
+    });
     if m.status == Status::Error {
         let e = m.error.as_ref();
         out.push_str(&format!(
             "  ERROR {}: {}\n",
-            e.map_or("unknown", |e| e.kind.as_str()),
-            e.map_or("", |e| e.message.as_str())
+            v(e.map_or("unknown", |e| e.kind.as_str())),
+            v(e.map_or("", |e| e.message.as_str()))
         ));
+        if let Some(g) = gate {
+            let mut t = table(view);
+            t.add_row(vec!["Gate".to_string(), g]);
+            out.push_str(&indent(&t.to_string()));
+            out.push('\n');
+        }
         return out;
     }
-    let mut t = table();
+    let mut t = table(view);
     if let Some(c) = &m.commercial_use {
         t.add_row(vec![
             Cell::new("Commercial use"),
             Cell::new(c.verdict.as_str().to_uppercase()),
         ]);
     }
+    if let Some(g) = gate {
+        t.add_row(vec!["Gate".to_string(), g]);
+    }
     if let Some(l) = &m.license {
-        let mut s = l.id.clone();
+        let mut s = v(&l.id);
         if let Some(name) = &l.name {
-            s.push_str(&format!(" - {name}"));
+            s.push_str(&format!(" - {}", v(name)));
         }
         let osi = match l.osi_approved {
             Some(true) => ", OSI-approved",
@@ -70,7 +94,7 @@ fn render_model(m: &ModelReport) -> String {
         t.add_row(vec!["License".to_string(), s]);
         t.add_row(vec![
             "Declared".to_string(),
-            l.declared.clone().unwrap_or_else(|| "(nothing)".into()),
+            l.declared.as_deref().map_or_else(|| "(nothing)".into(), v),
         ]);
     }
     if let Some(c) = &m.commercial_use {
@@ -83,11 +107,11 @@ fn render_model(m: &ModelReport) -> String {
     }
     if let Some(w) = &m.weights {
         let mut parts = vec![match &w.gating {
-            Some(g) if w.availability == "gated" => format!("gated ({g})"),
-            _ => w.availability.clone(),
+            Some(g) if w.availability == "gated" => format!("gated ({})", v(g)),
+            _ => v(&w.availability),
         }];
         if !w.formats.is_empty() {
-            parts.push(w.formats.join(", "));
+            parts.push(v(&w.formats.join(", ")));
         }
         if let Some(p) = w.parameters {
             parts.push(format!("{} parameters", count(p as f64)));
@@ -105,8 +129,8 @@ fn render_model(m: &ModelReport) -> String {
             .map(|d| {
                 format!(
                     "{} ({}, commercial {})",
-                    d.id,
-                    d.license.as_deref().unwrap_or("license unknown"),
+                    v(&d.id),
+                    v(d.license.as_deref().unwrap_or("license unknown")),
                     d.commercial_use
                 )
             })
@@ -120,15 +144,15 @@ fn render_model(m: &ModelReport) -> String {
             .iter()
             .map(|l| {
                 let what = match (l.license.as_deref(), l.status.as_str()) {
-                    (Some(id), _) => format!("license {id}"),
+                    (Some(id), _) => format!("license {}", v(id)),
                     (None, "not-checked") => "not checked".to_string(),
-                    (None, status) => status.to_string(),
+                    (None, status) => v(status),
                 };
                 let via = match (&l.via, l.depth) {
-                    (Some(v), d) if d > 1 => format!(", via {v}"),
+                    (Some(via), d) if d > 1 => format!(", via {}", v(via)),
                     _ => String::new(),
                 };
-                format!("{} ({}, {what}{via})", l.model, l.relation)
+                format!("{} ({}, {what}{via})", v(&l.model), v(&l.relation))
             })
             .collect();
         t.add_row(vec!["Base models".to_string(), lines.join("\n")]);
@@ -136,26 +160,30 @@ fn render_model(m: &ModelReport) -> String {
     if let Some(o) = &m.openness {
         let mut s = format!(
             "OSAID {}, MOF class {}",
-            o.osaid,
-            o.mof_class.as_deref().unwrap_or("undetermined")
+            v(&o.osaid),
+            v(o.mof_class.as_deref().unwrap_or("undetermined"))
         );
         for r in &o.reasons {
-            s.push_str(&format!("\n- {r}"));
+            s.push_str(&format!("\n- {}", v(r)));
         }
         t.add_row(vec!["Openness".to_string(), s]);
     }
     if let Some(b) = &m.business {
         t.add_row(vec![
             "Self-hosting".to_string(),
-            format!("{}: {}", b.self_hosting.answer, b.self_hosting.reason),
+            format!(
+                "{}: {}",
+                v(&b.self_hosting.answer),
+                v(&b.self_hosting.reason)
+            ),
         ]);
         t.add_row(vec![
             "Hardware".to_string(),
-            format!("{}: {}", b.hardware.answer, b.hardware.reason),
+            format!("{}: {}", v(&b.hardware.answer), v(&b.hardware.reason)),
         ]);
         t.add_row(vec![
             "Fine-tuning".to_string(),
-            format!("{}: {}", b.fine_tuning.answer, b.fine_tuning.reason),
+            format!("{}: {}", v(&b.fine_tuning.answer), v(&b.fine_tuning.reason)),
         ]);
         let n = |v: Option<u64>| v.map_or("?".to_string(), |v| v.to_string());
         let community = if b.downloads.is_none() && b.likes.is_none() && b.last_modified.is_none() {
@@ -165,7 +193,7 @@ fn render_model(m: &ModelReport) -> String {
                 "{} downloads (30 days), {} likes, last updated {}",
                 n(b.downloads),
                 n(b.likes),
-                b.last_modified.as_deref().unwrap_or("?")
+                v(b.last_modified.as_deref().unwrap_or("?"))
             )
         };
         t.add_row(vec!["Community".to_string(), community]);
@@ -175,12 +203,12 @@ fn render_model(m: &ModelReport) -> String {
 
     if !m.risks.is_empty() {
         out.push_str("  Risks\n");
-        let mut r = table();
+        let mut r = table(view);
         for risk in &m.risks {
             r.add_row(vec![
                 risk.severity.as_str().to_uppercase(),
-                risk.code.clone(),
-                risk.message.clone(),
+                v(&risk.code),
+                v(&risk.message),
             ]);
         }
         out.push_str(&indent(&r.to_string()));
@@ -199,23 +227,23 @@ fn render_model(m: &ModelReport) -> String {
         });
     if !evidence.is_empty() {
         out.push_str("  Evidence\n");
-        let mut e = table();
+        let mut e = table(view);
         for ev in evidence.iter().take(12) {
             let place = match (&ev.file, ev.line) {
-                (Some(f), Some(l)) => format!("{f}:{l}"),
-                (Some(f), None) => f.clone(),
+                (Some(f), Some(l)) => format!("{}:{l}", v(f)),
+                (Some(f), None) => v(f),
                 (None, _) => "hub metadata".to_string(),
             };
-            e.add_row(vec![place, format!("\"{}\"", ev.quote)]);
+            e.add_row(vec![place, format!("\"{}\"", v(&ev.quote))]);
         }
         out.push_str(&indent(&e.to_string()));
         out.push('\n');
     }
     if !m.notes.is_empty() {
         out.push_str("  Notes\n");
-        let mut n = table();
+        let mut n = table(view);
         for note in &m.notes {
-            n.add_row(vec![format!("- {note}")]);
+            n.add_row(vec![format!("- {}", v(note))]);
         }
         out.push_str(&indent(&n.to_string()));
         out.push('\n');
@@ -223,118 +251,10 @@ fn render_model(m: &ModelReport) -> String {
     out
 }
 
-/// The summary matrix alone (a batch's table output).
-pub fn render_summary(report: &Report) -> String {
-    summary(report)
-}
-
-fn summary(report: &Report) -> String {
-    let mut t = table();
-    t.set_header(vec![
-        "Model",
-        "License",
-        "Commercial",
-        "Weights",
-        "Data",
-        "OSAID",
-        "Top risk",
-    ]);
-    for m in &report.models {
-        if m.status == Status::Error {
-            let kind = m.error.as_ref().map_or("error", |e| e.kind.as_str());
-            let mut row = vec![m.model.clone()];
-            row.extend(std::iter::repeat_n("-".to_string(), 5));
-            row.push(format!("ERROR {kind}"));
-            t.add_row(row);
-            continue;
-        }
-        t.add_row(vec![
-            m.model.clone(),
-            m.license.as_ref().map_or("-".into(), |l| l.id.clone()),
-            m.commercial_use
-                .as_ref()
-                .map_or("-".into(), |c| c.verdict.to_string()),
-            m.weights
-                .as_ref()
-                .map_or("-".into(), |w| w.availability.clone()),
-            data_summary(m),
-            m.openness.as_ref().map_or("-".into(), |o| o.osaid.clone()),
-            m.risks.first().map_or("-".into(), |r| r.code.clone()),
-        ]);
-    }
-    // Short columns keep their words whole (up to a cap); the model column takes the rest.
-    let caps = [0, 20, 11, 7, 16, 7, 26];
-    for (col, cap) in caps.iter().enumerate().skip(1) {
-        let widest = t
-            .column_cells_with_header_iter(col)
-            .flatten()
-            .map(|c| {
-                c.content()
-                    .lines()
-                    .map(|l| l.chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
-            .max()
-            .unwrap_or(1)
-            .min(*cap);
-        if let Some(c) = t.column_mut(col) {
-            // comfy-table counts the cell padding in a column's width.
-            c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
-                widest as u16 + 2,
-            )));
-        }
-    }
-    let count = |v: Verdict| {
-        report
-            .models
-            .iter()
-            .filter(|m| m.commercial_use.as_ref().is_some_and(|c| c.verdict == v))
-            .count()
-    };
-    let errors = report
-        .models
-        .iter()
-        .filter(|m| m.status == Status::Error)
-        .count();
-    format!(
-        "Summary\n{}\n  {} models: {} allowed, {} conditional, {} prohibited, {} unknown, {} not audited\n",
-        indent(&t.to_string()),
-        report.models.len(),
-        count(Verdict::Allowed),
-        count(Verdict::Conditional),
-        count(Verdict::Prohibited),
-        count(Verdict::Unknown),
-        errors
-    )
-}
-
-/// The training data in a word: none named, all open, some non-commercial.
-fn data_summary(m: &ModelReport) -> String {
-    if m.datasets.is_empty() {
-        return "none named".to_string();
-    }
-    let nc = m
-        .datasets
-        .iter()
-        .filter(|d| d.commercial_use == Verdict::Prohibited)
-        .count();
-    let open = m
-        .datasets
-        .iter()
-        .filter(|d| d.commercial_use == Verdict::Allowed)
-        .count();
-    match (nc, open) {
-        (0, o) if o == m.datasets.len() => format!("{o} open"),
-        (0, _) => format!("{} named", m.datasets.len()),
-        (nc, _) => format!("{nc} non-commercial"),
-    }
-}
-
 fn bullets(items: &[String]) -> String {
     items
         .iter()
-        .map(|s| format!("- {s}"))
+        .map(|s| format!("- {}", v(s)))
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -4,12 +4,14 @@
 //! each other in a cycle.
 
 mod clause;
+mod date;
 mod finding;
 mod gate;
 mod risk_code;
 mod verdict;
 
 pub use clause::{Clause, ClauseKind, Effect};
+pub use date::Date;
 pub use finding::{Evidence, Risk, Severity};
 pub use gate::{Action, Decision, PolicyResult};
 pub use risk_code::RiskCode;

@@ -39,6 +39,15 @@ pub enum Fault {
     Huge(usize),
     /// 307 to another location.
     Redirect(String),
+    /// An error (`status`, `X-Error-Code: code`) whose message is `message` with `{token}`
+    /// replaced by the bearer token the request carried, as a careless hub or proxy echoes
+    /// it: in `X-Error-Message` and the JSON body, or (`header: false`) in the body alone.
+    Echo {
+        status: u16,
+        code: Option<&'static str>,
+        message: String,
+        header: bool,
+    },
 }
 
 /// `_hub.yaml`: what a fixture folder cannot say by its files alone.
@@ -246,6 +255,24 @@ async fn respond(state: Arc<HubState>, req: Request) -> Response {
                 return Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
             }
             Fault::Huge(size) => return huge_readme(size),
+            Fault::Echo {
+                status,
+                code,
+                message,
+                header,
+            } => {
+                let token = auth
+                    .as_deref()
+                    .and_then(|a| a.strip_prefix("Bearer "))
+                    .unwrap_or("");
+                let message = message.replace("{token}", token);
+                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
+                let mut r = error(status, code, &message);
+                if !header {
+                    r.headers_mut().remove("X-Error-Message");
+                }
+                return r;
+            }
             Fault::Redirect(to) => {
                 return (
                     StatusCode::TEMPORARY_REDIRECT,

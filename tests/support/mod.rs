@@ -38,6 +38,7 @@ pub fn isopen(endpoint: &str) -> (Command, tempfile::TempDir) {
         .env_remove("HF_HUB_OFFLINE")
         .env_remove("HF_HUB_CACHE")
         .env_remove("ISOPEN_LOG")
+        .env_remove("COLUMNS")
         .env("HF_ENDPOINT", endpoint)
         .env("HF_HOME", home.path())
         .env("XDG_CACHE_HOME", home.path().join("cache"))
