@@ -5,6 +5,7 @@
 
 pub mod assess;
 pub mod audit;
+pub mod batch;
 pub mod card;
 pub mod diagnostic;
 pub mod gguf;

@@ -8,9 +8,10 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use super::args::{AuditArgs, CommonArgs, FailOn, Format};
-use super::run::{self, Job};
+use super::run;
 use super::{EXIT_ERROR, EXIT_GATE, EXIT_INTERRUPTED, EXIT_OK};
 use isopen::audit::Auditor;
+use isopen::batch::{Gate, Job};
 use isopen::hub::cache::Cache;
 use isopen::hub::{ClientConfig, token};
 use isopen::policy::{Action, Policy};
@@ -35,13 +36,13 @@ pub fn run(args: AuditArgs) -> Result<u8> {
         Vec::new(),
         usize::from(args.common.jobs),
         None,
-        &run::Gate {
+        Gate {
             policy: policy.as_ref(),
             today: super::policy::today(),
             redactor: &redactor,
         },
     )?;
-    if outcome.interrupted {
+    if outcome.cancelled {
         super::say("isopen: interrupted");
         return Ok(EXIT_INTERRUPTED);
     }

@@ -13,7 +13,8 @@ use super::EXIT_INTERRUPTED;
 use super::args::BatchArgs;
 use super::audit::{build_auditor, exit_code, explain, print_report};
 use super::jsonl::Jsonl;
-use super::run::{self, Job};
+use super::run;
+use isopen::batch::{Gate, Job};
 use isopen::model_ref::ModelKey;
 use isopen::report::Report;
 use isopen::shortlist;
@@ -62,7 +63,7 @@ pub fn run(args: BatchArgs) -> Result<u8> {
         done,
         usize::from(args.common.jobs),
         out.as_mut(),
-        &run::Gate {
+        Gate {
             policy: policy.as_ref(),
             today: super::policy::today(),
             redactor: &redactor,
@@ -77,7 +78,7 @@ pub fn run(args: BatchArgs) -> Result<u8> {
     }
     let complete = outcome.reports.iter().filter(|r| r.is_some()).count();
     let report = Report::new(outcome.reports.into_iter().flatten().collect());
-    if outcome.interrupted {
+    if outcome.cancelled {
         super::say(&format!(
             "isopen: interrupted: {complete} of {} models audited{}",
             jobs.len(),
