@@ -113,6 +113,11 @@ impl Auditor {
         &self.rules
     }
 
+    /// What each host's request limiter has seen (for benchmarks and tests).
+    pub fn limiter_stats(&self) -> Vec<(String, crate::hub::limiter::Stats)> {
+        self.client.limiter_stats()
+    }
+
     /// The first cache write that failed during this auditor's audits (the cache folder and
     /// the error), for one warning a run.
     pub fn cache_failure(&self) -> Option<String> {

@@ -89,6 +89,7 @@ pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>, Re
     }
     let mut cfg = ClientConfig::new(&endpoint, resolved.token);
     cfg.timeout = Duration::from_secs(common.timeout);
+    cfg.max_requests = usize::from(common.requests);
     // For tests and impatient users: the first retry's wait, doubled per attempt.
     if let Some(ms) = std::env::var("ISOPEN_BACKOFF_MS")
         .ok()

@@ -142,39 +142,41 @@ impl Cache {
     }
 
     pub fn get(&self, key: &Key) -> Option<Entry> {
-        let bytes = std::fs::read(self.path(key)?).ok()?;
-        // Header lines, a blank line, then the body.
-        let mut etag = None;
-        let mut truncated = false;
-        let mut rest = &bytes[..];
-        loop {
-            let nl = rest.iter().position(|&b| b == b'\n')?;
-            let line = std::str::from_utf8(&rest[..nl]).ok()?;
-            rest = &rest[nl + 1..];
-            if line.is_empty() {
-                break;
-            }
-            match line.split_once(": ") {
-                Some(("etag", v)) => etag = Some(v.to_string()),
-                Some(("truncated", v)) => truncated = v == "1",
-                _ => return None, // not an entry this version wrote
-            }
-        }
-        Some(Entry {
-            etag,
-            truncated,
-            body: rest.to_vec(),
-        })
+        read_entry(&self.path(key)?)
+    }
+
+    /// As `get`, with the file I/O on a blocking thread, never on the async runtime's workers.
+    pub async fn load(&self, key: &Key<'_>) -> Option<Entry> {
+        let path = self.path(key)?;
+        tokio::task::spawn_blocking(move || read_entry(&path))
+            .await
+            .ok()
+            .flatten()
+    }
+
+    /// As `put`, with the file I/O (and its `sync_all`) on a blocking thread.
+    pub async fn store(&self, key: &Key<'_>, entry: Entry) -> std::io::Result<()> {
+        let Some(path) = self.path(key) else {
+            return Ok(());
+        };
+        let cache = self.clone();
+        tokio::task::spawn_blocking(move || cache.put_at(&path, &entry))
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e)))
     }
 
     /// Stores an entry atomically (write a temporary file, then rename it into place). The
     /// temporary file is removed on every failure (a full disk, a read-only folder), and the
     /// first failure is kept for `failure`: one warning a run, not one a file.
     pub fn put(&self, key: &Key, entry: &Entry) -> std::io::Result<()> {
-        let Some(path) = self.path(key) else {
-            return Ok(());
-        };
-        let written = self.write(&path, entry);
+        match self.path(key) {
+            Some(path) => self.put_at(&path, entry),
+            None => Ok(()),
+        }
+    }
+
+    fn put_at(&self, path: &Path, entry: &Entry) -> std::io::Result<()> {
+        let written = self.write(path, entry);
         if let Err(e) = &written {
             let _ = self.failure.set(format!(
                 "cannot write the cache in {}: {e}",
@@ -233,6 +235,32 @@ impl Drop for TempFile {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.0);
     }
+}
+
+/// An entry from its file: header lines, a blank line, then the body.
+fn read_entry(path: &Path) -> Option<Entry> {
+    let bytes = std::fs::read(path).ok()?;
+    let mut etag = None;
+    let mut truncated = false;
+    let mut rest = &bytes[..];
+    loop {
+        let nl = rest.iter().position(|&b| b == b'\n')?;
+        let line = std::str::from_utf8(&rest[..nl]).ok()?;
+        rest = &rest[nl + 1..];
+        if line.is_empty() {
+            break;
+        }
+        match line.split_once(": ") {
+            Some(("etag", v)) => etag = Some(v.to_string()),
+            Some(("truncated", v)) => truncated = v == "1",
+            _ => return None, // not an entry this version wrote
+        }
+    }
+    Some(Entry {
+        etag,
+        truncated,
+        body: rest.to_vec(),
+    })
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 //! `Retry-After`), 5xx, timeouts and resets, same-host redirects only for API calls, and typed
 //! errors from the status and `X-Error-Code`.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{
@@ -13,9 +15,16 @@ use tracing::debug;
 
 use super::cache::{Cache, Entry, Key};
 use super::error::{HubError, clean_message};
+use super::limiter::{self, Bounds, Limiter};
 use super::token::Token;
 use crate::redact::Redactor;
 use crate::snapshot::{DatasetInfo, ModelInfo};
+
+/// The most times one request is refused with a 429 before it gives up.
+const MAX_THROTTLED: u32 = 20;
+
+/// Requests in flight to one host at the start of a run.
+pub const DEFAULT_MAX_REQUESTS: usize = 16;
 
 /// Tunables of the client. Defaults suit the real Hub; tests shorten the backoff.
 #[derive(Debug, Clone)]
@@ -29,8 +38,11 @@ pub struct ClientConfig {
     pub max_attempts: u32,
     /// Total time one request may spend across its retries.
     pub retry_budget: Duration,
-    /// First backoff; it doubles per attempt.
+    /// First backoff; it doubles per attempt, with jitter.
     pub backoff: Duration,
+    /// Requests in flight to one host at the start; the limiter adapts between one and twice
+    /// this, halving on 429 and 503.
+    pub max_requests: usize,
     /// The largest API JSON body accepted.
     pub max_json_bytes: usize,
     /// Text files are truncated at this size.
@@ -56,6 +68,7 @@ impl ClientConfig {
             max_attempts: 5,
             retry_budget: Duration::from_secs(90),
             backoff: Duration::from_millis(500),
+            max_requests: DEFAULT_MAX_REQUESTS,
             max_json_bytes: 16 * 1024 * 1024,
             max_file_bytes: 1024 * 1024,
             max_license_bytes: 8 * 1024 * 1024,
@@ -93,12 +106,16 @@ struct Failure {
     error: HubError,
     retry: bool,
     wait: Option<Duration>,
+    /// The host said slow down (429, 503): every request to it waits, not only this one.
+    throttle: bool,
 }
 
 #[derive(Clone)]
 pub struct HubClient {
     http: reqwest::Client,
     cfg: ClientConfig,
+    /// One limiter per host, shared by every clone of the client (every model of a run).
+    limiters: Arc<Mutex<HashMap<String, Arc<Limiter>>>>,
 }
 
 impl std::fmt::Debug for HubClient {
@@ -135,7 +152,11 @@ impl HubClient {
             .connect_timeout(cfg.timeout.min(Duration::from_secs(10)))
             .build()
             .map_err(|e| HubError::Network(format!("cannot build the HTTP client: {e}")))?;
-        Ok(HubClient { http, cfg })
+        Ok(HubClient {
+            http,
+            cfg,
+            limiters: Arc::default(),
+        })
     }
 
     pub fn config(&self) -> &ClientConfig {
@@ -235,7 +256,10 @@ impl HubClient {
         limit: usize,
         fit: Fit,
     ) -> Result<FileBody, HubError> {
-        let cached = self.cfg.cache.as_ref().and_then(|c| c.get(key));
+        let cached = match &self.cfg.cache {
+            Some(c) => c.load(key).await,
+            None => None,
+        };
         let from_cache = |e: Entry| FileBody {
             bytes: e.body,
             truncated: e.truncated,
@@ -271,7 +295,7 @@ impl HubClient {
                 truncated: body.truncated,
                 body: body.bytes.clone(),
             };
-            if let Err(e) = cache.put(key, &entry) {
+            if let Err(e) = cache.store(key, entry).await {
                 // A cache that cannot be written costs speed, never the audit; the first
                 // failure is kept by the cache and shown once a run (`Cache::failure`).
                 debug!("cannot write the cache: {e}");
@@ -289,22 +313,51 @@ impl HubClient {
         etag: Option<&str>,
     ) -> Result<FileBody, HubError> {
         let url = format!("{}{path}", self.cfg.endpoint);
+        let limiter = self.limiter_for(&url);
         let start = Instant::now();
-        let mut attempt = 0;
+        let (mut attempt, mut throttled) = (0, 0);
         loop {
             attempt += 1;
+            let permit = limiter.acquire().await;
             let failure = match self.attempt(&url, limit, fit, attempt, etag).await {
-                Ok(body) => return Ok(body),
+                Ok(body) => {
+                    permit.succeeded();
+                    return Ok(body);
+                }
                 Err(f) => f,
             };
-            let wait = failure
-                .wait
-                .unwrap_or(self.cfg.backoff * 2u32.saturating_pow(attempt - 1));
+            // A 429 says "later", not "broken": it does not use up the request's attempts (the
+            // time budget and a cap on refusals bound it instead). A 503 slows every request to
+            // the host down too, but a server that keeps failing is out of attempts as usual.
+            let rate_limited = matches!(failure.error, HubError::RateLimited(_));
+            let attempts_left = if rate_limited {
+                throttled += 1;
+                throttled < MAX_THROTTLED
+            } else {
+                attempt - throttled < self.cfg.max_attempts
+            };
+            // Exponential in the failures of this kind; after a refusal at least that even when
+            // `Retry-After` says 0, so that workers refused together do not return together.
+            let step = if rate_limited {
+                throttled
+            } else {
+                attempt - throttled
+            };
+            let backoff = limiter::backoff(self.cfg.backoff, step);
+            let wait = match failure.wait {
+                Some(w) if failure.throttle => w.max(backoff),
+                Some(w) => w,
+                None => backoff,
+            };
             let elapsed = start.elapsed();
-            if !failure.retry
-                || attempt >= self.cfg.max_attempts
-                || elapsed + wait > self.cfg.retry_budget
-            {
+            let retry = failure.retry && attempts_left && elapsed + wait <= self.cfg.retry_budget;
+            if failure.throttle {
+                // Held host-wide: the next `acquire` (of this request or any other) waits.
+                permit.throttled(wait);
+            } else {
+                drop(permit);
+            }
+            if !retry {
                 if failure.retry && attempt > 1 {
                     return Err(with_attempts(failure.error, attempt));
                 }
@@ -317,8 +370,38 @@ impl HubClient {
                 "retrying: {}",
                 failure.error
             );
-            tokio::time::sleep(wait).await;
+            if !failure.throttle {
+                tokio::time::sleep(wait).await;
+            }
         }
+    }
+
+    /// The limiter of the host `url` names, shared by every request to it from this client
+    /// and its clones.
+    fn limiter_for(&self, url: &str) -> Arc<Limiter> {
+        let host = reqwest::Url::parse(url)
+            .ok()
+            .map(|u| {
+                format!(
+                    "{}:{}",
+                    u.host_str().unwrap_or(""),
+                    u.port_or_known_default().unwrap_or(0)
+                )
+            })
+            .unwrap_or_default();
+        let mut hosts = self.limiters.lock().unwrap_or_else(|p| p.into_inner());
+        hosts
+            .entry(host)
+            .or_insert_with(|| Arc::new(Limiter::new(Bounds::around(self.cfg.max_requests))))
+            .clone()
+    }
+
+    /// What the limiters have seen, by host (for benchmarks and tests).
+    pub fn limiter_stats(&self) -> Vec<(String, limiter::Stats)> {
+        let hosts = self.limiters.lock().unwrap_or_else(|p| p.into_inner());
+        let mut out: Vec<_> = hosts.iter().map(|(h, l)| (h.clone(), l.stats())).collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
     }
 
     async fn attempt(
@@ -368,6 +451,7 @@ impl HubClient {
                 )),
                 retry: false,
                 wait: None,
+                throttle: false,
             });
         }
         if !status.is_success() {
@@ -413,6 +497,7 @@ async fn read_body(mut resp: Response, limit: usize, truncate: bool) -> Result<F
                         )),
                         retry: false,
                         wait: None,
+                        throttle: false,
                     });
                 }
                 bytes.extend_from_slice(&chunk);
@@ -433,6 +518,7 @@ async fn read_body(mut resp: Response, limit: usize, truncate: bool) -> Result<F
                     )),
                     retry: true,
                     wait: None,
+                    throttle: false,
                 });
             }
         }
@@ -447,6 +533,7 @@ fn transport_failure(e: &reqwest::Error, attempt: u32) -> Failure {
             error: HubError::Network(format!("cannot connect: {}", root_cause(e))),
             retry: attempt < 2,
             wait: None,
+            throttle: false,
         };
     }
     let what = if e.is_timeout() {
@@ -456,6 +543,7 @@ fn transport_failure(e: &reqwest::Error, attempt: u32) -> Failure {
             error: HubError::BadResponse(format!("redirect error: {}", root_cause(e))),
             retry: false,
             wait: None,
+            throttle: false,
         };
     } else {
         format!("the connection failed: {}", root_cause(e))
@@ -464,6 +552,7 @@ fn transport_failure(e: &reqwest::Error, attempt: u32) -> Failure {
         error: HubError::Network(what),
         retry: true,
         wait: None,
+        throttle: false,
     }
 }
 
@@ -547,6 +636,7 @@ fn status_failure(
         error,
         retry: false,
         wait: None,
+        throttle: false,
     };
     match (status.as_u16(), code) {
         (_, "GatedRepo") => fail(HubError::Gated(detail(format!("{what} is gated")))),
@@ -573,11 +663,19 @@ fn status_failure(
             error: HubError::RateLimited(detail("rate limited by the hub (429)".into())),
             retry: true,
             wait: retry_after(headers),
+            throttle: true,
         },
-        (408 | 500 | 502 | 503 | 504, _) => Failure {
+        (503, _) => Failure {
+            error: HubError::Network(format!("the hub answered {status}")),
+            retry: true,
+            wait: retry_after(headers),
+            throttle: true,
+        },
+        (408 | 500 | 502 | 504, _) => Failure {
             error: HubError::Network(format!("the hub answered {status}")),
             retry: true,
             wait: None,
+            throttle: false,
         },
         _ => fail(HubError::BadResponse(format!(
             "the hub answered {status} for {what}"
