@@ -5,6 +5,7 @@
 
 pub mod fake_hub;
 pub mod gguf;
+pub mod ollama;
 
 use std::path::PathBuf;
 

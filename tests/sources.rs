@@ -1,0 +1,245 @@
+//! The other model sources (issue 12): Ollama registries and the local Ollama store, bare
+//! `.gguf` files, ModelScope (both API shapes) and its cache — each audited through the same
+//! pipeline as a Hub repository, against the fake hub's registries or folders built in a
+//! temporary directory.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use support::fake_hub::FakeHub;
+use support::{json, risk_codes, run};
+
+fn verdict(m: &Value) -> &str {
+    m["commercial_use"]["verdict"].as_str().unwrap_or("?")
+}
+
+fn audit(hub: &FakeHub, model: &str) -> Value {
+    let out = run(&hub.url, &["audit", model, "--format", "json"]);
+    json(&out)["models"][0].clone()
+}
+
+fn sources_of(m: &Value) -> Vec<(String, String)> {
+    m["license"]["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["kind"].as_str().unwrap().to_string(),
+                s["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// `fixtures/ollama/` is the writer's output: regenerate it with
+/// `ISOPEN_UPDATE_FIXTURES=1 cargo test --test sources ollama_fixtures`.
+#[test]
+fn ollama_fixtures_are_the_writers_output() {
+    let root = fixtures().join("ollama");
+    let store = support::ollama::store();
+    if std::env::var_os("ISOPEN_UPDATE_FIXTURES").is_some() {
+        let _ = std::fs::remove_dir_all(&root);
+        store.write(&root);
+    }
+    for (path, bytes) in &store.files {
+        let stored = std::fs::read(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert!(stored == *bytes, "{path} differs from the writer's output");
+    }
+}
+
+/// `llama3.2:3b` as the registry serves it: each license layer is identified on its own (the
+/// Llama 3.2 license and its Acceptable Use Policy, never one text), the GGUF header's
+/// `general.license` agrees with them, the manifest is asked for in its media type (whatever
+/// `Content-Type` comes back), and the model layer costs one range request of its first bytes.
+#[test]
+fn ollama_llama32_reads_each_license_layer_on_its_own() {
+    let hub = FakeHub::fixtures();
+    let m = audit(&hub, "ollama:llama3.2:3b");
+    assert_eq!(m["status"], "ok", "{m:#}");
+    assert_eq!(m["source"], "ollama");
+    assert_eq!(m["model"], "ollama:llama3.2:3b");
+    assert!(m["revision"].as_str().unwrap().starts_with("sha256:"));
+    assert_eq!(verdict(&m), "conditional", "{m:#}");
+    assert_eq!(m["license"]["id"], "llama3.2");
+    let sources = sources_of(&m);
+    let files: Vec<&str> = m["license"]["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "license-file")
+        .map(|s| s["file"].as_str().unwrap())
+        .collect();
+    assert!(
+        sources.contains(&("license-file".into(), "llama3.2".into())),
+        "{sources:?}"
+    );
+    assert!(
+        sources.contains(&("license-file".into(), "llama3.2-aup".into())),
+        "{sources:?}"
+    );
+    assert!(
+        sources.contains(&("gguf-metadata".into(), "llama3.2".into())),
+        "{sources:?}"
+    );
+    assert_eq!(files.len(), 2, "two license layers, two sources: {files:?}");
+    assert_ne!(files[0], files[1]);
+    assert!(files.iter().all(|f| f.starts_with("license-")), "{files:?}");
+    assert!(!risk_codes(&m).contains(&"license-mismatch".to_string()));
+    assert!(!risk_codes(&m).contains(&"evidence-unread".to_string()));
+    let w = &m["weights"];
+    assert_eq!(w["availability"], "open");
+    assert_eq!(w["formats"][0], "gguf");
+    assert_eq!(w["bytes"], 2_019_377_376u64);
+    assert_eq!(w["parameters"], 3_000_000_000u64);
+
+    let log = hub.requests();
+    let manifest: Vec<_> = log
+        .iter()
+        .filter(|r| r.path.contains("/manifests/"))
+        .collect();
+    assert_eq!(manifest.len(), 1);
+    assert_eq!(manifest[0].path, "/v2/library/llama3.2/manifests/3b");
+    let ranged: Vec<_> = log.iter().filter(|r| r.range.is_some()).collect();
+    assert_eq!(
+        ranged.len(),
+        1,
+        "only the model layer is read by range: {log:?}"
+    );
+    assert_eq!(ranged[0].range.as_deref(), Some("bytes=0-262143"));
+    assert!(
+        log.iter().all(|r| r.authorization.is_none()),
+        "no token to Ollama"
+    );
+    // Manifest, config, two licenses, template, params, model header.
+    assert_eq!(support::fake_hub::count(&log, "/v2/"), 7, "{log:#?}");
+}
+
+/// `gemma:2b`: one license layer, the Gemma terms.
+#[test]
+fn ollama_gemma() {
+    let hub = FakeHub::fixtures();
+    let m = audit(&hub, "ollama:gemma:2b");
+    assert_eq!(m["status"], "ok", "{m:#}");
+    assert_eq!(m["license"]["id"], "gemma");
+    assert_eq!(verdict(&m), "conditional");
+    assert!(sources_of(&m).contains(&("gguf-metadata".into(), "gemma".into())));
+}
+
+/// A GGUF header whose `general.license` says `apache-2.0` under a license layer saying
+/// Llama 3.2: the sources disagree (`license-mismatch`), the most restrictive applies.
+#[test]
+fn a_gguf_license_that_contradicts_the_license_layer_is_a_mismatch() {
+    let hub = FakeHub::fixtures();
+    let m = audit(&hub, "ollama:acme/relabeled");
+    assert_eq!(m["status"], "ok", "{m:#}");
+    assert!(
+        risk_codes(&m).contains(&"license-mismatch".to_string()),
+        "{m:#}"
+    );
+    assert_ne!(verdict(&m), "allowed");
+    assert_eq!(verdict(&m), "conditional");
+    let risk = m["risks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "license-mismatch")
+        .unwrap();
+    assert!(
+        risk["message"].as_str().unwrap().contains("GGUF header"),
+        "{risk:#}"
+    );
+}
+
+/// A cloud model has no weights: `absent`, and said so; its license layer is still read.
+#[test]
+fn a_cloud_model_has_no_weights() {
+    let hub = FakeHub::fixtures();
+    let m = audit(&hub, "ollama:gpt-oss:120b-cloud");
+    assert_eq!(m["status"], "ok", "{m:#}");
+    assert_eq!(m["weights"]["availability"], "absent");
+    assert!(risk_codes(&m).contains(&"weights-absent".to_string()));
+    assert!(
+        m["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("cloud model")),
+        "{:#}",
+        m["notes"]
+    );
+    assert_eq!(m["license"]["id"], "apache-2.0");
+    assert!(
+        hub.requests().iter().all(|r| r.range.is_none()),
+        "no model layer, no GGUF read"
+    );
+}
+
+/// No license layer: the GGUF header is the only source, and read whole it is enough.
+#[test]
+fn a_gguf_header_alone_can_state_the_terms() {
+    let hub = FakeHub::fixtures();
+    let m = audit(&hub, "ollama:acme/tiny");
+    assert_eq!(m["status"], "ok", "{m:#}");
+    assert_eq!(
+        sources_of(&m),
+        [("gguf-metadata".to_string(), "mit".to_string())]
+    );
+    assert_eq!(m["license"]["declared"], "mit");
+    assert_eq!(m["weights"]["parameters"], 135_000_000u64);
+    assert_eq!(verdict(&m), "allowed", "{m:#}");
+}
+
+/// An Ollama name that points at Hugging Face is that repository: audited as such, and the
+/// header of that quantisation's `.gguf` file is read (its license too).
+#[test]
+fn an_hf_co_name_is_the_hub_repository() {
+    let hub = FakeHub::fixtures();
+    let m = audit(&hub, "ollama:hf.co/realworld/chat-8b-gguf:Q2_K");
+    assert_eq!(m["status"], "ok", "{m:#}");
+    assert_eq!(m["source"], "huggingface");
+    assert_eq!(m["model"], "ollama:hf.co/realworld/chat-8b-gguf:Q2_K");
+    let log = hub.requests();
+    assert!(log.iter().all(|r| !r.path.starts_with("/v2/")), "{log:?}");
+    let gguf: Vec<_> = log.iter().filter(|r| r.path.ends_with(".gguf")).collect();
+    assert_eq!(gguf.len(), 1);
+    assert!(gguf[0].path.ends_with("chat-8b.Q2_K.gguf"));
+    // The header says llama3.1 under an apache-2.0 card.
+    assert!(sources_of(&m).contains(&("gguf-metadata".into(), "llama3.1".into())));
+    assert!(risk_codes(&m).contains(&"license-mismatch".to_string()));
+    assert_ne!(verdict(&m), "allowed");
+}
+
+/// A missing model is a `not-found` error naming it.
+#[test]
+fn a_missing_ollama_model_is_not_found() {
+    let hub = FakeHub::fixtures();
+    let m = audit(&hub, "ollama:nosuch:1b");
+    assert_eq!(m["status"], "error");
+    assert_eq!(m["source"], "ollama");
+    assert_eq!(m["error"]["kind"], "not-found", "{m:#}");
+    assert!(
+        m["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("library/nosuch:1b")
+    );
+}
+
+#[test]
+#[ignore]
+fn dump() {
+    let hub = FakeHub::fixtures();
+    for m in std::env::var("DUMP").unwrap().split(' ') {
+        let out = run(&hub.url, &["audit", m, "--format", "table"]);
+        println!("{}", String::from_utf8_lossy(&out.stdout));
+        println!("{}", String::from_utf8_lossy(&out.stderr));
+    }
+}
