@@ -70,8 +70,10 @@ pub struct LocalStore {
 }
 
 impl LocalStore {
-    /// The store at `root` for models pulled from the registry at `base`: its host (with its
-    /// port, as Ollama files it) and, for Ollama's own registry, both of its names.
+    /// The store at `root`. `ollama pull NAME` files a name without a host under Ollama's own
+    /// registry (`registry.ollama.ai`, or `ollama.com` in the newer layout), whatever isopen's
+    /// registry is; a model pulled from the registry at `base` is filed under its host (with
+    /// its port, as Ollama files it), looked in first.
     pub fn new(root: PathBuf, base: &str) -> LocalStore {
         let host = base
             .split_once("://")
@@ -80,9 +82,9 @@ impl LocalStore {
             .next()
             .unwrap_or_default()
             .to_ascii_lowercase();
-        let mut hosts = vec![host.clone()];
+        let mut hosts = vec![host];
         for own in ["registry.ollama.ai", "ollama.com"] {
-            if (host == "registry.ollama.ai" || host == "ollama.com") && own != host {
+            if !hosts.iter().any(|h| h == own) {
                 hosts.push(own.to_string());
             }
         }
@@ -634,7 +636,10 @@ mod tests {
         std::fs::write(dir.join("3b"), "{}").unwrap();
         assert_eq!(store.manifest_path(&name), Some(dir.join("3b")));
         let custom = LocalStore::new(tmp.path().to_path_buf(), "http://127.0.0.1:8080/");
-        assert_eq!(custom.hosts, ["127.0.0.1:8080"]);
+        assert_eq!(
+            custom.hosts,
+            ["127.0.0.1:8080", "registry.ollama.ai", "ollama.com"]
+        );
         assert!(!safe_host(".."));
         assert!(!safe_host("a/b"));
     }

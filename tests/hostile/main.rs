@@ -9,4 +9,5 @@ mod support;
 
 mod batchgate;
 mod local;
+mod sources;
 mod terms;

@@ -53,7 +53,7 @@ pub fn layer(media: &'static str, bytes: impl Into<Vec<u8>>) -> L {
 
 pub fn model(bytes: Vec<u8>, declared: u64) -> L {
     L {
-        media: "application/vnd.ollama.image.model",
+        media: MODEL,
         bytes,
         declared: Some(declared),
     }
@@ -112,6 +112,29 @@ impl Store {
         ));
     }
 
+    /// The digest of the first layer of `ns/name:tag` whose media type is `media`.
+    pub fn layer_digest(&self, ns: &str, name: &str, tag: &str, media: &str) -> String {
+        let path = format!("manifests/{HOST}/{ns}/{name}/{tag}");
+        let (_, bytes) = self.files.iter().find(|(p, _)| *p == path).unwrap();
+        let m: Value = serde_json::from_slice(bytes).unwrap();
+        m["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["mediaType"] == media)
+            .unwrap()["digest"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// The store in a new temporary folder.
+    pub fn temp(&self) -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        self.write(tmp.path());
+        tmp
+    }
+
     /// Writes the store under `root`.
     pub fn write(&self, root: &std::path::Path) {
         for (path, bytes) in &self.files {
@@ -122,7 +145,7 @@ impl Store {
     }
 }
 
-fn config(family: &str, size: &str, quant: &str) -> Value {
+pub fn config(family: &str, size: &str, quant: &str) -> Value {
     json!({
         "model_format": "gguf",
         "model_family": family,
@@ -146,31 +169,35 @@ pub fn gguf(general: &[(&str, V)]) -> Vec<u8> {
     header(255, &pairs)
 }
 
-const TEMPLATE: &str = "application/vnd.ollama.image.template";
-const PARAMS: &str = "application/vnd.ollama.image.params";
-const LICENSE: &str = "application/vnd.ollama.image.license";
-const SYSTEM: &str = "application/vnd.ollama.image.system";
+pub const MODEL: &str = "application/vnd.ollama.image.model";
+pub const TEMPLATE: &str = "application/vnd.ollama.image.template";
+pub const PARAMS: &str = "application/vnd.ollama.image.params";
+pub const LICENSE: &str = "application/vnd.ollama.image.license";
+pub const SYSTEM: &str = "application/vnd.ollama.image.system";
 
-/// A model with no license layer whose chat template is so long that `general.license`,
-/// written after it, is past the bytes read (built in a temporary store: 270 KiB).
-pub fn longhead(st: &mut Store) {
+/// `acme/<name>`: a model whose chat template is so long that `general.license`, written after
+/// it, is past the bytes read (270 KiB: built in a temporary store, not committed), with these
+/// license layers.
+pub fn longhead(st: &mut Store, name: &str, licenses: &[&str]) {
+    let mut layers = vec![model(
+        gguf(&[
+            ("general.architecture", s("llama")),
+            ("general.name", s("Long Head")),
+            (
+                "tokenizer.chat_template",
+                V::Str("{# padding #}".repeat(21_000)),
+            ),
+            ("general.license", s("mit")),
+        ]),
+        1_300_000_000,
+    )];
+    layers.extend(licenses.iter().map(|l| layer(LICENSE, *l)));
     st.model(
         "acme",
-        "longhead",
+        name,
         "latest",
         config("llama", "1B", "Q8_0"),
-        vec![model(
-            gguf(&[
-                ("general.architecture", s("llama")),
-                ("general.name", s("Long Head")),
-                (
-                    "tokenizer.chat_template",
-                    V::Str("{# padding #}".repeat(21_000)),
-                ),
-                ("general.license", s("mit")),
-            ]),
-            1_300_000_000,
-        )],
+        layers,
     );
 }
 
