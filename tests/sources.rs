@@ -444,3 +444,129 @@ fn a_blob_redirected_to_another_host_is_followed() {
     assert!(!risk_codes(&m).contains(&"evidence-unread".to_string()));
     assert_eq!(support::fake_hub::count(&storage.requests(), &path), 1);
 }
+
+/// Writes a `.gguf` file with these `general.*` keys (then a tokenizer's) into `dir`.
+fn gguf_file(dir: &Path, name: &str, general: &[(&str, support::gguf::V)]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, support::ollama::gguf(general)).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn audit_file(path: &str) -> Value {
+    let out = run("http://127.0.0.1:9", &["audit", path, "--format", "json"]);
+    json(&out)["models"][0].clone()
+}
+
+/// A bare `.gguf` file: `source: gguf`, its header's license keys read through the same aliases
+/// as a card's (a comma-joined list or an SPDX expression part by part, `other` by its name),
+/// its size label and its datasets.
+#[test]
+fn a_bare_gguf_file() {
+    use support::gguf::{V, s, strs};
+    let tmp = tempfile::tempdir().unwrap();
+    let mit = gguf_file(
+        tmp.path(),
+        "tiny.Q8_0.gguf",
+        &[
+            ("general.architecture", s("llama")),
+            ("general.name", s("Tiny")),
+            ("general.size_label", s("135M")),
+            ("general.license", s("mit")),
+            ("general.dataset.count", V::U32(1)),
+            (
+                "general.dataset.0.repo_url",
+                s("https://huggingface.co/datasets/allenai/c4"),
+            ),
+        ],
+    );
+    let m = audit_file(&mit);
+    assert_eq!(m["status"], "ok", "{m:#}");
+    assert_eq!(m["source"], "gguf");
+    assert_eq!(verdict(&m), "allowed", "{m:#}");
+    assert_eq!(
+        sources_of(&m),
+        [("gguf-metadata".to_string(), "mit".to_string())]
+    );
+    assert_eq!(m["license"]["sources"][0]["file"], "tiny.Q8_0.gguf");
+    assert_eq!(m["weights"]["formats"][0], "gguf");
+    assert_eq!(m["weights"]["parameters"], 135_000_000u64);
+    assert_eq!(m["datasets"][0]["id"], "allenai/c4", "{:#}", m["datasets"]);
+    assert!(!risk_codes(&m).contains(&"training-data-undisclosed".to_string()));
+
+    for (license, name, expect, ids) in [
+        ("cc-by-nc-4.0", None, "prohibited", vec!["cc-by-nc-4.0"]),
+        (
+            "MIT OR Apache-2.0",
+            None,
+            "allowed",
+            vec!["mit", "apache-2.0"],
+        ),
+        (
+            "apache-2.0,cc-by-nc-4.0",
+            None,
+            "prohibited",
+            vec!["apache-2.0", "cc-by-nc-4.0"],
+        ),
+        (
+            "other",
+            Some("Llama 3.1 Community License"),
+            "conditional",
+            vec!["llama3.1"],
+        ),
+        ("other", None, "unknown", vec!["unknown"]),
+        ("acme-custom-terms", None, "unknown", vec!["unknown"]),
+    ] {
+        let mut general = vec![("general.license", s(license))];
+        if let Some(n) = name {
+            general.push(("general.license.name", s(n)));
+        }
+        let m = audit_file(&gguf_file(tmp.path(), "x.gguf", &general));
+        assert_eq!(verdict(&m), expect, "{license}: {m:#}");
+        let got: Vec<String> = sources_of(&m).into_iter().map(|(_, id)| id).collect();
+        assert_eq!(got, ids, "{license}");
+    }
+    // No license key at all: nothing states terms.
+    let m = audit_file(&gguf_file(
+        tmp.path(),
+        "nolicense.gguf",
+        &[("general.tags", strs(&["x"]))],
+    ));
+    assert_eq!(verdict(&m), "unknown");
+    assert!(risk_codes(&m).contains(&"license-missing".to_string()));
+}
+
+/// A `.gguf` file whose header cannot be read, or is cut before `general.license`: the header
+/// is the only source of terms, so that is evidence unread and never `allowed`.
+#[test]
+fn a_bare_gguf_file_that_cannot_be_read() {
+    use support::gguf::{V, s};
+    let tmp = tempfile::tempdir().unwrap();
+    let long = gguf_file(
+        tmp.path(),
+        "long.gguf",
+        &[
+            ("tokenizer.chat_template", V::Str("x".repeat(300_000))),
+            ("general.license", s("mit")),
+        ],
+    );
+    let not_gguf = tmp.path().join("notes.gguf");
+    std::fs::write(&not_gguf, "MIT License\n").unwrap();
+    for path in [long, not_gguf.to_str().unwrap().to_string()] {
+        let m = audit_file(&path);
+        assert_eq!(m["status"], "ok", "{m:#}");
+        assert!(
+            risk_codes(&m).contains(&"evidence-unread".to_string()),
+            "{m:#}"
+        );
+        assert_ne!(verdict(&m), "allowed", "{m:#}");
+    }
+    // Not a regular file: an error, never a read.
+    #[cfg(unix)]
+    {
+        let link = tmp.path().join("zero.gguf");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+        let m = audit_file(link.to_str().unwrap());
+        assert_eq!(m["status"], "error", "{m:#}");
+        assert_eq!(m["source"], "gguf");
+    }
+}
