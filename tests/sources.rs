@@ -570,3 +570,254 @@ fn a_bare_gguf_file_that_cannot_be_read() {
         assert_eq!(m["source"], "gguf");
     }
 }
+
+/// ModelScope through its OpenAPI: the free-text license (`Apache License 2.0`) is read through
+/// the aliases, the file list names the LICENSE, which is downloaded; the README is fetched.
+#[test]
+fn modelscope_openapi() {
+    let hub = FakeHub::fixtures();
+    let m = audit(&hub, "modelscope:acme-ms/chat-apache");
+    assert_eq!(m["status"], "ok", "{m:#}");
+    assert_eq!(m["source"], "modelscope");
+    assert_eq!(m["model"], "modelscope:acme-ms/chat-apache");
+    assert_eq!(m["revision"], "3f1c0a7e5b2d4c6e8f0a1b2c3d4e5f6a7b8c9d0e");
+    assert_eq!(m["license"]["id"], "apache-2.0");
+    assert_eq!(m["license"]["declared"], "Apache License 2.0");
+    assert_eq!(verdict(&m), "allowed", "{m:#}");
+    let sources = sources_of(&m);
+    assert!(
+        sources.contains(&("card-metadata".into(), "apache-2.0".into())),
+        "{sources:?}"
+    );
+    assert!(
+        sources.contains(&("license-file".into(), "apache-2.0".into())),
+        "{sources:?}"
+    );
+    let log = hub.requests();
+    let mut paths: Vec<String> = log
+        .iter()
+        .map(|r| format!("{}?{}", r.path, r.query.clone().unwrap_or_default()))
+        .collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        [
+            "/api/v1/models/acme-ms/chat-apache/repo/files?Revision=master&Recursive=true",
+            "/api/v1/models/acme-ms/chat-apache/repo?Revision=master&FilePath=LICENSE",
+            "/api/v1/models/acme-ms/chat-apache/repo?Revision=master&FilePath=README.md",
+            "/openapi/v1/models/acme-ms/chat-apache?",
+        ]
+    );
+    assert!(log.iter().all(|r| r.authorization.is_none()));
+}
+
+/// The legacy API only: a non-commercial license, the README inline (no download for it).
+#[test]
+fn modelscope_legacy_api_and_a_non_commercial_license() {
+    let hub = FakeHub::fixtures();
+    let m = audit(&hub, "modelscope:acme-ms/research-nc");
+    assert_eq!(m["status"], "ok", "{m:#}");
+    assert_eq!(verdict(&m), "prohibited", "{m:#}");
+    assert_eq!(m["license"]["id"], "cc-by-nc-4.0");
+    assert!(risk_codes(&m).contains(&"non-commercial".to_string()));
+    let log = hub.requests();
+    assert!(
+        log.iter()
+            .any(|r| r.path == "/api/v1/models/acme-ms/research-nc")
+    );
+    assert!(
+        !log.iter().any(|r| r
+            .query
+            .as_deref()
+            .unwrap_or("")
+            .contains("FilePath=README.md")),
+        "the README came inline"
+    );
+    assert!(
+        m["notes"].to_string().contains("legacy"),
+        "{:#}",
+        m["notes"]
+    );
+}
+
+/// The card says `apache-2.0`, ModelScope lists CC BY-NC: a mismatch, and the most restrictive
+/// applies.
+#[test]
+fn modelscope_listing_and_card_disagree() {
+    let hub = FakeHub::fixtures();
+    let m = audit(&hub, "modelscope:acme-ms/listed-mismatch");
+    assert_eq!(m["status"], "ok", "{m:#}");
+    assert!(
+        risk_codes(&m).contains(&"license-mismatch".to_string()),
+        "{m:#}"
+    );
+    assert_eq!(verdict(&m), "prohibited", "{m:#}");
+}
+
+/// A file list of 3,000 entries may have been cut by the server: license files past it would
+/// be missing, so it is evidence unread and `mit` alone is not `allowed`.
+#[test]
+fn modelscope_a_cut_listing_is_evidence_unread() {
+    let hub = FakeHub::fixtures();
+    let m = audit(&hub, "modelscope:acme-ms/many-files");
+    assert_eq!(m["status"], "ok", "{m:#}");
+    assert!(
+        risk_codes(&m).contains(&"evidence-unread".to_string()),
+        "{m:#}"
+    );
+    assert_ne!(verdict(&m), "allowed");
+}
+
+/// Gated: the info says so, its files are refused without a token (evidence unread); with a
+/// ModelScope token they are read, and the Hub's token is never sent to ModelScope.
+#[test]
+fn modelscope_gated_and_its_token() {
+    let hub = FakeHub::fixtures();
+    let m = audit(&hub, "modelscope:acme-ms/gated-terms");
+    assert_eq!(m["weights"]["gating"], "auto", "{:#}", m["weights"]);
+    assert!(
+        risk_codes(&m).contains(&"evidence-unread".to_string()),
+        "{m:#}"
+    );
+    assert_ne!(verdict(&m), "allowed");
+
+    let hub = FakeHub::fixtures();
+    let (mut cmd, _home) = support::isopen(&hub.url);
+    let out = cmd
+        .env("HF_TOKEN", "hf_the_hub_token_0123")
+        .env("MODELSCOPE_API_TOKEN", "ms-token-0123")
+        .args([
+            "audit",
+            "modelscope:acme-ms/gated-terms",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let m = json(&out)["models"][0].clone();
+    assert!(
+        !risk_codes(&m).contains(&"evidence-unread".to_string()),
+        "{m:#}"
+    );
+    assert_eq!(verdict(&m), "allowed", "{m:#}");
+    for r in hub.requests() {
+        assert_eq!(
+            r.authorization.as_deref(),
+            Some("Bearer ms-token-0123"),
+            "{}",
+            r.path
+        );
+    }
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("ms-token"));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("ms-token"));
+}
+
+/// A model ModelScope does not have: both APIs asked, a `not-found` error.
+#[test]
+fn modelscope_missing_model() {
+    let hub = FakeHub::fixtures();
+    let m = audit(&hub, "modelscope:acme-ms/nosuch");
+    assert_eq!(m["status"], "error");
+    assert_eq!(m["source"], "modelscope");
+    assert_eq!(m["error"]["kind"], "not-found", "{m:#}");
+}
+
+/// Offline, from the ModelScope cache in both layouts (the new `models/{owner}--{name}/
+/// snapshots/{rev}/` and the old `hub/models/{owner}/{name with . as ___}`); the pickled index
+/// files beside them are never read; a model in neither is an `offline` error.
+#[test]
+fn modelscope_offline_from_its_cache() {
+    let cache = tempfile::tempdir().unwrap();
+    let new = cache
+        .path()
+        .join("models/acme-ms--new-layout/snapshots/master");
+    std::fs::create_dir_all(&new).unwrap();
+    std::fs::write(
+        new.join("README.md"),
+        "---\nlicense: cc-by-nc-4.0\n---\n# new\n",
+    )
+    .unwrap();
+    let old = cache.path().join("hub/models/acme-ms/old___layout");
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::write(old.join("README.md"), "# old\n").unwrap();
+    std::fs::write(
+        old.join("LICENSE"),
+        "This model is licensed under the Apache License, Version 2.0.\n",
+    )
+    .unwrap();
+    // A pickle index (`.mdl`) whose bytes would not parse as anything isopen reads.
+    std::fs::write(old.join(".mdl"), b"\x80\x04\x95LICENSE\x00").unwrap();
+    let run_offline = |r: &str| {
+        let (mut cmd, _home) = support::isopen("http://127.0.0.1:9");
+        let out = cmd
+            .env("MODELSCOPE_CACHE", cache.path())
+            .args(["audit", r, "--offline", "--format", "json"])
+            .output()
+            .unwrap();
+        json(&out)["models"][0].clone()
+    };
+    let m = run_offline("modelscope:acme-ms/new-layout");
+    assert_eq!(m["status"], "ok", "{m:#}");
+    assert_eq!(m["source"], "modelscope");
+    assert_eq!(verdict(&m), "prohibited", "{m:#}");
+    let m = run_offline("modelscope:acme-ms/old.layout");
+    assert_eq!(m["status"], "ok", "{m:#}");
+    assert_eq!(m["license"]["id"], "apache-2.0", "{m:#}");
+    assert!(!m.to_string().contains(".mdl"), "{m:#}");
+    let m = run_offline("modelscope:acme-ms/elsewhere");
+    assert_eq!(m["error"]["kind"], "offline", "{m:#}");
+}
+
+/// A shortlist may mix sources; each spelling of one model is audited once.
+#[test]
+fn a_batch_mixes_sources() {
+    let hub = FakeHub::fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let gguf = gguf_file(
+        dir.path(),
+        "m.gguf",
+        &[("general.license", support::gguf::s("mit"))],
+    );
+    let list = dir.path().join("list.txt");
+    std::fs::write(
+        &list,
+        format!(
+            "ollama:llama3.2:3b\nollama:library/llama3.2:3b   # the same model\nmodelscope:acme-ms/chat-apache\nmodelscope:acme-ms/chat-apache@master\nacme/plain-apache\nollama:hf.co/acme/plain-apache\n{gguf}\n"
+        ),
+    )
+    .unwrap();
+    let out = run(
+        &hub.url,
+        &["batch", list.to_str().unwrap(), "--format", "json"],
+    );
+    let report = json(&out);
+    let models: Vec<(String, String)> = report["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["model"].as_str().unwrap().to_string(),
+                m["source"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        models,
+        [
+            ("ollama:llama3.2:3b".to_string(), "ollama".to_string()),
+            ("modelscope:acme-ms/chat-apache".into(), "modelscope".into()),
+            ("acme/plain-apache".into(), "huggingface".into()),
+            (gguf.clone(), "gguf".into()),
+        ],
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        report["models"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["status"] == "ok")
+    );
+}
