@@ -821,3 +821,56 @@ fn a_batch_mixes_sources() {
             .all(|m| m["status"] == "ok")
     );
 }
+
+/// The Hub's token is never sent to an Ollama registry (nor to ModelScope without its own), and
+/// a warm re-audit of an Ollama model asks only for its manifest: blobs are kept by digest.
+#[test]
+fn tokens_stay_home_and_blobs_are_cached() {
+    let hub = FakeHub::fixtures();
+    let cache = tempfile::tempdir().unwrap();
+    let audit_once = || {
+        let (mut cmd, _home) = support::isopen(&hub.url);
+        let out = cmd
+            .env("HF_TOKEN", support::fake_hub::TOKEN_APPROVED)
+            .args([
+                "audit",
+                "ollama:llama3.2:3b",
+                "modelscope:acme-ms/chat-apache",
+            ])
+            .args([
+                "--cache-dir",
+                cache.path().to_str().unwrap(),
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        assert!(!String::from_utf8_lossy(&out.stderr).contains(support::fake_hub::TOKEN_APPROVED));
+        json(&out)
+    };
+    let first = audit_once();
+    assert!(
+        first["models"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["status"] == "ok")
+    );
+    let log = hub.requests();
+    assert!(
+        log.iter().all(|r| r.authorization.is_none()),
+        "a token went to another source: {log:#?}"
+    );
+    let before = log.len();
+    let second = audit_once();
+    assert_eq!(
+        first["models"][0]["license"],
+        second["models"][0]["license"]
+    );
+    let again: Vec<String> = hub.requests()[before..]
+        .iter()
+        .filter(|r| r.path.starts_with("/v2/"))
+        .map(|r| r.path.clone())
+        .collect();
+    assert_eq!(again, ["/v2/library/llama3.2/manifests/3b"], "{again:#?}");
+}

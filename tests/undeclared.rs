@@ -446,7 +446,12 @@ fn a_gguf_header_is_read_when_the_card_declares_no_license() {
     let hub = FakeHub::fixtures();
     let out = run(
         &hub.url,
-        &["audit", "realworld/chat-8b-gguf-unlicensed", "--format", "json"],
+        &[
+            "audit",
+            "realworld/chat-8b-gguf-unlicensed",
+            "--format",
+            "json",
+        ],
     );
     let m = json(&out)["models"][0].clone();
     let gguf: Vec<_> = hub
@@ -474,7 +479,12 @@ fn a_gguf_header_is_read_when_the_card_declares_no_license() {
     let (mut cmd, _home) = support::isopen(&hub.url);
     let out = cmd
         .env("ISOPEN_BACKOFF_MS", "1")
-        .args(["audit", "realworld/chat-8b-gguf-unlicensed", "--format", "json"])
+        .args([
+            "audit",
+            "realworld/chat-8b-gguf-unlicensed",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
     let m = json(&out)["models"][0].clone();
