@@ -874,3 +874,35 @@ fn tokens_stay_home_and_blobs_are_cached() {
         .collect();
     assert_eq!(again, ["/v2/library/llama3.2/manifests/3b"], "{again:#?}");
 }
+
+/// A bare `.gguf` file whose header names no base but whose `general.name` reveals a family:
+/// the family's terms apply (inference only makes the verdict stricter), cited from the header.
+#[test]
+fn a_gguf_name_reveals_a_family() {
+    use support::gguf::s;
+    let tmp = tempfile::tempdir().unwrap();
+    let path = gguf_file(
+        tmp.path(),
+        "assistant.gguf",
+        &[
+            ("general.name", s("Llama 3.2 3B Instruct Abliterated")),
+            ("general.license", s("mit")),
+        ],
+    );
+    let m = audit_file(&path);
+    assert_ne!(verdict(&m), "allowed", "{m:#}");
+    let e = m["lineage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["inferred"] == true)
+        .unwrap_or_else(|| panic!("{:#}", m["lineage"]));
+    assert_eq!(e["license"], "llama3.2", "{e:#}");
+    assert_eq!(e["evidence"][0]["file"], "assistant.gguf");
+    assert!(
+        e["evidence"][0]["quote"]
+            .as_str()
+            .unwrap()
+            .starts_with("general.name = ")
+    );
+}

@@ -230,6 +230,28 @@ fn infer_bases(snap: &Snapshot, card: Option<&card::Card>) -> Vec<inferred::Infe
             &architectures,
         ));
     }
+    if out.is_empty()
+        && let Some(g) = &snap.info.gguf
+    {
+        // The name the converter wrote (`general.name`, else `general.basename`): a bare
+        // `.gguf` file or an Ollama blob may have no other.
+        for key in ["general.name", "general.basename"] {
+            let Some(name) = g.header.str(key) else {
+                continue;
+            };
+            if let Some(mut b) = inferred::from_name_and_tags(name, &[], &[]) {
+                b.found_in = "GGUF header";
+                b.evidence = Evidence {
+                    file: Some(g.path.clone()),
+                    line: None,
+                    quote: identify::clip(&format!("{key} = {name}"), 200),
+                    rule: None,
+                };
+                out.push(b);
+                break;
+            }
+        }
+    }
     out
 }
 
