@@ -19,10 +19,16 @@ pub(super) fn unknown_names(candidates: &[Candidate]) -> Vec<Risk> {
         .map(|c| {
             let stated = c.stated.as_deref().unwrap_or("");
             let message = if c.kind == SourceKind::GgufMetadata {
-                format!(
-                    "the GGUF header of {} names the license {stated:?}, which isopen does not know",
-                    c.file.as_deref().unwrap_or("the model")
-                )
+                let file = c.file.as_deref().unwrap_or("the model");
+                if stated.eq_ignore_ascii_case("other") {
+                    format!(
+                        "the GGUF header of {file} says `general.license: other` without a license name"
+                    )
+                } else {
+                    format!(
+                        "the GGUF header of {file} names the license {stated:?}, which isopen does not know"
+                    )
+                }
             } else if c.field == Some("listed") {
                 format!("the hub lists the license as {stated:?}, which isopen does not know")
             } else if stated.eq_ignore_ascii_case("unknown") {
