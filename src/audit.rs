@@ -103,6 +103,19 @@ fn source_config(base: &ClientConfig, endpoint: &str, token: Option<Token>) -> C
     cfg
 }
 
+/// ModelScope's client: a file download may be redirected to its storage host (not
+/// confirmed, so allowed for): followed, and reqwest drops the Authorization header when the
+/// host changes, so the token stays with ModelScope.
+fn modelscope_client(
+    base: &ClientConfig,
+    endpoint: &str,
+    token: Option<Token>,
+) -> Result<HubClient, HubError> {
+    let mut cfg = source_config(base, endpoint, token);
+    cfg.redirect_any_host = true;
+    HubClient::new(cfg)
+}
+
 /// An Ollama registry's client: manifests asked for in their media type, and blob
 /// redirects followed to the storage host they point to.
 fn ollama_client(base: &ClientConfig, endpoint: &str) -> Result<HubClient, HubError> {
@@ -120,7 +133,7 @@ impl Auditor {
         hf_cache: Option<PathBuf>,
     ) -> Result<Auditor, HubError> {
         let ollama = ollama_client(&cfg, ollama::DEFAULT_REGISTRY)?;
-        let modelscope = HubClient::new(source_config(&cfg, modelscope::DEFAULT_ENDPOINT, None))?;
+        let modelscope = modelscope_client(&cfg, modelscope::DEFAULT_ENDPOINT, None)?;
         let client = HubClient::new(cfg)?;
         Ok(Auditor {
             cache_client: client.offline(),
@@ -157,7 +170,7 @@ impl Auditor {
         token: Option<Token>,
         cache: Option<PathBuf>,
     ) -> Result<Auditor, HubError> {
-        self.modelscope = HubClient::new(source_config(self.client.config(), endpoint, token))?;
+        self.modelscope = modelscope_client(self.client.config(), endpoint, token)?;
         self.modelscope_cache = cache;
         Ok(self)
     }

@@ -906,3 +906,39 @@ fn a_gguf_name_reveals_a_family() {
             .starts_with("general.name = ")
     );
 }
+
+/// A ModelScope download redirected to another host (its storage) is followed there, and the
+/// ModelScope token does not follow it.
+#[test]
+fn modelscope_downloads_follow_redirects_without_the_token() {
+    let storage = FakeHub::fixtures();
+    let hub = FakeHub::fixtures();
+    let query = "Revision=master&FilePath=LICENSE";
+    hub.fault(
+        &format!("/api/v1/models/acme-ms/gated-terms/repo?{query}"),
+        support::fake_hub::Fault::Redirect(format!(
+            "{}/api/v1/models/acme-ms/chat-apache/repo?{query}",
+            storage.url
+        )),
+        1,
+    );
+    let (mut cmd, _home) = support::isopen(&hub.url);
+    let out = cmd
+        .env("MODELSCOPE_API_TOKEN", "ms-token-0123")
+        .args([
+            "audit",
+            "modelscope:acme-ms/gated-terms",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let m = json(&out)["models"][0].clone();
+    assert_eq!(m["status"], "ok", "{m:#}");
+    let elsewhere = storage.requests();
+    assert_eq!(elsewhere.len(), 1, "{elsewhere:#?}");
+    assert_eq!(
+        elsewhere[0].authorization, None,
+        "the token followed the redirect"
+    );
+}

@@ -174,7 +174,8 @@ impl FakeHub {
         FakeHub::start(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hub"))
     }
 
-    /// Injects `fault` on the next `times` requests whose path starts with `prefix`.
+    /// Injects `fault` on the next `times` requests whose path (with its query) starts with
+    /// `prefix`.
     pub fn fault(&self, prefix: &str, fault: Fault, times: usize) {
         self.state.faults.lock().unwrap().push(Injected {
             prefix: prefix.to_string(),
@@ -255,7 +256,12 @@ async fn respond(state: Arc<HubState>, req: Request) -> Response {
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    while let Some(fault) = take_fault(&state, &path) {
+    // A fault's prefix may include the query (`/repo?Revision=master&FilePath=LICENSE`).
+    let target = match &query {
+        Some(q) => format!("{path}?{q}"),
+        None => path.clone(),
+    };
+    while let Some(fault) = take_fault(&state, &target) {
         match fault {
             Fault::Latency(d) => tokio::time::sleep(d).await,
             Fault::Status(code) => {
