@@ -1,5 +1,7 @@
-//! The library's entry point: audit one ref end to end — parse, fetch (Hub, HF cache or local
-//! folder), follow the lineage and the datasets the card names, assess. Ancestors and datasets
+//! The library's entry point: audit one ref end to end — parse, fetch (Hub, HF cache, local
+//! folder, `.gguf` file, Ollama registry or store, ModelScope or its cache), follow the lineage
+//! and the datasets the card names, assess. Each source has its own client (its own endpoint,
+//! token and cache folder), so a token is only ever sent to its own host. Ancestors and datasets
 //! are looked up once per auditor, however many models share them, and at most
 //! `MAX_ANCESTORS` and `MAX_DATASETS` a model (a card can name thousands; the rest are not
 //! looked up, and an ancestor not looked up is a gap that keeps the verdict from `allowed`).
@@ -17,10 +19,14 @@ use tokio::sync::OnceCell;
 use crate::assess::datasets::{DatasetLookup, NOT_LOOKED_UP};
 use crate::assess::lineage::{Ancestor, MAX_DEPTH, Outcome};
 use crate::assess::{self, Context};
-use crate::hub::local::{cache_snapshot, snapshot_from_dir};
-use crate::hub::{ClientConfig, HubClient, HubError, fetch};
+use crate::hub::local::{
+    cache_snapshot, snapshot_from_cache_folder, snapshot_from_dir, snapshot_from_gguf,
+};
+use crate::hub::ollama::{self, LocalStore};
+use crate::hub::token::Token;
+use crate::hub::{ClientConfig, HubClient, HubError, fetch, modelscope};
 use crate::license::Clarification;
-use crate::model_ref::ModelRef;
+use crate::model_ref::{ModelRef, OllamaName};
 use crate::report::{LineageEntry, ModelReport};
 use crate::rules::RuleSet;
 use crate::snapshot::{DatasetInfo, Snapshot};
@@ -74,6 +80,49 @@ pub struct Auditor {
     lookups: Arc<Lookups>,
     /// License texts pinned by the user's policy.
     clarifications: Arc<Vec<Clarification>>,
+    /// An Ollama registry (no token: Ollama's registry signs requests with a key isopen does
+    /// not hold, and public models need none).
+    ollama: HubClient,
+    /// The local Ollama store, read first when it holds the model.
+    ollama_store: Option<LocalStore>,
+    /// ModelScope, with its own token.
+    modelscope: HubClient,
+    /// The local ModelScope cache, for offline audits.
+    modelscope_cache: Option<PathBuf>,
+}
+
+/// A client configuration for another source: the Hub's limits, retries and offline flag,
+/// this source's endpoint and token, and its own folder in the same cache.
+fn source_config(base: &ClientConfig, endpoint: &str, token: Option<Token>) -> ClientConfig {
+    let mut cfg = base.clone();
+    cfg.endpoint = endpoint.trim_end_matches('/').to_string();
+    cfg.token = token;
+    cfg.cache = base.cache.as_ref().map(|c| c.for_endpoint(&cfg.endpoint));
+    cfg.accept = None;
+    cfg.redirect_any_host = false;
+    cfg
+}
+
+/// ModelScope's client: a file download may be redirected to its storage host (not
+/// confirmed, so allowed for): followed, and reqwest drops the Authorization header when the
+/// host changes, so the token stays with ModelScope.
+fn modelscope_client(
+    base: &ClientConfig,
+    endpoint: &str,
+    token: Option<Token>,
+) -> Result<HubClient, HubError> {
+    let mut cfg = source_config(base, endpoint, token);
+    cfg.redirect_any_host = true;
+    HubClient::new(cfg)
+}
+
+/// An Ollama registry's client: manifests asked for in their media type, and blob
+/// redirects followed to the storage host they point to.
+fn ollama_client(base: &ClientConfig, endpoint: &str) -> Result<HubClient, HubError> {
+    let mut cfg = source_config(base, endpoint, None);
+    cfg.accept = Some(ollama::MANIFEST_ACCEPT.to_string());
+    cfg.redirect_any_host = true;
+    HubClient::new(cfg)
 }
 
 impl Auditor {
@@ -83,6 +132,8 @@ impl Auditor {
         offline: bool,
         hf_cache: Option<PathBuf>,
     ) -> Result<Auditor, HubError> {
+        let ollama = ollama_client(&cfg, ollama::DEFAULT_REGISTRY)?;
+        let modelscope = modelscope_client(&cfg, modelscope::DEFAULT_ENDPOINT, None)?;
         let client = HubClient::new(cfg)?;
         Ok(Auditor {
             cache_client: client.offline(),
@@ -93,7 +144,35 @@ impl Auditor {
             hf_cache,
             lookups: Arc::default(),
             clarifications: Arc::default(),
+            ollama,
+            ollama_store: None,
+            modelscope,
+            modelscope_cache: None,
         })
+    }
+
+    /// The Ollama registry at `endpoint`, and the local store at `store` (`OLLAMA_MODELS`).
+    pub fn with_ollama(
+        mut self,
+        endpoint: &str,
+        store: Option<PathBuf>,
+    ) -> Result<Auditor, HubError> {
+        self.ollama = ollama_client(self.client.config(), endpoint)?;
+        self.ollama_store = store.map(|root| LocalStore::new(root, endpoint));
+        Ok(self)
+    }
+
+    /// ModelScope at `endpoint` with its own token, and the local cache at `cache`
+    /// (`MODELSCOPE_CACHE`).
+    pub fn with_modelscope(
+        mut self,
+        endpoint: &str,
+        token: Option<Token>,
+        cache: Option<PathBuf>,
+    ) -> Result<Auditor, HubError> {
+        self.modelscope = modelscope_client(self.client.config(), endpoint, token)?;
+        self.modelscope_cache = cache;
+        Ok(self)
     }
 
     /// Lets a local folder's base models and datasets be looked up on the hub (`--lookups`);
@@ -133,30 +212,40 @@ impl Auditor {
         let model_ref = match ModelRef::parse(input) {
             Ok(r) => r,
             Err(e) => {
-                return ModelReport::failed(input, "huggingface", "invalid-ref", e.to_string());
+                let source = match input.split_once(':') {
+                    Some(("ollama", _)) => "ollama",
+                    Some(("modelscope", _)) => "modelscope",
+                    _ => "huggingface",
+                };
+                return ModelReport::failed(input, source, "invalid-ref", e.to_string());
             }
         };
-        let source = match model_ref {
-            ModelRef::Local(_) => "local",
-            ModelRef::Hub { .. } => "huggingface",
-        };
-        // May this model's look-ups ask the hub? A Hub id online, yes; a local folder only
-        // when the user asked; offline, never.
+        let source = model_ref.source();
+        // May this model's look-ups ask the hub? A remote model online, yes; a local folder
+        // or file only when the user asked; offline, never.
         let net = !self.offline
             && match model_ref {
-                ModelRef::Local(_) => self.hub_lookups,
-                ModelRef::Hub { .. } => true,
+                ModelRef::Local(_) | ModelRef::GgufFile(_) => self.hub_lookups,
+                _ => true,
             };
+        // An Ollama `hf.co/ORG/REPO:QUANT` name is the Hub repository (its quantisation names
+        // the `.gguf` file whose header is read).
+        let (hub_id, hub_revision, quant) = match &model_ref {
+            ModelRef::Hub { id, revision } => (Some(id), revision.as_deref(), None),
+            ModelRef::OllamaHf { id, quant } => (Some(id), None, quant.as_deref()),
+            _ => (None, None, None),
+        };
         // Online, the Hub's info already names the base models and datasets: look them up
         // while README and license files download, instead of after.
-        let early = match &model_ref {
-            ModelRef::Hub { id, revision } if !self.offline => {
-                match self.client.model_info(id, revision.as_deref()).await {
+        let early = match hub_id {
+            Some(id) if !self.offline => {
+                let revision = hub_revision;
+                match self.client.model_info(id, revision).await {
                     Ok(info) => {
                         let (bases, datasets) = assess::linked_in_info(&info);
                         let root = id.clone();
                         let (snap, ancestors, datasets) = tokio::join!(
-                            fetch::fetch_files(&self.client, info, id, revision.as_deref(), input),
+                            fetch::fetch_files_with(&self.client, info, id, revision, input, quant),
                             self.ancestors(&root, &bases, true),
                             self.datasets(&datasets, true),
                         );
@@ -196,8 +285,8 @@ impl Auditor {
                 };
                 let (bases, dataset_ids) = assess::declared_links(&snap);
                 let root = match &model_ref {
-                    ModelRef::Hub { id, .. } => id.clone(),
-                    ModelRef::Local(_) => snap.info.id.clone(),
+                    ModelRef::Hub { id, .. } | ModelRef::OllamaHf { id, .. } => id.clone(),
+                    _ => snap.info.id.clone(),
                 };
                 if !net && !self.offline && (!bases.is_empty() || !dataset_ids.is_empty()) {
                     snap.notes.push(
@@ -422,18 +511,36 @@ impl Auditor {
             .await
             .map_err(|e| HubError::BadResponse(format!("reading the folder failed: {e}")))?
         };
-        match model_ref {
-            ModelRef::Local(path) => local(path.clone(), display.to_string()).await,
-            ModelRef::Hub { id, revision } if self.offline || !net => {
+        let hub = match model_ref {
+            ModelRef::Local(path) => return local(path.clone(), display.to_string()).await,
+            ModelRef::GgufFile(path) => {
+                let (path, display) = (path.clone(), display.to_string());
+                return tokio::task::spawn_blocking(move || {
+                    snapshot_from_gguf(&path, &display, fetch::GGUF_HEAD_BYTES)
+                })
+                .await
+                .map_err(|e| HubError::BadResponse(format!("reading the file failed: {e}")))?;
+            }
+            ModelRef::Ollama(name) => return self.ollama_snapshot(name, display).await,
+            ModelRef::ModelScope { id, revision } => {
+                return self
+                    .modelscope_snapshot(id, revision.as_deref(), display)
+                    .await;
+            }
+            ModelRef::Hub { id, revision } => (id, revision.as_deref()),
+            ModelRef::OllamaHf { id, .. } => (id, None),
+        };
+        match hub {
+            (id, revision) if self.offline || !net => {
                 // isopen's own cache first, then the Hugging Face cache.
                 let from_cache =
-                    fetch::fetch_model(&self.cache_client, id, revision.as_deref(), display).await;
+                    fetch::fetch_model(&self.cache_client, id, revision, display).await;
                 match from_cache {
                     Err(HubError::Offline(own)) => {
                         let dir = self
                             .hf_cache
                             .as_deref()
-                            .and_then(|c| cache_snapshot(c, id, revision.as_deref()))
+                            .and_then(|c| cache_snapshot(c, id, revision))
                             .ok_or_else(|| {
                                 let hf_cache = self
                                     .hf_cache
@@ -457,9 +564,105 @@ impl Auditor {
                     other => other,
                 }
             }
-            ModelRef::Hub { id, revision } => {
-                fetch::fetch_model(&self.client, id, revision.as_deref(), display).await
+            (id, revision) => fetch::fetch_model(&self.client, id, revision, display).await,
+        }
+    }
+
+    /// An Ollama model: from the local store when it holds the manifest (what was pulled is
+    /// what runs, and reading it sends nothing), else from the registry; offline, from the
+    /// store or isopen's cache of the registry's answers only.
+    async fn ollama_snapshot(
+        &self,
+        name: &OllamaName,
+        display: &str,
+    ) -> Result<Snapshot, HubError> {
+        let max_license = self.client.config().max_license_bytes;
+        if let Some(store) = &self.ollama_store
+            && store.manifest_path(name).is_some()
+        {
+            let mut snap =
+                ollama::snapshot(ollama::Store::Local(store), name, display, max_license).await?;
+            snap.notes.push(
+                "the local Ollama store holds this model: it was read there, and the registry \
+                 was not asked (a newer push of the tag would not show)"
+                    .into(),
+            );
+            return Ok(snap);
+        }
+        if self.offline {
+            let cached = self.ollama.offline();
+            return ollama::snapshot(ollama::Store::Registry(&cached), name, display, max_license)
+                .await
+                .map_err(|e| match e {
+                    HubError::Offline(own) => HubError::Offline(format!(
+                        "{own}, nor in the Ollama store{}",
+                        self.ollama_store
+                            .as_ref()
+                            .map(|s| format!(" ({})", s.root.display()))
+                            .unwrap_or_default()
+                    )),
+                    other => other,
+                });
+        }
+        ollama::snapshot(
+            ollama::Store::Registry(&self.ollama),
+            name,
+            display,
+            max_license,
+        )
+        .await
+    }
+
+    /// A ModelScope model: from ModelScope; offline, from isopen's cache of its answers, then
+    /// the local ModelScope cache.
+    async fn modelscope_snapshot(
+        &self,
+        id: &str,
+        revision: Option<&str>,
+        display: &str,
+    ) -> Result<Snapshot, HubError> {
+        if !self.offline {
+            return modelscope::snapshot(&self.modelscope, id, revision, display).await;
+        }
+        let cached = self.modelscope.offline();
+        match modelscope::snapshot(&cached, id, revision, display).await {
+            Err(HubError::Offline(own)) => {
+                let cfg = self.client.config();
+                let (max_bytes, max_license_bytes, max_files) =
+                    (cfg.max_file_bytes, cfg.max_license_bytes, cfg.max_files);
+                let found = self
+                    .modelscope_cache
+                    .as_deref()
+                    .and_then(|root| modelscope::cache_folder(root, id, revision));
+                let Some((dir, root)) = found else {
+                    return Err(HubError::Offline(format!(
+                        "{own}, nor in the ModelScope cache{}",
+                        self.modelscope_cache
+                            .as_ref()
+                            .map(|c| format!(" ({})", c.display()))
+                            .unwrap_or_default()
+                    )));
+                };
+                let (id, display) = (id.to_string(), display.to_string());
+                let mut snap = tokio::task::spawn_blocking(move || {
+                    snapshot_from_cache_folder(
+                        &dir,
+                        &root,
+                        &id,
+                        &display,
+                        max_bytes,
+                        max_license_bytes,
+                        max_files,
+                    )
+                })
+                .await
+                .map_err(|e| HubError::BadResponse(format!("reading the folder failed: {e}")))??;
+                snap.source = crate::snapshot::Source::Modelscope;
+                snap.notes
+                    .push("read offline from the ModelScope cache".into());
+                Ok(snap)
             }
+            other => other,
         }
     }
 }

@@ -20,6 +20,7 @@ use crate::model_ref::ModelKey;
 use crate::policy::Policy;
 use crate::redact::Redactor;
 use crate::report::{ModelReport, Status};
+use crate::snapshot::Source;
 use crate::vocab::Date;
 
 /// One model to audit, with what the shortlist says of it.
@@ -190,12 +191,15 @@ async fn audit_one<'k>(
     };
     let mut report = task.await.unwrap_or_else(|_| {
         let source = match key {
-            ModelKey::Local(_) => "local",
-            _ => "huggingface",
+            ModelKey::Local(p) if p.extension().is_some_and(|e| e == "gguf") => Source::Gguf,
+            ModelKey::Local(_) => Source::Local,
+            ModelKey::Ollama(_) => Source::Ollama,
+            ModelKey::ModelScope { .. } => Source::Modelscope,
+            ModelKey::Hub { .. } | ModelKey::Invalid(_) => Source::Huggingface,
         };
         ModelReport::failed(
             &job.model,
-            source,
+            source.as_str(),
             "internal",
             "isopen failed on this model (a bug; please report it)".into(),
         )

@@ -1,12 +1,19 @@
-//! Model references as users type them: `org/name`, `org/name@rev`, `hf:org/name`, or a path to
-//! a model folder on disk. Parsing validates before any request is made, so a hostile ref
-//! (`../x`, a URL, control characters) never reaches the network or the file system by accident.
+//! Model references as users type them: `org/name`, `org/name@rev`, `hf:org/name`,
+//! `ollama:NAME[:TAG]`, `ollama:NAMESPACE/NAME[:TAG]`, `ollama:hf.co/ORG/REPO[:QUANT]`,
+//! `modelscope:OWNER/NAME[@REVISION]`, or a path to a model folder or a `.gguf` file on disk.
+//! Parsing validates before any request is made, so a hostile ref (`../x`, a URL, control
+//! characters) never reaches the network or the file system by accident: every part that
+//! becomes a URL segment or a path component is checked against its registry's own rules.
 //!
 //! A ref is also an identity: `ModelKey` is the one canonical form used wherever two spellings
 //! must be recognised as one model (policy exceptions, de-duplicating a shortlist, matching a
 //! results file on `--resume`). `hf:` is dropped, `@main` is the default branch (the Hub's
 //! default), and Hub ids are folded to lower case because the Hub resolves them without regard
-//! to case; the user's spelling is kept for display.
+//! to case; an Ollama name gets its defaults (`library`, `latest`) and is folded too (Ollama
+//! compares names without regard to case); a ModelScope id keeps its case (whether ModelScope
+//! folds it is not known, and merging two models would be worse than listing one twice) and
+//! `@master`, its default branch, is no revision. An `ollama:hf.co/…` name is the Hugging Face
+//! repository, so it is the same model as the Hub id. The user's spelling is kept for display.
 
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
@@ -23,6 +30,42 @@ pub enum ModelRef {
     },
     /// A model folder on disk: a download, or a snapshot in the Hugging Face cache.
     Local(PathBuf),
+    /// A model in an Ollama registry (or the local Ollama store).
+    Ollama(OllamaName),
+    /// An Ollama name that points at a Hugging Face repository (`hf.co/ORG/REPO[:QUANT]`):
+    /// the repository is audited, and the quantisation names the `.gguf` file to read.
+    OllamaHf { id: String, quant: Option<String> },
+    /// A repository on ModelScope, optionally pinned to a branch, tag or commit.
+    ModelScope {
+        id: String,
+        revision: Option<String>,
+    },
+    /// A single `.gguf` file on disk.
+    GgufFile(PathBuf),
+}
+
+/// An Ollama model name, validated, with its defaults filled in. Every part is safe as a URL
+/// segment and as a path component (letters, digits, `_`, `-`, and `.` after the first
+/// character: never `..`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OllamaName {
+    pub namespace: String,
+    pub model: String,
+    pub tag: String,
+}
+
+impl OllamaName {
+    /// A hosted Ollama cloud model (`:cloud`, `-cloud`): answered by ollama.com, no weights.
+    pub fn is_cloud(&self) -> bool {
+        let tag = self.tag.to_ascii_lowercase();
+        tag == "cloud" || tag.ends_with("-cloud")
+    }
+}
+
+impl fmt::Display for OllamaName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}:{}", self.namespace, self.model, self.tag)
+    }
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -34,6 +77,15 @@ pub struct RefError {
 
 const MAX_PART: usize = 96;
 const MAX_REVISION: usize = 256;
+/// Ollama's own limit on a namespace, model or tag (`types/model/name.go`).
+const MAX_OLLAMA_PART: usize = 80;
+/// ModelScope names are longer than the Hub's in practice (`iic/nlp_gte_sentence-embedding_…`).
+const MAX_MODELSCOPE_PART: usize = 128;
+/// Ollama's defaults for a name's missing parts.
+pub const OLLAMA_NAMESPACE: &str = "library";
+pub const OLLAMA_TAG: &str = "latest";
+/// ModelScope's default branch.
+pub const MODELSCOPE_REVISION: &str = "master";
 
 impl ModelRef {
     /// Parses a ref. A string is a local path when it starts with `.`, `/` or `~`, or names an
@@ -49,8 +101,8 @@ impl ModelRef {
         if input.chars().any(char::is_control) {
             return Err(err("it contains control characters"));
         }
-        if let Some(rest) = input.strip_prefix("hf:") {
-            return parse_hub(rest).map_err(|r| err(&r));
+        if let Some(r) = parse_prefixed(input) {
+            return r.map_err(|r| err(&r));
         }
         if input.contains("://") {
             return Err(err(
@@ -61,10 +113,37 @@ impl ModelRef {
             || input.starts_with('/')
             || input.starts_with('~')
             || input.contains('\\');
-        if looks_local || std::path::Path::new(input).is_dir() {
+        let path = std::path::Path::new(input);
+        let gguf = input.to_ascii_lowercase().ends_with(".gguf");
+        if gguf && (looks_local || path.is_file()) && !path.is_dir() {
+            return Ok(ModelRef::GgufFile(expand_home(input)));
+        }
+        if looks_local || path.is_dir() {
             return Ok(ModelRef::Local(expand_home(input)));
         }
         parse_hub(input).map_err(|r| err(&r))
+    }
+
+    /// The report's `source` for this ref.
+    pub fn source(&self) -> &'static str {
+        match self {
+            ModelRef::Hub { .. } | ModelRef::OllamaHf { .. } => "huggingface",
+            ModelRef::Local(_) => "local",
+            ModelRef::Ollama(_) => "ollama",
+            ModelRef::ModelScope { .. } => "modelscope",
+            ModelRef::GgufFile(_) => "gguf",
+        }
+    }
+
+    /// Names every revision of its repository (no revision pinned): a policy exception
+    /// written so covers them all.
+    pub fn any_revision(&self) -> bool {
+        matches!(
+            self,
+            ModelRef::Hub { revision: None, .. }
+                | ModelRef::OllamaHf { .. }
+                | ModelRef::ModelScope { revision: None, .. }
+        )
     }
 
     /// The name used in reports: the Hub id (with `@rev` when pinned) or the path as given.
@@ -75,7 +154,15 @@ impl ModelRef {
                 id,
                 revision: Some(r),
             } => format!("{id}@{r}"),
-            ModelRef::Local(p) => p.display().to_string(),
+            ModelRef::Local(p) | ModelRef::GgufFile(p) => p.display().to_string(),
+            ModelRef::Ollama(n) => format!("ollama:{n}"),
+            ModelRef::OllamaHf { id, quant: None } => format!("ollama:hf.co/{id}"),
+            ModelRef::OllamaHf { id, quant: Some(q) } => format!("ollama:hf.co/{id}:{q}"),
+            ModelRef::ModelScope { id, revision: None } => format!("modelscope:{id}"),
+            ModelRef::ModelScope {
+                id,
+                revision: Some(r),
+            } => format!("modelscope:{id}@{r}"),
         }
     }
 }
@@ -90,9 +177,17 @@ pub enum ModelKey {
         id: String,
         revision: Option<String>,
     },
-    /// A folder on disk, lexically tidied (`./a/b/` is `a/b`); never case-folded, since most
-    /// file systems are case-sensitive.
+    /// A folder or a `.gguf` file on disk, lexically tidied (`./a/b/` is `a/b`); never
+    /// case-folded, since most file systems are case-sensitive.
     Local(PathBuf),
+    /// An Ollama model: every part in lower case, the defaults filled in
+    /// (`ollama:Llama3.2` is `library/llama3.2:latest`). A tag is a variant, not a revision.
+    Ollama(OllamaName),
+    /// A ModelScope repository: the id as written, the revision unless it is `master`.
+    ModelScope {
+        id: String,
+        revision: Option<String>,
+    },
     /// Not a valid ref: it only matches the same text.
     Invalid(String),
 }
@@ -108,11 +203,19 @@ impl ModelKey {
 
     /// The key of the model a report names. `source` already says whether it was read as a
     /// local folder, so unlike `of` this never looks at the file system (the policy is pure).
+    /// A prefixed ref (`ollama:`, `modelscope:`) is read by its prefix whatever the source
+    /// says (a report written for a model that failed may name another source).
     pub fn of_report(model: &str, source: &str) -> ModelKey {
-        if source == "local" {
+        if let Some(r) = parse_prefixed(model) {
+            return match r {
+                Ok(r) => r.key(),
+                Err(_) => ModelKey::Invalid(model.trim().to_string()),
+            };
+        }
+        if source == "local" || source == "gguf" {
             return ModelKey::Local(tidy(&expand_home(model)));
         }
-        match parse_hub(model.strip_prefix("hf:").unwrap_or(model)) {
+        match parse_hub(model) {
             Ok(r) => r.key(),
             Err(_) => ModelKey::Invalid(model.trim().to_string()),
         }
@@ -122,6 +225,7 @@ impl ModelKey {
     pub fn same_repo(&self, other: &ModelKey) -> bool {
         match (self, other) {
             (ModelKey::Hub { id: a, .. }, ModelKey::Hub { id: b, .. }) => a == b,
+            (ModelKey::ModelScope { id: a, .. }, ModelKey::ModelScope { id: b, .. }) => a == b,
             _ => self == other,
         }
     }
@@ -154,7 +258,20 @@ impl ModelRef {
                 id: id.to_ascii_lowercase(),
                 revision: revision.clone().filter(|r| !is_default_branch(r)),
             },
-            ModelRef::Local(p) => ModelKey::Local(tidy(p)),
+            ModelRef::Local(p) | ModelRef::GgufFile(p) => ModelKey::Local(tidy(p)),
+            ModelRef::Ollama(n) => ModelKey::Ollama(OllamaName {
+                namespace: n.namespace.to_ascii_lowercase(),
+                model: n.model.to_ascii_lowercase(),
+                tag: n.tag.to_ascii_lowercase(),
+            }),
+            ModelRef::OllamaHf { id, .. } => ModelKey::Hub {
+                id: id.to_ascii_lowercase(),
+                revision: None,
+            },
+            ModelRef::ModelScope { id, revision } => ModelKey::ModelScope {
+                id: id.clone(),
+                revision: revision.clone().filter(|r| r != MODELSCOPE_REVISION),
+            },
         }
     }
 }
@@ -172,6 +289,150 @@ fn expand_home(input: &str) -> PathBuf {
         return PathBuf::from(home).join(rest);
     }
     PathBuf::from(input)
+}
+
+/// A ref with a source prefix (`hf:`, `ollama:`, `modelscope:`), read without the file system;
+/// `None` when the input has none.
+fn parse_prefixed(input: &str) -> Option<Result<ModelRef, String>> {
+    if let Some(rest) = input.strip_prefix("hf:") {
+        return Some(parse_hub(rest));
+    }
+    if let Some(rest) = input.strip_prefix("ollama:") {
+        return Some(parse_ollama(rest));
+    }
+    if let Some(rest) = input.strip_prefix("modelscope:") {
+        return Some(parse_modelscope(rest));
+    }
+    None
+}
+
+/// `NAME[:TAG]`, `NAMESPACE/NAME[:TAG]`, or `HOST/NAMESPACE/NAME[:TAG]` where the host is
+/// Ollama's own registry (the default) or Hugging Face (`hf.co`, `huggingface.co`). Parsed as
+/// Ollama parses names (`ParseName`): the tag is what follows the last `:` after the last `/`.
+fn parse_ollama(input: &str) -> Result<ModelRef, String> {
+    if input.contains("://") {
+        return Err(
+            "an Ollama name has no scheme; use --ollama-endpoint for another registry".into(),
+        );
+    }
+    if input.contains('@') {
+        return Err(
+            "an Ollama name pinned by digest (@sha256:…) is not supported; give NAME:TAG".into(),
+        );
+    }
+    let (name, tag) = match input.rsplit_once(':') {
+        Some((name, tag)) if !tag.contains('/') => (name, Some(tag)),
+        _ => (input, None),
+    };
+    let parts: Vec<&str> = name.split('/').collect();
+    let (host, namespace, model) = match parts.as_slice() {
+        [model] => (None, None, *model),
+        [namespace, model] => (None, Some(*namespace), *model),
+        [host, namespace, model] => (Some(*host), Some(*namespace), *model),
+        _ => return Err("an Ollama name has at most three parts, host/namespace/name".into()),
+    };
+    let host = host.map(str::to_ascii_lowercase);
+    if let Some(h) = host.as_deref()
+        && matches!(h, "hf.co" | "huggingface.co")
+    {
+        let (org, repo) = (namespace.unwrap_or_default(), model);
+        validate_part(org)?;
+        validate_part(repo)?;
+        if let Some(q) = tag {
+            validate_ollama_part(q, "quantisation", true)?;
+        }
+        return Ok(ModelRef::OllamaHf {
+            id: format!("{org}/{repo}"),
+            quant: tag.map(str::to_string),
+        });
+    }
+    if let Some(h) = host.as_deref()
+        && !matches!(h, "registry.ollama.ai" | "ollama.com")
+    {
+        return Err(format!(
+            "{h:?} is not Ollama's registry nor Hugging Face; use --ollama-endpoint for another registry"
+        ));
+    }
+    let namespace = namespace.unwrap_or(OLLAMA_NAMESPACE);
+    validate_ollama_part(namespace, "namespace", false)?;
+    validate_ollama_part(model, "model name", true)?;
+    let tag = tag.unwrap_or(OLLAMA_TAG);
+    validate_ollama_part(tag, "tag", true)?;
+    Ok(ModelRef::Ollama(OllamaName {
+        namespace: namespace.to_string(),
+        model: model.to_string(),
+        tag: tag.to_string(),
+    }))
+}
+
+/// Ollama's rule for a name part (`isValidPart`): 1 to 80 characters, letters, digits, `_` and
+/// `-` (and `.` in a model or tag, never first), starting with a letter, a digit or `_`.
+fn validate_ollama_part(part: &str, what: &str, dots: bool) -> Result<(), String> {
+    if part.is_empty() {
+        return Err(format!("the {what} is empty"));
+    }
+    if part.len() > MAX_OLLAMA_PART {
+        return Err(format!(
+            "the {what} is longer than {MAX_OLLAMA_PART} characters"
+        ));
+    }
+    let first = part.chars().next().unwrap_or('.');
+    if !(first.is_ascii_alphanumeric() || first == '_') {
+        return Err(format!(
+            "the {what} {part:?} must start with a letter, a digit or '_'"
+        ));
+    }
+    let ok = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-' || (dots && c == '.');
+    if !part.chars().all(ok) {
+        return Err(format!(
+            "the {what} {part:?} may only contain letters, digits, '_', '-'{}",
+            if dots { " and '.'" } else { "" }
+        ));
+    }
+    Ok(())
+}
+
+/// `OWNER/NAME[@REVISION]`: two parts of letters, digits, `-`, `_` and `.` (never first or
+/// `..`), a revision as the Hub's.
+fn parse_modelscope(input: &str) -> Result<ModelRef, String> {
+    let (id, revision) = match input.split_once('@') {
+        Some((id, rev)) => (id, Some(rev)),
+        None => (input, None),
+    };
+    let parts: Vec<&str> = id.split('/').collect();
+    if parts.len() != 2 {
+        return Err("a ModelScope id has two parts, owner/name".into());
+    }
+    for part in &parts {
+        if part.is_empty() {
+            return Err("an empty part (owner/name must both be present)".into());
+        }
+        if part.len() > MAX_MODELSCOPE_PART {
+            return Err(format!(
+                "a part is longer than {MAX_MODELSCOPE_PART} characters"
+            ));
+        }
+        if !part
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            return Err(format!(
+                "{part:?} may only contain letters, digits, '-', '_' and '.'"
+            ));
+        }
+        if part.starts_with(['-', '.']) || part.contains("..") {
+            return Err(format!(
+                "{part:?} may not start with '-' or '.' nor contain '..'"
+            ));
+        }
+    }
+    if let Some(rev) = revision {
+        validate_revision(rev)?;
+    }
+    Ok(ModelRef::ModelScope {
+        id: id.to_string(),
+        revision: revision.map(str::to_string),
+    })
 }
 
 fn parse_hub(input: &str) -> Result<ModelRef, String> {
@@ -371,6 +632,169 @@ mod tests {
     fn invalid_refs_match_only_themselves() {
         assert_eq!(ModelKey::of("a/b/c"), ModelKey::Invalid("a/b/c".into()));
         assert_ne!(ModelKey::of("a/b/c"), ModelKey::of("A/b/c"));
+    }
+
+    fn ollama(ns: &str, model: &str, tag: &str) -> ModelRef {
+        ModelRef::Ollama(OllamaName {
+            namespace: ns.into(),
+            model: model.into(),
+            tag: tag.into(),
+        })
+    }
+
+    #[test]
+    fn parses_ollama_names() {
+        assert_eq!(
+            ModelRef::parse("ollama:llama3.2").unwrap(),
+            ollama("library", "llama3.2", "latest")
+        );
+        assert_eq!(
+            ModelRef::parse("ollama:llama3.2:3b").unwrap(),
+            ollama("library", "llama3.2", "3b")
+        );
+        assert_eq!(
+            ModelRef::parse("ollama:acme/tiny:q4_K_M").unwrap(),
+            ollama("acme", "tiny", "q4_K_M")
+        );
+        assert_eq!(
+            ModelRef::parse("ollama:registry.ollama.ai/library/gemma:2b").unwrap(),
+            ollama("library", "gemma", "2b")
+        );
+        assert_eq!(
+            ModelRef::parse("ollama:hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q8_0").unwrap(),
+            ModelRef::OllamaHf {
+                id: "bartowski/Llama-3.2-1B-Instruct-GGUF".into(),
+                quant: Some("Q8_0".into())
+            }
+        );
+        assert_eq!(
+            ModelRef::parse("ollama:huggingface.co/org/repo").unwrap(),
+            ModelRef::OllamaHf {
+                id: "org/repo".into(),
+                quant: None
+            }
+        );
+        assert!(
+            ModelRef::parse("ollama:gpt-oss:120b-cloud")
+                .map(|r| matches!(r, ModelRef::Ollama(n) if n.is_cloud()))
+                .unwrap()
+        );
+        assert_eq!(
+            ModelRef::parse("ollama:llama3.2").unwrap().source(),
+            "ollama"
+        );
+        assert_eq!(
+            ModelRef::parse("ollama:hf.co/org/repo").unwrap().source(),
+            "huggingface"
+        );
+    }
+
+    #[test]
+    fn rejects_hostile_ollama_names() {
+        for bad in [
+            "ollama:",
+            "ollama:../x",
+            "ollama:..",
+            "ollama:library/..:latest",
+            "ollama:x:..",
+            "ollama:.hidden",
+            "ollama:a/b/c/d",
+            "ollama:evil.example/library/x",
+            "ollama:https://registry.ollama.ai/library/x",
+            "ollama:x@sha256:00",
+            "ollama:na me",
+            "ollama:lib.rary/x",
+            "ollama:x:",
+            "ollama:/x",
+            "ollama:hf.co/../x",
+            "ollama:hf.co/org/x:../y",
+        ] {
+            assert!(ModelRef::parse(bad).is_err(), "{bad:?} should be rejected");
+        }
+        let long = format!("ollama:{}", "a".repeat(81));
+        assert!(ModelRef::parse(&long).is_err());
+    }
+
+    #[test]
+    fn parses_modelscope_ids() {
+        assert_eq!(
+            ModelRef::parse("modelscope:Qwen/Qwen2.5-7B-Instruct").unwrap(),
+            ModelRef::ModelScope {
+                id: "Qwen/Qwen2.5-7B-Instruct".into(),
+                revision: None
+            }
+        );
+        assert_eq!(
+            ModelRef::parse("modelscope:iic/nlp_gte_sentence-embedding_chinese-base@v1.1.0")
+                .unwrap(),
+            ModelRef::ModelScope {
+                id: "iic/nlp_gte_sentence-embedding_chinese-base".into(),
+                revision: Some("v1.1.0".into())
+            }
+        );
+        for bad in [
+            "modelscope:x",
+            "modelscope:a/b/c",
+            "modelscope:../x",
+            "modelscope:a/..",
+            "modelscope:a/.x",
+            "modelscope:a/b@../c",
+            "modelscope:a/b c",
+        ] {
+            assert!(ModelRef::parse(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn gguf_paths_are_files() {
+        assert_eq!(
+            ModelRef::parse("./models/x.Q4_K_M.gguf").unwrap(),
+            ModelRef::GgufFile("./models/x.Q4_K_M.gguf".into())
+        );
+        assert_eq!(ModelRef::parse("./models/x.gguf").unwrap().source(), "gguf");
+        assert_eq!(
+            ModelKey::of("./m/x.gguf"),
+            ModelKey::of_report("m/x.gguf", "gguf")
+        );
+    }
+
+    #[test]
+    fn new_sources_have_one_key_each() {
+        let key = ModelKey::of("ollama:llama3.2");
+        for same in [
+            "ollama:library/llama3.2:latest",
+            "ollama:Llama3.2:LATEST",
+            "ollama:registry.ollama.ai/library/llama3.2",
+            "ollama:ollama.com/library/llama3.2:latest",
+        ] {
+            assert_eq!(ModelKey::of(same), key, "{same}");
+        }
+        for other in ["ollama:llama3.2:3b", "ollama:acme/llama3.2", "llama3.2"] {
+            assert_ne!(ModelKey::of(other), key, "{other}");
+        }
+        // An hf.co name is the Hugging Face repository.
+        assert_eq!(
+            ModelKey::of("ollama:hf.co/Org/Repo-GGUF:Q8_0"),
+            ModelKey::of("org/repo-gguf")
+        );
+        let ms = ModelKey::of("modelscope:Qwen/Qwen2.5-7B");
+        assert_eq!(ModelKey::of("modelscope:Qwen/Qwen2.5-7B@master"), ms);
+        assert_ne!(ModelKey::of("modelscope:qwen/qwen2.5-7b"), ms);
+        assert_ne!(ModelKey::of("Qwen/Qwen2.5-7B"), ms);
+        assert!(ModelKey::of("modelscope:Qwen/Qwen2.5-7B@v2").same_repo(&ms));
+        // A report names the model as typed; its key is the typed key, whatever the source.
+        for (typed, source) in [
+            ("ollama:Llama3.2", "ollama"),
+            ("ollama:hf.co/org/x:Q4_K_M", "huggingface"),
+            ("modelscope:a/b@master", "modelscope"),
+            ("ollama:llama3.2", "huggingface"),
+        ] {
+            assert_eq!(
+                ModelKey::of_report(typed, source),
+                ModelKey::of(typed),
+                "{typed}"
+            );
+        }
     }
 
     #[test]

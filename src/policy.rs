@@ -353,7 +353,7 @@ fn exception(i: usize, e: &Spanned<RawException>, found: &mut Collector<'_>) -> 
     Some(Exception {
         model: model?.value.clone(),
         key: model_ref.key(),
-        all_revisions: matches!(model_ref, ModelRef::Hub { revision: None, .. }),
+        all_revisions: model_ref.any_revision(),
         reason: reason.value.clone(),
         expires,
         risks,

@@ -10,6 +10,25 @@ use serde::{Deserialize, Serialize};
 pub enum Source {
     Huggingface,
     Local,
+    /// An Ollama registry or the local Ollama store: a manifest and its layers.
+    Ollama,
+    /// ModelScope, or its local cache.
+    Modelscope,
+    /// A single `.gguf` file: its header is all there is.
+    Gguf,
+}
+
+impl Source {
+    /// The report's `source` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Huggingface => "huggingface",
+            Source::Local => "local",
+            Source::Ollama => "ollama",
+            Source::Modelscope => "modelscope",
+            Source::Gguf => "gguf",
+        }
+    }
 }
 
 /// The Hub's `GET /api/models/{id}` answer, reduced to what the audit reads. Every field is
@@ -46,6 +65,14 @@ pub struct ModelInfo {
     /// Hub's answer.
     #[serde(skip)]
     pub gguf: Option<GgufHead>,
+    /// A GGUF header that was looked for and could not be read (refused, failed, not a GGUF
+    /// file): where, and why. Whether that matters depends on what else states the terms.
+    #[serde(skip)]
+    pub gguf_unread: Option<GgufUnread>,
+    /// The license the hosting platform lists apart from the card (ModelScope's `License`
+    /// field, free text): a claim of its own, counted beside the card's. Not the Hub's answer.
+    #[serde(skip)]
+    pub listed_license: Option<String>,
 }
 
 /// A GGUF file's header as read from the first bytes of the file.
@@ -53,6 +80,13 @@ pub struct ModelInfo {
 pub struct GgufHead {
     pub path: String,
     pub header: crate::gguf::Header,
+}
+
+/// A GGUF header that could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GgufUnread {
+    pub path: String,
+    pub reason: String,
 }
 
 /// The Hub's `GET /api/datasets/{id}` answer, reduced to what the audit reads.

@@ -1,6 +1,6 @@
 //! Fuzzing on the stable toolchain (cargo-fuzz needs nightly): property tests that feed the
-//! readers of untrusted input — the card parser, the YAML, JSON and GGUF readers, the license
-//! matcher and the whole assessment — with arbitrary bytes and with mutations of the real
+//! readers of untrusted input — the card parser, the YAML, JSON and GGUF readers, the Ollama
+//! manifest and ModelScope readers, the license matcher and the whole assessment — with arbitrary bytes and with mutations of the real
 //! shapes in `fixtures/`. Each property says what must hold for every input: no panic, and
 //! never `allowed` for a text that says commercial use is forbidden.
 //!
@@ -264,6 +264,32 @@ proptest! {
             && let Some(card) = &info.card_data
         {
             let _ = CardMeta::from_value(card);
+        }
+    }
+
+    /// The other sources' answers: an Ollama manifest and ModelScope's info and file list, read
+    /// as isopen reads them; a digest is usable only when it can never climb out of a folder
+    /// or a URL path.
+    #[test]
+    fn other_sources_readers(
+        manifest in mutated(seed_set("manifest", &["/latest", "/3b", "/2b", "-cloud"])),
+        body in mutated(seed_set("json", &[".json"])),
+    ) {
+        if let Ok(m) = isopen::hub::ollama::parse_manifest(&manifest) {
+            for layer in m.layers.iter().chain(m.config.iter()) {
+                let _ = layer.kind();
+                if let Some(hex) = layer.hex() {
+                    prop_assert!(hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()));
+                }
+            }
+        }
+        for bytes in [&manifest, &body] {
+            let _ = isopen::hub::modelscope::parse_info(bytes);
+            if let Ok(l) = isopen::hub::modelscope::parse_files(bytes) {
+                for f in &l.files {
+                    prop_assert!(f.rfilename.split('/').all(|s| !s.is_empty() && s != ".."));
+                }
+            }
         }
     }
 

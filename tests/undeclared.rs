@@ -436,3 +436,61 @@ fn a_gguf_header_in_a_local_folder_reveals_a_family() {
         "{e:#}"
     );
 }
+
+/// A GGUF repository whose card declares its base but no license: the header is read (one
+/// range request) because it may be the only statement of terms, and its `general.license`
+/// names them. When the header cannot be read, that is evidence unread: nothing else states
+/// the terms.
+#[test]
+fn a_gguf_header_is_read_when_the_card_declares_no_license() {
+    let hub = FakeHub::fixtures();
+    let out = run(
+        &hub.url,
+        &[
+            "audit",
+            "realworld/chat-8b-gguf-unlicensed",
+            "--format",
+            "json",
+        ],
+    );
+    let m = json(&out)["models"][0].clone();
+    let gguf: Vec<_> = hub
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with(".gguf"))
+        .collect();
+    assert_eq!(gguf.len(), 1, "{gguf:?}");
+    let sources = m["license"]["sources"].as_array().unwrap();
+    assert!(
+        sources
+            .iter()
+            .any(|s| s["kind"] == "gguf-metadata" && s["id"] == "llama3.1"),
+        "{sources:#?}"
+    );
+    assert_eq!(m["license"]["declared"], "llama3.1");
+    assert_eq!(verdict(&m), "conditional", "{m:#}");
+
+    let hub = FakeHub::fixtures();
+    hub.fault(
+        "/realworld/chat-8b-gguf-unlicensed/resolve/",
+        support::fake_hub::Fault::Status(403),
+        10,
+    );
+    let (mut cmd, _home) = support::isopen(&hub.url);
+    let out = cmd
+        .env("ISOPEN_BACKOFF_MS", "1")
+        .args([
+            "audit",
+            "realworld/chat-8b-gguf-unlicensed",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let m = json(&out)["models"][0].clone();
+    assert!(
+        risk_codes(&m).iter().any(|c| c == "evidence-unread"),
+        "{m:#}"
+    );
+    assert_ne!(verdict(&m), "allowed");
+}

@@ -55,10 +55,22 @@ pub fn assess(
                 b if b <= 640_000_000_000 => "a server with 8 x 80 GB GPUs",
                 _ => "several multi-GPU servers",
             };
-            let est = if weights.parameters_estimated {
-                " (parameters estimated from file sizes)"
-            } else {
-                ""
+            let labelled = info
+                .gguf
+                .as_ref()
+                .and_then(|g| g.header.str("general.size_label"));
+            // File sizes give an estimate only for unquantised formats; otherwise it came from
+            // the size label.
+            let from_sizes = weights
+                .formats
+                .iter()
+                .any(|f| f == "safetensors" || f == "pytorch");
+            let est = match labelled {
+                _ if !weights.parameters_estimated => String::new(),
+                Some(label) if !from_sizes => {
+                    format!(" (parameters from the GGUF size label {label})")
+                }
+                _ => " (parameters estimated from file sizes)".to_string(),
             };
             answer(
                 class,

@@ -99,6 +99,30 @@ impl<'a, 'r> Gathered<'a, 'r> {
         }
     }
 
+    /// A GGUF header's `general.license` and `general.license.name`, read through the same
+    /// aliases as the card's metadata.
+    pub fn gguf(&mut self, head: Option<&crate::snapshot::GgufHead>, rules: &'r RuleSet) {
+        let Some(g) = head else { return };
+        let license = g.header.str("general.license");
+        let name = g.header.str("general.license.name");
+        self.candidates
+            .extend(identify::from_gguf(&g.path, license, name, rules));
+        if let Some(link) = g.header.str("general.license.link") {
+            self.notes.push(format!(
+                "the GGUF header of {} links its license: {}",
+                g.path,
+                identify::clip(link.trim(), 200)
+            ));
+        }
+    }
+
+    /// Do sources other than a GGUF header name terms a rule knows?
+    pub fn terms_established(&self) -> bool {
+        self.candidates
+            .iter()
+            .any(|c| c.rule.is_some() && c.kind != SourceKind::GgufMetadata)
+    }
+
     /// The gate prompt (identified, else read for license names) and the gate form's fields.
     pub fn gate(&mut self, meta: &'a CardMeta, rules: &'r RuleSet) {
         if let Some(prompt) = &meta.extra_gated_prompt {

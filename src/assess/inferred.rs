@@ -439,6 +439,25 @@ fn hub_repo(value: &str, own_id: &str) -> Option<String> {
     plausible_id(&format!("{org}/{name}"), own_id)
 }
 
+/// The Hub dataset id in a GGUF header value: `https://huggingface.co/datasets/org/name`,
+/// `https://huggingface.co/org/name` (as converters write it) or a bare `org/name`.
+pub fn hub_dataset(value: &str) -> Option<String> {
+    let v = value.trim();
+    let rest = match v.split_once("://") {
+        Some((_, r)) => {
+            let r = r
+                .strip_prefix("huggingface.co/")
+                .or_else(|| r.strip_prefix("www.huggingface.co/"))
+                .or_else(|| r.strip_prefix("hf.co/"))?;
+            r.strip_prefix("datasets/").unwrap_or(r)
+        }
+        None => v,
+    };
+    let mut parts = rest.split('/');
+    let (org, name) = (parts.next()?, parts.next()?);
+    plausible_id(&format!("{org}/{name}"), "")
+}
+
 /// A base family the model's own name, tags or architecture reveal.
 pub fn from_name_and_tags(
     id: &str,

@@ -17,7 +17,7 @@ use crate::card::{self, CardMeta};
 use crate::license::identify::{self, MetaOrigin};
 use crate::report::{LineageEntry, ModelReport, Status};
 use crate::rules::RuleSet;
-use crate::snapshot::{FileOutcome, Snapshot, Source};
+use crate::snapshot::{FileOutcome, Snapshot};
 use crate::vocab::Evidence;
 use crate::vocab::Verdict;
 use terms::TermsInput;
@@ -100,6 +100,11 @@ fn card_view(snap: &Snapshot) -> CardView<'_> {
         ));
     }
     merge_tags(&mut meta, &snap.info.tags);
+    // A card that names no training data: the GGUF header's converter copied the original
+    // card's datasets.
+    if meta.datasets.is_empty() {
+        meta.datasets = gguf_datasets(&snap.info);
+    }
     CardView {
         meta,
         origin,
@@ -225,6 +230,28 @@ fn infer_bases(snap: &Snapshot, card: Option<&card::Card>) -> Vec<inferred::Infe
             &architectures,
         ));
     }
+    if out.is_empty()
+        && let Some(g) = &snap.info.gguf
+    {
+        // The name the converter wrote (`general.name`, else `general.basename`): a bare
+        // `.gguf` file or an Ollama blob may have no other.
+        for key in ["general.name", "general.basename"] {
+            let Some(name) = g.header.str(key) else {
+                continue;
+            };
+            if let Some(mut b) = inferred::from_name_and_tags(name, &[], &[]) {
+                b.found_in = "GGUF header";
+                b.evidence = Evidence {
+                    file: Some(g.path.clone()),
+                    line: None,
+                    quote: identify::clip(&format!("{key} = {name}"), 200),
+                    rule: None,
+                };
+                out.push(b);
+                break;
+            }
+        }
+    }
     out
 }
 
@@ -242,18 +269,47 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
     notes.extend(card_notes);
 
     let mut read = evidence::Gathered::new(identify::from_metadata(&meta, origin, rules));
+    if let Some(listed) = &snap.info.listed_license {
+        let c = identify::from_listed(listed, rules);
+        let repeats = c.rule.is_some_and(|r| {
+            read.candidates
+                .iter()
+                .any(|o| o.rule.is_some_and(|or| std::ptr::eq(or, r)))
+        });
+        if !repeats {
+            read.candidates.push(c);
+        }
+    }
     for f in snap.files.iter().filter(|f| f.path != "README.md") {
         unread.extend(unread_file(f));
         read.license_file(f, &ctx.clarifications, rules);
     }
+    read.gguf(snap.info.gguf.as_ref(), rules);
     read.gate(&meta, rules);
     if let (Some(card), Some(_)) = (&parsed, readme) {
         read.body(card, rules);
     }
     read.named_by_link(&meta);
     notes.append(&mut read.notes);
+    // A GGUF header that could not be read, or that ended before its license keys: when
+    // other sources establish the terms it is a note (the converter copies the card's
+    // license); when it is the only source of terms, what it did not say keeps `allowed` out.
+    if let Some((path, reason)) = gguf_not_read(&snap.info) {
+        if read.terms_established() {
+            notes.push(format!(
+                "the GGUF header of {path} could not be read in full ({reason}); the terms come from the other sources"
+            ));
+        } else {
+            unread.push(terms::Unread::new(
+                format!("{path} (GGUF header)"),
+                format!("{reason}; it is the only source of terms that could state them"),
+            ));
+        }
+    }
 
-    let declared = declared_license(&meta);
+    let declared = declared_license(&meta)
+        .or_else(|| snap.info.listed_license.clone())
+        .or_else(|| gguf_declared(&snap.info));
     let mut declared_bases = lineage::declared(&meta, &snap.info.tags);
     let mut local_bases = Vec::new();
     split_local_bases(&mut declared_bases, &mut local_bases);
@@ -314,11 +370,7 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
 
     ModelReport {
         model: snap.model.clone(),
-        source: match snap.source {
-            Source::Huggingface => "huggingface",
-            Source::Local => "local",
-        }
-        .to_string(),
+        source: snap.source.as_str().to_string(),
         revision: snap.revision.clone(),
         status: Status::Ok,
         error: None,
@@ -335,6 +387,62 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
         owner: None,
         notes,
     }
+}
+
+/// A GGUF header that was looked for but not read, or read only up to a point before its
+/// `general.license` key: the file and why.
+fn gguf_not_read(info: &crate::snapshot::ModelInfo) -> Option<(String, String)> {
+    if let Some(u) = &info.gguf_unread {
+        return Some((u.path.clone(), u.reason.clone()));
+    }
+    let g = info.gguf.as_ref()?;
+    (!g.header.complete && g.header.get("general.license").is_none()).then(|| {
+        (
+            g.path.clone(),
+            format!(
+                "the header is longer than the bytes read: {} of its {} key-value pairs were read, and `general.license` was not among them",
+                g.header.pairs.len(),
+                g.header.pair_count
+            ),
+        )
+    })
+}
+
+/// What a GGUF header declares (`general.license`, or its name for `other`), when no card does.
+fn gguf_declared(info: &crate::snapshot::ModelInfo) -> Option<String> {
+    let h = &info.gguf.as_ref()?.header;
+    let license = h.str("general.license").map(str::trim);
+    match license {
+        Some(l) if l.eq_ignore_ascii_case("other") => h
+            .str("general.license.name")
+            .map(str::to_string)
+            .or(Some(l.to_string())),
+        Some(l) if !l.is_empty() => Some(l.to_string()),
+        _ => h.str("general.license.name").map(str::to_string),
+    }
+}
+
+/// Training datasets a GGUF header names by Hub id (`general.dataset.{i}.repo_url`, and
+/// `general.datasets` entries that are ids or Hub URLs); names without an id are not ids.
+fn gguf_datasets(info: &crate::snapshot::ModelInfo) -> Vec<String> {
+    let Some(g) = info.gguf.as_ref() else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    let listed = match g.header.get("general.datasets") {
+        Some(crate::gguf::Value::Array { strings, .. }) => strings.clone(),
+        Some(crate::gguf::Value::String { text, .. }) => vec![text.clone()],
+        _ => Vec::new(),
+    };
+    let urls = g.header.datasets().into_iter().filter_map(|d| d.repo_url);
+    for value in urls.chain(listed) {
+        if let Some(id) = inferred::hub_dataset(&value)
+            && !out.contains(&id)
+        {
+            out.push(id);
+        }
+    }
+    out
 }
 
 /// The rule a policy clarification pins this exact text to.

@@ -1,6 +1,7 @@
 //! Weights: are they in the repository, can they be downloaded without an access request, in
-//! which formats, how many parameters and bytes — read from the file list and the Hub's
-//! `safetensors` summary.
+//! which formats, how many parameters and bytes — read from the file list (for an Ollama
+//! model, its manifest's layers), the Hub's `safetensors` summary, and a GGUF header's
+//! `general.size_label`.
 
 use crate::report::{ServingMemory, Weights};
 use crate::snapshot::{Gating, ModelInfo, Sibling, Source};
@@ -130,11 +131,17 @@ pub fn assess(info: &ModelInfo, source: Source) -> WeightFacts {
         .sum::<Option<u64>>()
         .filter(|&b| b > 0);
     let availability = match (files.is_empty(), source, info.gated) {
-        (true, Source::Huggingface, _) if !info.siblings.is_empty() => "absent",
+        (true, Source::Huggingface | Source::Modelscope, _) if !info.siblings.is_empty() => {
+            "absent"
+        }
+        // A manifest lists every layer: none holding a model is no weights (a cloud model).
+        (true, Source::Ollama, _) => "absent",
         (true, _, _) => "unknown",
         (false, _, g) if g.is_gated() => "gated",
-        (false, Source::Huggingface, Gating::Open) => "open",
-        (false, Source::Local, _) => "open",
+        (false, Source::Huggingface | Source::Modelscope, Gating::Open) => "open",
+        (false, Source::Local | Source::Gguf, _) => "open",
+        // Ollama's registry serves public manifests and blobs without an access request.
+        (false, Source::Ollama, _) => "open",
         (false, _, _) => "unknown",
     };
     let pickle_files: Vec<String> = files
@@ -156,7 +163,14 @@ pub fn assess(info: &ModelInfo, source: Source) -> WeightFacts {
         }
         _ => None,
     };
-    let parameters = counted.or(estimated);
+    // A GGUF header's size label (`8B`, `8x7B`, `270M`) says the size class in the model's
+    // own words: rounded, so an estimate.
+    let labelled = info
+        .gguf
+        .as_ref()
+        .and_then(|g| g.header.str("general.size_label"))
+        .and_then(parse_size_label);
+    let parameters = counted.or(estimated).or(labelled);
     WeightFacts {
         weights: Weights {
             availability: availability.to_string(),
@@ -164,12 +178,36 @@ pub fn assess(info: &ModelInfo, source: Source) -> WeightFacts {
             formats,
             parameters,
             bytes,
-            parameters_estimated: counted.is_none() && estimated.is_some(),
+            parameters_estimated: counted.is_none() && parameters.is_some(),
             serving_memory: parameters.map(serving_memory),
         },
         pickle_only,
         pickle_files,
     }
+}
+
+/// Parameters from a size label: `8B`, `1.5B`, `270M`, `1T`, `8x7B` (experts times size);
+/// for `30B-A3B` (total, then active) the total. Anything else: none.
+pub fn parse_size_label(label: &str) -> Option<u64> {
+    let first = label.trim().split(['-', ' ', '_']).next()?;
+    let (count, size) = match first.split_once(['x', 'X']) {
+        Some((n, rest)) => (n.parse::<u64>().ok()?, rest),
+        None => (1, first),
+    };
+    let unit = size.chars().last()?;
+    let scale: f64 = match unit.to_ascii_uppercase() {
+        'K' => 1e3,
+        'M' => 1e6,
+        'B' => 1e9,
+        'T' => 1e12,
+        _ => return None,
+    };
+    let number: f64 = size[..size.len() - 1].parse().ok()?;
+    if !number.is_finite() || number <= 0.0 || count == 0 || count > 4096 {
+        return None;
+    }
+    let total = number * scale * count as f64;
+    (total < 1e15).then(|| total.round() as u64)
 }
 
 /// Memory to serve: the weights at 2 bytes (bf16) or half a byte (4-bit) a parameter, plus
@@ -270,6 +308,34 @@ mod tests {
         assert_eq!(f.weights.gating.as_deref(), Some("manual"));
         assert!(f.pickle_only);
         assert_eq!(f.pickle_files, ["pytorch_model.bin"]);
+    }
+
+    #[test]
+    fn size_labels() {
+        assert_eq!(parse_size_label("8B"), Some(8_000_000_000));
+        assert_eq!(parse_size_label("1.5B"), Some(1_500_000_000));
+        assert_eq!(parse_size_label("270M"), Some(270_000_000));
+        assert_eq!(parse_size_label("8x7B"), Some(56_000_000_000));
+        assert_eq!(parse_size_label("30B-A3B"), Some(30_000_000_000));
+        for bad in ["", "B", "big", "NaNB", "-3B", "1e300B", "0x7B"] {
+            assert_eq!(parse_size_label(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn ollama_manifests_without_a_model_layer_have_no_weights() {
+        assert_eq!(
+            assess(&info(&[], Gating::Open), Source::Ollama)
+                .weights
+                .availability,
+            "absent"
+        );
+        assert_eq!(
+            assess(&info(&[("model.gguf", 9)], Gating::Open), Source::Ollama)
+                .weights
+                .availability,
+            "open"
+        );
     }
 
     #[test]

@@ -23,7 +23,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Audit one or more models: org/name, org/name@revision, hf:org/name, or a local folder.
+    /// Audit one or more models: org/name, org/name@revision, hf:org/name, ollama:NAME[:TAG],
+    /// modelscope:OWNER/NAME[@REVISION], a local folder or a .gguf file.
     Audit(AuditArgs),
     /// Audit a shortlist: .txt (one ref a line, # comments), .yaml, or .csv (a `model` column).
     Batch(BatchArgs),
@@ -149,6 +150,18 @@ pub struct CommonArgs {
     /// Hub token [default: HF_TOKEN, then $HF_HOME/token]. Never printed or logged.
     #[arg(long, value_name = "TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+    /// Ollama registry base URL for `ollama:` refs [env: OLLAMA_REGISTRY] [default:
+    /// https://registry.ollama.ai]. The local store is $OLLAMA_MODELS, else ~/.ollama/models.
+    #[arg(long, value_name = "URL")]
+    pub ollama_endpoint: Option<String>,
+    /// ModelScope base URL for `modelscope:` refs [env: MODELSCOPE_DOMAIN] [default:
+    /// https://www.modelscope.cn]. The local cache is $MODELSCOPE_CACHE, else ~/.cache/modelscope.
+    #[arg(long, value_name = "URL")]
+    pub modelscope_endpoint: Option<String>,
+    /// ModelScope token [default: MODELSCOPE_API_TOKEN]; sent only to ModelScope. Never
+    /// printed or logged.
+    #[arg(long, value_name = "TOKEN", hide_env_values = true)]
+    pub modelscope_token: Option<String>,
     /// No network: answer from isopen's cache, then the Hugging Face cache [env: HF_HUB_OFFLINE].
     #[arg(long)]
     pub offline: bool,

@@ -13,7 +13,7 @@ use super::{EXIT_ERROR, EXIT_GATE, EXIT_INTERRUPTED, EXIT_OK};
 use isopen::audit::Auditor;
 use isopen::batch::{Gate, Job};
 use isopen::hub::cache::Cache;
-use isopen::hub::{ClientConfig, token};
+use isopen::hub::{ClientConfig, modelscope, ollama, token};
 use isopen::policy::{Action, Policy};
 use isopen::redact::Redactor;
 use isopen::report::{self, Report, Severity, Status, View, gate, sanitize};
@@ -111,8 +111,28 @@ pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>, Re
         .filter(|v| !v.is_empty())
         .map(Into::into)
         .or_else(|| token::hf_home().map(|h| h.join("hub")));
+    // The other sources: each its own endpoint, token and cache folder.
+    let ollama_endpoint = endpoint_from(
+        common.ollama_endpoint.as_deref(),
+        &["OLLAMA_REGISTRY"],
+        ollama::DEFAULT_REGISTRY,
+    );
+    let modelscope_endpoint = endpoint_from(
+        common.modelscope_endpoint.as_deref(),
+        &["MODELSCOPE_DOMAIN", "MODELSCOPE_ENDPOINT"],
+        modelscope::DEFAULT_ENDPOINT,
+    );
+    let modelscope_token = token::resolve_modelscope(common.modelscope_token.as_deref())?;
     let auditor = Auditor::new(cfg, Arc::new(rules), offline, hf_cache)
         .context("cannot set up the hub client")?
+        .with_ollama(&ollama_endpoint, ollama::default_store_root())
+        .context("cannot set up the Ollama client")?
+        .with_modelscope(
+            &modelscope_endpoint,
+            modelscope_token,
+            modelscope::default_cache_root(),
+        )
+        .context("cannot set up the ModelScope client")?
         .with_lookups(common.lookups)
         .with_clarifications(
             policy
@@ -121,6 +141,25 @@ pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>, Re
                 .unwrap_or_default(),
         );
     Ok((auditor, policy, redactor))
+}
+
+/// A source's base URL: the flag, else the first environment variable set, else the
+/// default. A bare host name (`MODELSCOPE_DOMAIN=www.modelscope.ai`, as the ModelScope SDK
+/// takes it) gets `https://`.
+fn endpoint_from(flag: Option<&str>, vars: &[&str], default: &str) -> String {
+    let value = flag
+        .map(str::to_string)
+        .or_else(|| {
+            vars.iter()
+                .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+        })
+        .unwrap_or_else(|| default.to_string());
+    let value = value.trim();
+    if value.contains("://") {
+        value.to_string()
+    } else {
+        format!("https://{value}")
+    }
 }
 
 /// `1`, `ON`, `YES`, `TRUE` (any case), as huggingface_hub reads its boolean variables.

@@ -33,6 +33,37 @@ pub enum Key<'a> {
         commit: &'a str,
         path: &'a str,
     },
+    /// A content-addressed blob (an Ollama layer, `sha256:<64 hex>`), whole or only its first
+    /// bytes (`head`): it never changes, so it is served without a request.
+    Blob {
+        digest: &'a str,
+        head: bool,
+    },
+    /// Any other registry answer (an Ollama manifest, ModelScope's info, file list and files at
+    /// a branch), by its request path and query: it can change, so it is revalidated.
+    Page {
+        path: &'a str,
+    },
+}
+
+/// A `sha256:<64 lowercase hex>` digest's hex part.
+fn sha256_hex(digest: &str) -> Option<&str> {
+    let hex = digest.strip_prefix("sha256:")?;
+    (hex.len() == 64 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))).then_some(hex)
+}
+
+/// A file name for any string: `safe`, and when that is too long for a file system, its start
+/// and a hash of the whole.
+fn safe_name(s: &str) -> String {
+    let name = safe(s);
+    if name.len() <= 150 {
+        return name;
+    }
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(s.as_bytes());
+    let hex: String = hash.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    // `safe` writes ASCII only, so any byte index is a char boundary.
+    format!("{}-{hex}", &name[..100])
 }
 
 /// A cached answer.
@@ -133,12 +164,36 @@ impl Cache {
                 .join(commit)
                 .join(format!("{}@head", safe(path))),
             Key::File { .. } | Key::Head { .. } => return None,
+            Key::Blob { digest, head } => {
+                let hex = sha256_hex(digest)?;
+                self.root.join("blobs").join(if *head {
+                    format!("sha256-{hex}@head")
+                } else {
+                    format!("sha256-{hex}")
+                })
+            }
+            Key::Page { path } => self.root.join("pages").join(safe_name(path)),
         })
     }
 
-    /// Is this key cached for good (a file at a commit), so no request is needed?
+    /// The same cache folder for another endpoint (another registry): its answers are kept
+    /// apart, and a failed write is still one warning a run.
+    pub fn for_endpoint(&self, endpoint: &str) -> Cache {
+        let base = self.root.parent().unwrap_or(&self.root);
+        Cache {
+            root: base.join(endpoint_dir(endpoint)),
+            failure: self.failure.clone(),
+        }
+    }
+
+    /// Is this key cached for good (a file at a commit, a blob by its digest), so no request
+    /// is needed?
     pub fn immutable(key: &Key) -> bool {
-        matches!(key, Key::File { commit, .. } | Key::Head { commit, .. } if is_commit(commit))
+        match key {
+            Key::File { commit, .. } | Key::Head { commit, .. } => is_commit(commit),
+            Key::Blob { digest, .. } => sha256_hex(digest).is_some(),
+            _ => false,
+        }
     }
 
     pub fn get(&self, key: &Key) -> Option<Entry> {

@@ -57,6 +57,13 @@ pub struct ClientConfig {
     pub cache: Option<Cache>,
     /// No network: only the cache answers.
     pub offline: bool,
+    /// An `Accept` header sent with every request (an Ollama registry answers a manifest in
+    /// the media type asked for).
+    pub accept: Option<String>,
+    /// Follow redirects to any host for every request, not only file downloads: a registry's
+    /// blobs live on a storage host. reqwest drops the Authorization header when the host
+    /// changes, so a token never follows.
+    pub redirect_any_host: bool,
 }
 
 impl ClientConfig {
@@ -75,8 +82,22 @@ impl ClientConfig {
             max_files: 64,
             cache: None,
             offline: false,
+            accept: None,
+            redirect_any_host: false,
         }
     }
+}
+
+/// What `HubClient::get_path` does with a body over its limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyRead {
+    /// Fail: a partial answer is worthless (JSON).
+    Whole,
+    /// Keep the first `limit` bytes, marked truncated.
+    Truncate,
+    /// Ask for the first `limit` bytes only (`Range: bytes=0-…`); a server that ignores the
+    /// range is cut off at `limit`.
+    Head,
 }
 
 /// The bytes of a fetched file.
@@ -132,13 +153,14 @@ impl HubClient {
                 cfg.endpoint
             )));
         }
-        let policy = reqwest::redirect::Policy::custom(|attempt| {
+        let any_host = cfg.redirect_any_host;
+        let policy = reqwest::redirect::Policy::custom(move |attempt| {
             let first = &attempt.previous()[0];
             let same_host = attempt.url().host_str() == first.host_str()
                 && attempt.url().port_or_known_default() == first.port_or_known_default();
             if attempt.previous().len() > 5 {
                 attempt.error("too many redirects")
-            } else if same_host || first.path().contains("/resolve/") {
+            } else if same_host || any_host || first.path().contains("/resolve/") {
                 // Renamed repos answer with a relative redirect; file bytes may live on a CDN
                 // (reqwest drops the Authorization header when the host changes).
                 attempt.follow()
@@ -146,7 +168,15 @@ impl HubClient {
                 attempt.stop()
             }
         });
+        let mut headers = HeaderMap::new();
+        if let Some(accept) = &cfg.accept {
+            let value = reqwest::header::HeaderValue::from_str(accept).map_err(|_| {
+                HubError::InvalidRef(format!("the Accept header {accept:?} is not valid"))
+            })?;
+            headers.insert(reqwest::header::ACCEPT, value);
+        }
         let http = reqwest::Client::builder()
+            .default_headers(headers)
             .redirect(policy)
             .timeout(cfg.timeout)
             .connect_timeout(cfg.timeout.min(Duration::from_secs(10)))
@@ -245,6 +275,25 @@ impl HubClient {
         };
         self.cached_get(&key, &resolve_path(id, revision, path), bytes, Fit::Head)
             .await
+    }
+
+    /// A GET of `path` (with its query) on this client's own endpoint, through the cache under
+    /// `key`: for other registries' protocols (Ollama, ModelScope), with the same retries,
+    /// limits, token rule (the token of this client's own endpoint) and cache as the Hub's
+    /// requests. The caller builds `path` from validated parts only.
+    pub async fn get_path(
+        &self,
+        key: &Key<'_>,
+        path: &str,
+        limit: usize,
+        read: BodyRead,
+    ) -> Result<FileBody, HubError> {
+        let fit = match read {
+            BodyRead::Whole => Fit::Refuse,
+            BodyRead::Truncate => Fit::Truncate,
+            BodyRead::Head => Fit::Head,
+        };
+        self.cached_get(key, path, limit, fit).await
     }
 
     /// A GET through the cache: files at a commit are served from it without a request; info

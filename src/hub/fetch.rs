@@ -8,7 +8,8 @@ use futures_util::future::join_all;
 use super::client::HubClient;
 use super::error::HubError;
 use crate::snapshot::{
-    FetchedFile, FileOutcome, GgufHead, ModelInfo, Sibling, Snapshot, Source, is_license_file,
+    FetchedFile, FileOutcome, GgufHead, GgufUnread, ModelInfo, Sibling, Snapshot, Source,
+    is_license_file,
 };
 
 /// Fetches one model.
@@ -30,6 +31,19 @@ pub async fn fetch_files(
     revision: Option<&str>,
     display: &str,
 ) -> Snapshot {
+    fetch_files_with(client, info, id, revision, display, None).await
+}
+
+/// `fetch_files`, reading the header of the `.gguf` file of this quantisation (an Ollama
+/// `hf.co/ORG/REPO:QUANT` name) whatever the card declares.
+pub async fn fetch_files_with(
+    client: &HubClient,
+    info: ModelInfo,
+    id: &str,
+    revision: Option<&str>,
+    display: &str,
+    quant: Option<&str>,
+) -> Snapshot {
     let mut notes = Vec::new();
     if !info.id.is_empty() && info.id != id {
         notes.push(format!("the Hub answers for {id} as {}", info.id));
@@ -49,8 +63,24 @@ pub async fn fetch_files(
     notes.extend(plan.notes.iter().cloned());
     let paths = &plan.paths;
     // An adapter's config and a GGUF header name the base; read them only when nothing declares
-    // one, so a model that declares its base costs no extra request.
+    // one, so a model that declares its base costs no extra request. A GGUF header also states
+    // a license (`general.license`): it is read too when the card declares none (the header
+    // may be the only statement of terms), or when the user named the quantisation. A card
+    // that declares both base and license costs no GGUF request: the converter copies the
+    // card's license into the header, so it would almost always repeat it.
     let undeclared = !declares_base(&info);
+    let read_gguf = undeclared || !declares_license(&info) || quant.is_some();
+    let mut gguf_pick = None;
+    if read_gguf {
+        gguf_pick = gguf_for(&info.siblings, quant);
+        if let (Some(q), Some(p)) = (quant, &gguf_pick)
+            && !matches_quant(p, q)
+        {
+            notes.push(format!(
+                "no .gguf file of the repository is of the quantisation {q}; the header of {p} was read instead"
+            ));
+        }
+    }
     let adapter = async {
         if undeclared && listed(&info, ADAPTER_CONFIG) {
             match client.file(&repo, &rev, ADAPTER_CONFIG).await {
@@ -62,13 +92,13 @@ pub async fn fetch_files(
         }
     };
     let gguf = async {
-        let path = gguf_to_read(&info.siblings).filter(|_| undeclared)?;
+        let path = gguf_pick.clone()?;
         let body = client
             .file_head(&repo, &rev, &path, GGUF_HEAD_BYTES)
             .await
-            .ok()?;
-        let header = crate::gguf::read_header(&body.bytes).ok()?;
-        Some(GgufHead { path, header })
+            .map(|b| b.bytes)
+            .map_err(|e| format!("{}: {e}", e.kind()));
+        Some(gguf_outcome(&path, body.as_deref().map_err(Clone::clone)))
     };
     let (fetched, adapter_config, gguf) = tokio::join!(
         join_all(paths.iter().map(|p| client.file(&repo, &rev, p))),
@@ -77,7 +107,11 @@ pub async fn fetch_files(
     );
     let mut info = info;
     info.adapter_config = adapter_config;
-    info.gguf = gguf;
+    match gguf {
+        Some(Ok(head)) => info.gguf = Some(head),
+        Some(Err(unread)) => info.gguf_unread = Some(unread),
+        None => {}
+    }
     let mut files: Vec<FetchedFile> = paths
         .iter()
         .cloned()
@@ -109,6 +143,20 @@ pub const ADAPTER_CONFIG: &str = "adapter_config.json";
 /// inside this; the token list that follows them can run to megabytes and is not needed.
 pub const GGUF_HEAD_BYTES: usize = 256 * 1024;
 
+/// A GGUF header from the first bytes of a file (or why it could not be read).
+pub fn gguf_outcome(path: &str, bytes: Result<&[u8], String>) -> Result<GgufHead, GgufUnread> {
+    let unread = |reason: String| GgufUnread {
+        path: path.to_string(),
+        reason,
+    };
+    let header =
+        crate::gguf::read_header(bytes.map_err(unread)?).map_err(|e| unread(e.to_string()))?;
+    Ok(GgufHead {
+        path: path.to_string(),
+        header,
+    })
+}
+
 /// Does the Hub's info declare a base model (card data or a `base_model:` tag)?
 fn declares_base(info: &ModelInfo) -> bool {
     info.tags.iter().any(|t| t.starts_with("base_model:"))
@@ -117,6 +165,44 @@ fn declares_base(info: &ModelInfo) -> bool {
             .as_ref()
             .and_then(|c| c.get("base_model"))
             .is_some_and(|b| !b.is_null())
+}
+
+/// Does the Hub's info declare a license (card data or a `license:` tag)?
+fn declares_license(info: &ModelInfo) -> bool {
+    info.tags.iter().any(|t| t.starts_with("license:"))
+        || info
+            .card_data
+            .as_ref()
+            .and_then(|c| c.get("license"))
+            .is_some_and(|l| !l.is_null())
+}
+
+/// The `.gguf` file of a quantisation (`Q4_K_M`, or a whole file name, compared without
+/// regard to case, as Hugging Face's Ollama bridge does), else the one `gguf_to_read` picks.
+pub fn gguf_for(siblings: &[Sibling], quant: Option<&str>) -> Option<String> {
+    if let Some(q) = quant {
+        let found = siblings
+            .iter()
+            .filter(|s| s.rfilename.to_ascii_lowercase().ends_with(".gguf"))
+            .filter(|s| matches_quant(&s.rfilename, q))
+            .min_by_key(|s| (s.bytes().unwrap_or(u64::MAX), s.rfilename.clone()));
+        if let Some(s) = found {
+            return Some(s.rfilename.clone());
+        }
+    }
+    gguf_to_read(siblings)
+}
+
+/// Is this `.gguf` file of that quantisation: its name, or a `-`/`.`-separated part of it?
+fn matches_quant(path: &str, quant: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let q = quant.to_ascii_lowercase();
+    let lower = name.to_ascii_lowercase();
+    lower == q
+        || lower
+            .trim_end_matches(".gguf")
+            .split(['-', '.'])
+            .any(|part| part == q)
 }
 
 fn listed(info: &ModelInfo, path: &str) -> bool {
@@ -324,6 +410,41 @@ mod tests {
         assert_eq!(plan.skipped.len(), 26);
         let unread = plan.skipped_file(4).unwrap();
         assert!(matches!(unread.outcome, FileOutcome::Unavailable { .. }));
+    }
+
+    #[test]
+    fn quantisations_pick_their_file() {
+        let files: Vec<Sibling> = [
+            ("Llama-3.2-1B-Instruct-Q4_K_M.gguf", 800),
+            ("Llama-3.2-1B-Instruct-Q4_K_S.gguf", 700),
+            ("Llama-3.2-1B-Instruct-Q8_0.gguf", 1300),
+            ("mmproj-f16.gguf", 10),
+        ]
+        .iter()
+        .map(|(n, size)| Sibling {
+            rfilename: n.to_string(),
+            size: Some(*size),
+            lfs: None,
+        })
+        .collect();
+        let pick = |q: Option<&str>| gguf_for(&files, q);
+        assert_eq!(
+            pick(Some("Q8_0")).unwrap(),
+            "Llama-3.2-1B-Instruct-Q8_0.gguf"
+        );
+        assert_eq!(
+            pick(Some("q4_k_m")).unwrap(),
+            "Llama-3.2-1B-Instruct-Q4_K_M.gguf"
+        );
+        assert_eq!(
+            pick(Some("Llama-3.2-1B-Instruct-Q8_0.gguf")).unwrap(),
+            "Llama-3.2-1B-Instruct-Q8_0.gguf"
+        );
+        assert_eq!(
+            pick(Some("Q4_K")).unwrap(),
+            "Llama-3.2-1B-Instruct-Q4_K_S.gguf"
+        );
+        assert_eq!(pick(None).unwrap(), "Llama-3.2-1B-Instruct-Q4_K_S.gguf");
     }
 
     #[test]

@@ -18,9 +18,10 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::error::HubError;
-use super::fetch::{GGUF_HEAD_BYTES, files_to_fetch, gguf_to_read, text_outcome};
+use super::fetch::{GGUF_HEAD_BYTES, files_to_fetch, gguf_outcome, gguf_to_read, text_outcome};
 use crate::snapshot::{
-    FetchedFile, FileOutcome, GgufHead, ModelInfo, Sibling, Snapshot, Source, is_license_file,
+    FetchedFile, FileOutcome, GgufHead, GgufUnread, ModelInfo, Sibling, Snapshot, Source,
+    is_license_file,
 };
 
 /// How much of a folder is walked.
@@ -98,7 +99,125 @@ pub fn snapshot_from_dir(
         )));
     }
     let (folder, cache) = resolve_cache_repo(path)?;
-    let listing = list_files(&folder, LIMITS);
+    Ok(snapshot_of(
+        &folder,
+        cache,
+        display,
+        max_file_bytes,
+        max_license_bytes,
+        max_files,
+    ))
+}
+
+/// Reads a model folder of another hub's cache (ModelScope's `models/{owner}--{name}/
+/// snapshots/{rev}/`): links are followed only inside `root`, the repository folder that
+/// holds it. `id` is the repository's id.
+pub fn snapshot_from_cache_folder(
+    dir: &Path,
+    root: &Path,
+    id: &str,
+    display: &str,
+    max_file_bytes: usize,
+    max_license_bytes: usize,
+    max_files: usize,
+) -> Result<Snapshot, HubError> {
+    let canonical = |p: &Path| {
+        p.canonicalize()
+            .map_err(|e| HubError::NotFound(format!("cannot read the folder {}: {e}", p.display())))
+    };
+    let folder = Folder {
+        dir: canonical(dir)?,
+        root: canonical(root)?,
+    };
+    if !folder.dir.starts_with(&folder.root) || !folder.dir.is_dir() {
+        return Err(HubError::NotFound(format!(
+            "{} is not a folder inside {}",
+            dir.display(),
+            root.display()
+        )));
+    }
+    let mut snap = snapshot_of(
+        &folder,
+        None,
+        display,
+        max_file_bytes,
+        max_license_bytes,
+        max_files,
+    );
+    snap.info.id = id.to_string();
+    Ok(snap)
+}
+
+/// At most `limit` bytes of the regular file at `path`, when it resolves (links followed) to
+/// a place inside `root`: for stores whose layout isopen builds the path into (the Ollama
+/// store), so that a link in them never leads a read out.
+pub fn read_inside(root: &Path, path: &Path, limit: usize) -> Result<(Vec<u8>, bool), String> {
+    let root = root
+        .canonicalize()
+        .map_err(|e| format!("cannot open {}: {e}", root.display()))?;
+    let folder = Folder {
+        dir: root.clone(),
+        root,
+    };
+    read_regular(&folder.resolve(path)?, limit)
+}
+
+/// A single `.gguf` file: its header, read from its first `head_bytes` bytes, is all there is
+/// to read. The file must be a regular file (a link to one is followed: the user named it).
+pub fn snapshot_from_gguf(
+    path: &Path,
+    display: &str,
+    head_bytes: usize,
+) -> Result<Snapshot, HubError> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| HubError::NotFound(format!("cannot read {}: {e}", path.display())))?;
+    if !meta.is_file() {
+        return Err(HubError::InvalidRef(format!(
+            "{} is not a regular file",
+            path.display()
+        )));
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| display.to_string());
+    let bytes = read_regular(path, head_bytes).map(|(b, _)| b);
+    let (gguf, gguf_unread) = match gguf_outcome(&name, bytes.as_deref().map_err(Clone::clone)) {
+        Ok(head) => (Some(head), None),
+        Err(unread) => (None, Some(unread)),
+    };
+    let info = ModelInfo {
+        id: display.to_string(),
+        siblings: vec![Sibling {
+            rfilename: name,
+            size: Some(meta.len()),
+            lfs: None,
+        }],
+        gguf,
+        gguf_unread,
+        ..ModelInfo::default()
+    };
+    Ok(Snapshot {
+        model: display.to_string(),
+        source: Source::Gguf,
+        revision: None,
+        info,
+        files: Vec::new(),
+        notes: Vec::new(),
+    })
+}
+
+/// A folder's snapshot: its listing, its README and license-like files, its configs and GGUF
+/// header.
+fn snapshot_of(
+    folder: &Folder,
+    cache: Option<(String, String)>,
+    display: &str,
+    max_file_bytes: usize,
+    max_license_bytes: usize,
+    max_files: usize,
+) -> Snapshot {
+    let listing = list_files(folder, LIMITS);
     let mut notes = listing.notes;
     let mut siblings = listing.siblings;
     siblings.sort_by(|a, b| a.rfilename.cmp(&b.rfilename));
@@ -110,7 +229,11 @@ pub fn snapshot_from_dir(
     };
     let config = json("config.json");
     let adapter_config = json(super::fetch::ADAPTER_CONFIG);
-    let gguf = gguf_head(&folder, &siblings);
+    let (gguf, gguf_unread) = match gguf_head(folder, &siblings) {
+        Some(Ok(head)) => (Some(head), None),
+        Some(Err(unread)) => (None, Some(unread)),
+        None => (None, None),
+    };
     let info = ModelInfo {
         id: cache
             .as_ref()
@@ -120,6 +243,7 @@ pub fn snapshot_from_dir(
         config,
         adapter_config,
         gguf,
+        gguf_unread,
         ..ModelInfo::default()
     };
     let plan = files_to_fetch(&info, max_files);
@@ -148,22 +272,21 @@ pub fn snapshot_from_dir(
         .collect();
     files.extend(plan.skipped_file(max_files));
     files.extend(listing.unread);
-    Ok(Snapshot {
+    Snapshot {
         model: display.to_string(),
         source: Source::Local,
         revision: info.sha.clone(),
         info,
         files,
         notes,
-    })
+    }
 }
 
 /// The header of the folder's GGUF file, when it holds one (read from its first bytes).
-fn gguf_head(folder: &Folder, siblings: &[Sibling]) -> Option<GgufHead> {
+fn gguf_head(folder: &Folder, siblings: &[Sibling]) -> Option<Result<GgufHead, GgufUnread>> {
     let path = gguf_to_read(siblings)?;
-    let (bytes, _) = folder.read(&path, GGUF_HEAD_BYTES).ok()?;
-    let header = crate::gguf::read_header(&bytes).ok()?;
-    Some(GgufHead { path, header })
+    let bytes = folder.read(&path, GGUF_HEAD_BYTES).map(|(b, _)| b);
+    Some(gguf_outcome(&path, bytes.as_deref().map_err(Clone::clone)))
 }
 
 /// The folder to read and, for a cache snapshot, `(org/name, sha)`; a repo folder

@@ -1,5 +1,6 @@
-//! The imperative shell's I/O: the only network code (client, fetch) and the local-folder
-//! reader. Everything here produces a `Snapshot` or a typed `HubError`.
+//! The imperative shell's I/O: the only network code (client, fetch, and the other sources:
+//! Ollama registries and store, ModelScope and its cache) and the local-folder and `.gguf`
+//! readers. Everything here produces a `Snapshot` or a typed `HubError`.
 
 pub mod cache;
 pub mod client;
@@ -7,6 +8,8 @@ pub mod error;
 pub mod fetch;
 pub mod limiter;
 pub mod local;
+pub mod modelscope;
+pub mod ollama;
 pub mod token;
 
 pub use client::{ClientConfig, HubClient};

@@ -125,6 +125,25 @@ pub fn resolve(flag: Option<&str>) -> Result<Resolved, BadToken> {
     }
 }
 
+/// The ModelScope token in effect: the flag, then `MODELSCOPE_API_TOKEN` (the variable the
+/// ModelScope SDK logs in with). Checked as a Hub token is; sent only to ModelScope.
+pub fn resolve_modelscope(flag: Option<&str>) -> Result<Option<Token>, BadToken> {
+    let (token, from) = match flag.and_then(Token::new) {
+        Some(t) => (Some(t), "--modelscope-token"),
+        None => (
+            std::env::var_os("MODELSCOPE_API_TOKEN")
+                .map(|v| v.to_string_lossy().into_owned())
+                .as_deref()
+                .and_then(Token::new),
+            "MODELSCOPE_API_TOKEN",
+        ),
+    };
+    match token {
+        Some(t) if !valid(&t) => Err(BadToken(from.to_string())),
+        other => Ok(other),
+    }
+}
+
 /// The token file's text: `None` when there is no file, an error saying why when it is not a
 /// file a token could be in (a FIFO, a device, a folder, over 4 KiB).
 fn read_token_file(path: &Path) -> Result<Option<String>, String> {

@@ -1,6 +1,7 @@
 //! Candidates from each source: the card's metadata (ids and names, normalised through the
-//! rules' aliases), license files (rules first, then the spdx crate's text detection) and the
-//! gate prompt. Each candidate carries a confidence and evidence.
+//! rules' aliases), a GGUF header's `general.license` keys (read through the same aliases),
+//! license files (rules first, then the spdx crate's text detection) and the gate prompt. Each
+//! candidate carries a confidence and evidence.
 
 use crate::card::CardMeta;
 use crate::license::clauses::{self};
@@ -19,6 +20,8 @@ pub enum SourceKind {
     CardText,
     GatePrompt,
     BaseModel,
+    /// A GGUF header's `general.license` and `general.license.name`.
+    GgufMetadata,
 }
 
 impl SourceKind {
@@ -29,6 +32,7 @@ impl SourceKind {
             SourceKind::CardText => "card-text",
             SourceKind::GatePrompt => "gate-prompt",
             SourceKind::BaseModel => "base-model",
+            SourceKind::GgufMetadata => "gguf-metadata",
         }
     }
 }
@@ -188,6 +192,132 @@ pub fn from_metadata<'r>(
                 field: Some("license_name"),
                 ..c
             });
+        }
+    }
+    out
+}
+
+/// A license the hosting platform lists apart from the card (ModelScope's free-text `License`
+/// field, `Apache License 2.0`), read through the aliases like a `license_name`. A card
+/// metadata candidate marked `field: "listed"`, so a disagreement with the card shows.
+pub fn from_listed<'r>(value: &str, rules: &'r RuleSet) -> Candidate<'r> {
+    let evidence = Evidence {
+        file: None,
+        line: None,
+        quote: clip(&format!("listed license: {value}"), 200),
+        rule: None,
+    };
+    let lower = value.trim().to_ascii_lowercase();
+    if lower == "other" || lower == "unknown" {
+        return Candidate {
+            stated: Some(value.to_string()),
+            field: Some("listed"),
+            ..Candidate::new(SourceKind::CardMetadata, None, None, 0.0, evidence)
+        };
+    }
+    Candidate {
+        field: Some("listed"),
+        ..named(rules, value.trim(), evidence, 0.85)
+    }
+}
+
+/// Confidence of a license a GGUF header names: a copy of the card's `license:` made by the
+/// converter, a little below the card itself.
+pub const GGUF_CONFIDENCE: f64 = 0.85;
+
+/// Candidates from a GGUF header's `general.license` and `general.license.name` (`path` is
+/// the file the header was read from). The converter copies the card's `license:` verbatim
+/// (an id, `other`, or a list joined with `,`), and the format asks for an SPDX expression:
+/// each part of a list or of an `OR`/`AND` expression is a candidate of its own, so the most
+/// restrictive wins. `other` stands for the name; a name beside a known id counts only when
+/// it names another known license.
+pub fn from_gguf<'r>(
+    path: &str,
+    license: Option<&str>,
+    name: Option<&str>,
+    rules: &'r RuleSet,
+) -> Vec<Candidate<'r>> {
+    let cite = |key: &str, value: &str| Evidence {
+        file: Some(path.to_string()),
+        line: None,
+        quote: clip(&format!("{key} = {value}"), 200),
+        rule: None,
+    };
+    let as_gguf = |c: Candidate<'r>| Candidate {
+        kind: SourceKind::GgufMetadata,
+        file: Some(path.to_string()),
+        ..c
+    };
+    let name = name.map(str::trim).filter(|n| !n.is_empty());
+    let mut out: Vec<Candidate<'r>> = Vec::new();
+    let unknown = |value: &str, key: &str| Candidate {
+        stated: Some(value.to_string()),
+        ..Candidate::new(
+            SourceKind::GgufMetadata,
+            Some(path.to_string()),
+            None,
+            0.0,
+            cite(key, value),
+        )
+    };
+    for part in license.map(spdx_parts).unwrap_or_default() {
+        let lower = part.to_ascii_lowercase();
+        if lower == "other" || lower == "unknown" {
+            match name {
+                Some(n) if lower == "other" => out.push(as_gguf(named(
+                    rules,
+                    n,
+                    cite("general.license.name", n),
+                    GGUF_CONFIDENCE,
+                ))),
+                _ => out.push(unknown(&part, "general.license")),
+            }
+            continue;
+        }
+        out.push(as_gguf(named(
+            rules,
+            &part,
+            cite("general.license", &part),
+            GGUF_CONFIDENCE,
+        )));
+    }
+    if let Some(n) = name {
+        let c = as_gguf(named(
+            rules,
+            n,
+            cite("general.license.name", n),
+            GGUF_CONFIDENCE,
+        ));
+        let new_rule = c.rule.is_some_and(|r| {
+            !out.iter()
+                .any(|o| o.rule.is_some_and(|or| std::ptr::eq(or, r)))
+        });
+        if new_rule || (out.is_empty() && c.rule.is_none()) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The parts of a license value: a `,`-joined list, or an SPDX expression's operands
+/// (`MIT OR Apache-2.0`); parentheses dropped. `WITH` exceptions stay with their license.
+fn spdx_parts(value: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for item in value.split(',') {
+        let item = item.replace(['(', ')'], " ");
+        let mut current: Vec<&str> = Vec::new();
+        for word in item.split_whitespace() {
+            if word == "OR" || word == "AND" {
+                if !current.is_empty() {
+                    out.push(current.join(" "));
+                    current.clear();
+                }
+            } else {
+                current.push(word);
+            }
+        }
+        if !current.is_empty() {
+            out.push(current.join(" "));
         }
     }
     out

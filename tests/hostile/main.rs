@@ -10,4 +10,5 @@ mod support;
 mod batchgate;
 mod local;
 mod outputs;
+mod sources;
 mod terms;

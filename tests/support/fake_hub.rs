@@ -1,4 +1,7 @@
-//! An in-process fake of the Hugging Face Hub serving `fixtures/hub` in the Hub's shape.
+//! An in-process fake of the Hugging Face Hub serving `fixtures/hub` in the Hub's shape, and
+//! of the other sources isopen reads: an Ollama registry (`/v2/…`) serving a store in Ollama's
+//! layout (`fixtures/ollama/`), and ModelScope's two APIs (`/openapi/v1/…`, `/api/v1/…`)
+//! serving `fixtures/modelscope/models/<owner>/<name>/` with a `_modelscope.yaml`.
 //!
 //! Model info is derived from a fixture folder the way the Hub derives it: `cardData` from the
 //! README front matter, `license:`/`dataset:`/`base_model:` tags, `siblings` with sizes (plus
@@ -9,6 +12,7 @@
 //! `../shared/corpus/hub/captures/`.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,6 +21,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -48,6 +53,9 @@ pub enum Fault {
         message: String,
         header: bool,
     },
+    /// A blob that claims to be this many bytes: 200 whatever the `Range`, the file's bytes
+    /// then zeros, streamed (a server that ignores ranges, in front of a 4 GB model layer).
+    Sparse(u64),
 }
 
 /// `_hub.yaml`: what a fixture folder cannot say by its files alone.
@@ -93,10 +101,24 @@ pub struct Logged {
     pub range: Option<String>,
     /// The status the hub answered with (0 until known).
     pub status: u16,
+    /// The query string, as sent.
+    pub query: Option<String>,
+    /// Body bytes handed to the connection so far (counted for `/v2/` answers only).
+    pub sent: Arc<AtomicU64>,
+}
+
+impl Logged {
+    pub fn bytes_sent(&self) -> u64 {
+        self.sent.load(Ordering::SeqCst)
+    }
 }
 
 pub struct HubState {
     root: PathBuf,
+    /// An Ollama store served as a registry.
+    ollama: PathBuf,
+    /// ModelScope's repositories: `models/<owner>/<name>/`.
+    modelscope: PathBuf,
     faults: Mutex<Vec<Injected>>,
     log: Mutex<Vec<Logged>>,
     latency: Mutex<Duration>,
@@ -109,9 +131,23 @@ pub struct FakeHub {
 }
 
 impl FakeHub {
-    /// Serves `root` (a folder with `models/<org>/<name>/`) on a free loopback port.
+    /// Serves `root` (a folder with `models/<org>/<name>/`) on a free loopback port, with
+    /// the fixture Ollama store and ModelScope repositories.
     pub fn start(root: impl AsRef<Path>) -> FakeHub {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        FakeHub::start_sources(root, fixtures.join("ollama"), fixtures.join("modelscope"))
+    }
+
+    /// Serves `root` as the Hub, `ollama` (a store in Ollama's layout) as an Ollama registry
+    /// and `modelscope` (`models/<owner>/<name>/`) as ModelScope.
+    pub fn start_sources(
+        root: impl AsRef<Path>,
+        ollama: impl AsRef<Path>,
+        modelscope: impl AsRef<Path>,
+    ) -> FakeHub {
         let state = Arc::new(HubState {
+            ollama: ollama.as_ref().to_path_buf(),
+            modelscope: modelscope.as_ref().to_path_buf(),
             root: root.as_ref().to_path_buf(),
             faults: Mutex::new(Vec::new()),
             log: Mutex::new(Vec::new()),
@@ -147,7 +183,8 @@ impl FakeHub {
         FakeHub::start(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hub"))
     }
 
-    /// Injects `fault` on the next `times` requests whose path starts with `prefix`.
+    /// Injects `fault` on the next `times` requests whose path (with its query) starts with
+    /// `prefix`.
     pub fn fault(&self, prefix: &str, fault: Fault, times: usize) {
         self.state.faults.lock().unwrap().push(Injected {
             prefix: prefix.to_string(),
@@ -175,8 +212,10 @@ fn take_fault(state: &HubState, path: &str) -> Option<Fault> {
     Some(faults[i].fault.clone())
 }
 
-/// Logs the request, answers it, and logs the answer's status.
+/// Logs the request, answers it, and logs the answer's status (and, for the Ollama registry,
+/// the body bytes handed to the connection, which stop when the client hangs up).
 async fn handle(State(state): State<Arc<HubState>>, req: Request) -> Response {
+    let sent = Arc::new(AtomicU64::new(0));
     // (A block, so no borrow of the request — whose body is not Sync — lives across an await.)
     let index = {
         let header_of = |name: header::HeaderName| {
@@ -191,14 +230,27 @@ async fn handle(State(state): State<Arc<HubState>>, req: Request) -> Response {
             if_none_match: header_of(header::IF_NONE_MATCH),
             range: header_of(header::RANGE),
             status: 0,
+            query: req.uri().query().map(str::to_string),
+            sent: sent.clone(),
         };
         let mut log = state.log.lock().unwrap();
         log.push(entry);
         log.len() - 1
     };
+    let counted = req.uri().path().starts_with("/v2/");
     let response = respond(state.clone(), req).await;
     state.log.lock().unwrap()[index].status = response.status().as_u16();
-    response
+    if !counted {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let stream = body.into_data_stream().map(move |chunk| {
+        if let Ok(c) = &chunk {
+            sent.fetch_add(c.len() as u64, Ordering::SeqCst);
+        }
+        chunk
+    });
+    Response::from_parts(parts, Body::from_stream(stream))
 }
 
 async fn respond(state: Arc<HubState>, req: Request) -> Response {
@@ -213,7 +265,12 @@ async fn respond(state: Arc<HubState>, req: Request) -> Response {
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    while let Some(fault) = take_fault(&state, &path) {
+    // A fault's prefix may include the query (`/repo?Revision=master&FilePath=LICENSE`).
+    let target = match &query {
+        Some(q) => format!("{path}?{q}"),
+        None => path.clone(),
+    };
+    while let Some(fault) = take_fault(&state, &target) {
         match fault {
             Fault::Latency(d) => tokio::time::sleep(d).await,
             Fault::Status(code) => {
@@ -281,7 +338,19 @@ async fn respond(state: Arc<HubState>, req: Request) -> Response {
                 )
                     .into_response();
             }
+            Fault::Sparse(size) => return sparse_blob(&state, &path, size),
         }
+    }
+    if let Some(rest) = path.strip_prefix("/v2/") {
+        let range = req
+            .headers()
+            .get(header::RANGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(first_bytes);
+        return ollama_registry(&state, rest, range);
+    }
+    if path.starts_with("/openapi/v1/models/") || path.starts_with("/api/v1/models/") {
+        return modelscope(&state, &path, query.as_deref(), auth.as_deref());
     }
     let if_none_match = req
         .headers()
@@ -724,7 +793,7 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(String, u64)>) {
     for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let p = e.path();
         let name = e.file_name().to_string_lossy().into_owned();
-        if name == "_hub.yaml" || name == "api.json" {
+        if name == "_hub.yaml" || name == "api.json" || name == "_modelscope.yaml" {
             continue;
         }
         if p.is_dir() {
@@ -826,6 +895,274 @@ fn resolve(
     }
     r.headers_mut().extend(headers);
     r
+}
+
+/// `/v2/{ns}/{model}/manifests/{tag}` and `/v2/{ns}/{model}/blobs/sha256:{hex}` from the
+/// store. Manifests go out as `text/plain`, as the real registry has been seen to answer
+/// (ollama/ollama#6470): a client must not trust the type.
+fn ollama_registry(state: &HubState, rest: &str, range: Option<usize>) -> Response {
+    let parts: Vec<&str> = rest.split('/').collect();
+    let safe = |p: &str| !p.is_empty() && p != "." && p != ".." && !p.contains('\\');
+    match parts.as_slice() {
+        [ns, model, "manifests", tag] if [ns, model, tag].iter().all(|p| safe(p)) => {
+            let file = state
+                .ollama
+                .join("manifests/registry.ollama.ai")
+                .join(ns)
+                .join(model)
+                .join(tag);
+            match std::fs::read(&file) {
+                Ok(bytes) => (
+                    StatusCode::OK,
+                    [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                    bytes,
+                )
+                    .into_response(),
+                Err(_) => ollama_error(
+                    StatusCode::NOT_FOUND,
+                    "MANIFEST_UNKNOWN",
+                    "manifest unknown",
+                ),
+            }
+        }
+        [_, _, "blobs", digest] => match blob_file(state, digest) {
+            Some(file) => {
+                let mut bytes = std::fs::read(file).unwrap();
+                let total = bytes.len();
+                let partial = range.filter(|&end| end < total);
+                let mut r = if let Some(end) = partial {
+                    bytes.truncate(end);
+                    let mut r = Response::new(Body::from(bytes));
+                    *r.status_mut() = StatusCode::PARTIAL_CONTENT;
+                    r.headers_mut().insert(
+                        header::CONTENT_RANGE,
+                        HeaderValue::from_str(&format!("bytes 0-{}/{total}", end - 1)).unwrap(),
+                    );
+                    r
+                } else {
+                    Response::new(Body::from(bytes))
+                };
+                r.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/octet-stream"),
+                );
+                r
+            }
+            None => ollama_error(
+                StatusCode::NOT_FOUND,
+                "BLOB_UNKNOWN",
+                "blob unknown to registry",
+            ),
+        },
+        _ => ollama_error(
+            StatusCode::NOT_FOUND,
+            "NAME_UNKNOWN",
+            "repository name not known to registry",
+        ),
+    }
+}
+
+/// The store's file for a digest, when it is a well-formed one the store holds.
+fn blob_file(state: &HubState, digest: &str) -> Option<PathBuf> {
+    let hex = digest.strip_prefix("sha256:")?;
+    if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let file = state.ollama.join("blobs").join(format!("sha256-{hex}"));
+    file.is_file().then_some(file)
+}
+
+/// A Docker registry error body.
+fn ollama_error(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        json!({"errors": [{"code": code, "message": message}]}).to_string(),
+    )
+        .into_response()
+}
+
+/// The blob at `path` claimed to be `size` bytes: its bytes, then zeros, in 64 KiB chunks.
+fn sparse_blob(state: &HubState, path: &str, size: u64) -> Response {
+    let digest = path.rsplit('/').next().unwrap_or_default();
+    let head = blob_file(state, digest)
+        .and_then(|f| std::fs::read(f).ok())
+        .unwrap_or_default();
+    let head_len = head.len() as u64;
+    let chunk = Bytes::from(vec![0u8; 64 * 1024]);
+    let zeros = size.saturating_sub(head_len);
+    let full = zeros / chunk.len() as u64;
+    let tail = (zeros % chunk.len() as u64) as usize;
+    let stream = futures_util::stream::iter(
+        std::iter::once(Bytes::from(head))
+            .chain(std::iter::repeat_n(chunk.clone(), full as usize))
+            .chain(std::iter::once(chunk.slice(..tail)))
+            .map(Ok::<_, std::io::Error>),
+    );
+    let mut r = Response::new(Body::from_stream(stream));
+    r.headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+    r
+}
+
+/// `_modelscope.yaml`: what a ModelScope fixture cannot say by its files alone.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct ModelScopeMeta {
+    /// ModelScope's free-text `License`.
+    license: Option<String>,
+    tags: Vec<String>,
+    gated: bool,
+    private: bool,
+    /// Which API answers: `both` (default), `openapi` or `legacy`.
+    api: Option<String>,
+    /// The commit the file list names.
+    revision: Option<String>,
+    /// Files listed beyond those stored (a listing the server cuts at 3,000 entries).
+    extra_files: usize,
+}
+
+/// ModelScope's OpenAPI and legacy API over `modelscope/models/<owner>/<name>/`.
+fn modelscope(state: &HubState, path: &str, query: Option<&str>, auth: Option<&str>) -> Response {
+    let param = |name: &str| {
+        query.unwrap_or_default().split('&').find_map(|kv| {
+            let (k, v) = kv.split_once('=')?;
+            (k == name).then(|| decode(v))
+        })
+    };
+    let (openapi, rest) = match path.strip_prefix("/openapi/v1/models/") {
+        Some(rest) => (true, rest),
+        None => (
+            false,
+            path.strip_prefix("/api/v1/models/").unwrap_or_default(),
+        ),
+    };
+    let mut parts = rest.splitn(3, '/');
+    let (owner, name, tail) = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+        parts.next(),
+    );
+    let dir = state.modelscope.join("models").join(owner).join(name);
+    let valid = [owner, name]
+        .iter()
+        .all(|p| !p.is_empty() && *p != "." && *p != "..");
+    let meta: Option<ModelScopeMeta> = (valid && dir.is_dir()).then(|| {
+        std::fs::read_to_string(dir.join("_modelscope.yaml"))
+            .ok()
+            .map(|t| serde_saphyr::from_str(&t).expect("valid _modelscope.yaml"))
+            .unwrap_or_default()
+    });
+    let legacy_missing = || {
+        (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "application/json")],
+            json!({"Code": 10010205001u64, "Success": false, "Message": "model not exist", "Data": null}).to_string(),
+        )
+            .into_response()
+    };
+    let Some(meta) = meta else {
+        if openapi {
+            return (
+                StatusCode::NOT_FOUND,
+                [(header::CONTENT_TYPE, "application/json")],
+                json!({"success": false, "code": "NotFound", "message": "model not found"})
+                    .to_string(),
+            )
+                .into_response();
+        }
+        return legacy_missing();
+    };
+    let api = meta.api.as_deref().unwrap_or("both");
+    let readme = std::fs::read_to_string(dir.join("README.md")).ok();
+    let sha = meta
+        .revision
+        .clone()
+        .unwrap_or_else(|| fake_sha(&format!("{owner}/{name}")));
+    let ok = |body: Value| {
+        (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            body.to_string(),
+        )
+            .into_response()
+    };
+    match (openapi, tail) {
+        (true, None) if api != "legacy" => ok(json!({
+            "success": true,
+            "request_id": "fake",
+            "data": {
+                "id": format!("{owner}/{name}"),
+                "display_name": name,
+                "license": meta.license,
+                "tags": meta.tags,
+                "gated": meta.gated,
+                "private": meta.private,
+                "downloads": 1234,
+                "likes": 5,
+                "last_modified": "2025-03-01T00:00:00Z",
+            }
+        })),
+        (true, _) => StatusCode::NOT_FOUND.into_response(),
+        (false, None) if api != "openapi" => ok(json!({
+            "Code": 200,
+            "Success": true,
+            "Message": "success",
+            "Data": {
+                "Id": 1,
+                "Name": name,
+                "Path": owner,
+                "License": meta.license,
+                "Tags": meta.tags,
+                "ApprovalMode": if meta.gated { 2 } else { 1 },
+                "Visibility": if meta.private { 1 } else { 5 },
+                "ReadMeContent": readme,
+                "Downloads": 1234,
+                "Stars": 5,
+                "LastUpdatedTime": 1_740_787_200,
+            }
+        })),
+        (false, None) => legacy_missing(),
+        (false, Some("repo/files")) => {
+            let mut names = Vec::new();
+            collect_files(&dir, &dir, &mut names);
+            names.sort();
+            let mut files: Vec<Value> = names
+                .iter()
+                .map(|(p, size)| {
+                    json!({"Name": p.rsplit('/').next(), "Path": p, "Size": size, "Type": "blob",
+                           "Revision": sha, "Sha256": "0".repeat(64), "CommittedDate": 1_740_787_200})
+                })
+                .collect();
+            for i in 0..meta.extra_files {
+                files.push(json!({"Name": format!("shard-{i:05}.bin"), "Path": format!("shards/shard-{i:05}.bin"),
+                                  "Size": 1, "Type": "blob", "Revision": sha}));
+            }
+            files.truncate(3000);
+            ok(
+                json!({"Code": 200, "Success": true, "Message": "success", "Data": {"Files": files}}),
+            )
+        }
+        (false, Some("repo")) => {
+            if meta.gated && auth.is_none() {
+                return (
+                    StatusCode::UNAUTHORIZED,
+                    [(header::CONTENT_TYPE, "application/json")],
+                    json!({"Code": 10010101004u64, "Success": false, "Message": "login required"})
+                        .to_string(),
+                )
+                    .into_response();
+            }
+            let file = param("FilePath").unwrap_or_default();
+            let inside = file.split('/').all(|s| !s.is_empty() && s != "..");
+            let p = dir.join(&file);
+            if !inside || !p.is_file() || file == "_modelscope.yaml" {
+                return legacy_missing();
+            }
+            Response::new(Body::from(std::fs::read(p).unwrap()))
+        }
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// Requests in a log whose path starts with a prefix.

@@ -226,6 +226,10 @@ pub fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
         ),
         (
             "hub/models/realworld/chat-8b-gguf-declared/chat-8b.Q2_K.gguf",
+            header(292, &with(chat.clone(), true)),
+        ),
+        (
+            "hub/models/realworld/chat-8b-gguf-unlicensed/chat-8b.Q2_K.gguf",
             header(292, &with(chat, true)),
         ),
         (

@@ -5,6 +5,7 @@
 
 pub mod fake_hub;
 pub mod gguf;
+pub mod ollama;
 
 use std::path::PathBuf;
 
@@ -29,7 +30,8 @@ pub fn corpus() -> Option<PathBuf> {
     None
 }
 
-/// The binary with a clean environment: no token, an empty HF_HOME, the given endpoint.
+/// The binary with a clean environment: no token, an empty HF_HOME, Ollama store and
+/// ModelScope cache, the given endpoint for every source.
 pub fn isopen(endpoint: &str) -> (Command, tempfile::TempDir) {
     let home = tempfile::tempdir().expect("temp dir");
     let mut cmd = Command::cargo_bin("isopen").expect("binary");
@@ -39,7 +41,14 @@ pub fn isopen(endpoint: &str) -> (Command, tempfile::TempDir) {
         .env_remove("HF_HUB_CACHE")
         .env_remove("ISOPEN_LOG")
         .env_remove("COLUMNS")
+        .env_remove("MODELSCOPE_API_TOKEN")
+        .env_remove("MODELSCOPE_ENDPOINT")
         .env("HF_ENDPOINT", endpoint)
+        // The fake hub serves the Ollama registry and ModelScope protocols too.
+        .env("OLLAMA_REGISTRY", endpoint)
+        .env("MODELSCOPE_DOMAIN", endpoint)
+        .env("OLLAMA_MODELS", home.path().join("ollama"))
+        .env("MODELSCOPE_CACHE", home.path().join("modelscope"))
         .env("HF_HOME", home.path())
         .env("XDG_CACHE_HOME", home.path().join("cache"))
         .env("NO_COLOR", "1");

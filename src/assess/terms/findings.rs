@@ -18,7 +18,20 @@ pub(super) fn unknown_names(candidates: &[Candidate]) -> Vec<Risk> {
         .filter(|c| c.rule.is_none())
         .map(|c| {
             let stated = c.stated.as_deref().unwrap_or("");
-            let message = if stated.eq_ignore_ascii_case("unknown") {
+            let message = if c.kind == SourceKind::GgufMetadata {
+                let file = c.file.as_deref().unwrap_or("the model");
+                if stated.eq_ignore_ascii_case("other") {
+                    format!(
+                        "the GGUF header of {file} says `general.license: other` without a license name"
+                    )
+                } else {
+                    format!(
+                        "the GGUF header of {file} names the license {stated:?}, which isopen does not know"
+                    )
+                }
+            } else if c.field == Some("listed") {
+                format!("the hub lists the license as {stated:?}, which isopen does not know")
+            } else if stated.eq_ignore_ascii_case("unknown") {
                 "the card declares the license as `unknown`".to_string()
             } else if stated.eq_ignore_ascii_case("other") {
                 "the card declares `license: other` without a license name".to_string()
@@ -96,7 +109,8 @@ pub(super) struct Disagreement {
 }
 
 /// Two kinds of source whose identified licenses have nothing in common (a Llama LICENSE under
-/// an `apache-2.0` tag), a gate prompt against the rest, the card's `license` against its
+/// an `apache-2.0` tag, a GGUF header's `general.license: apache-2.0` under a Llama card or
+/// license layer), a gate prompt against the rest, the card's `license` against its
 /// `license_name`. A code license beside a model license in the same kind of source is not a
 /// disagreement.
 pub(super) fn disagreements(licenses: &[&Candidate]) -> Disagreement {
@@ -114,6 +128,7 @@ pub(super) fn disagreements(licenses: &[&Candidate]) -> Disagreement {
         SourceKind::CardMetadata,
         SourceKind::LicenseFile,
         SourceKind::CardText,
+        SourceKind::GgufMetadata,
     ];
     let disjoint =
         |a: &[&str], b: &[&str]| !a.is_empty() && !b.is_empty() && !a.iter().any(|x| b.contains(x));
@@ -159,17 +174,14 @@ pub(super) fn disagreements(licenses: &[&Candidate]) -> Disagreement {
         ));
     }
     // The card's own fields disagree: `license: apache-2.0` beside `license_name: yi-license`.
-    let by_field = |name_field: bool| -> Vec<&Candidate> {
+    let by_field = |field: Option<&str>| -> Vec<&Candidate> {
         licenses
             .iter()
             .copied()
-            .filter(|c| {
-                c.kind == SourceKind::CardMetadata
-                    && (c.field == Some("license_name")) == name_field
-            })
+            .filter(|c| c.kind == SourceKind::CardMetadata && c.field == field)
             .collect()
     };
-    let (tag, name) = (by_field(false), by_field(true));
+    let (tag, name) = (by_field(None), by_field(Some("license_name")));
     let fields_disagree = !tag.is_empty()
         && !name.is_empty()
         && !name.iter().any(|n| tag.iter().any(|t| n.id() == t.id()));
@@ -183,9 +195,25 @@ pub(super) fn disagreements(licenses: &[&Candidate]) -> Disagreement {
             tag.iter().chain(name.iter()).map(|c| c.evidence.clone()).collect(),
         ));
     }
+    // The platform lists another license than the card states (ModelScope's `License`).
+    let listed = by_field(Some("listed"));
+    let card: Vec<&Candidate> = tag.iter().chain(name.iter()).copied().collect();
+    let listed_disagrees = !listed.is_empty()
+        && !card.is_empty()
+        && !listed.iter().any(|l| card.iter().any(|c| l.id() == c.id()));
+    if listed_disagrees && !mismatch {
+        risks.push(RiskCode::LicenseMismatch.risk(
+            format!(
+                "the card says {} but the hub lists the license as {}; the most restrictive applies",
+                card.iter().map(|c| c.id()).collect::<Vec<_>>().join(", "),
+                listed.iter().map(|c| c.id()).collect::<Vec<_>>().join(", ")
+            ),
+            card.iter().chain(listed.iter()).map(|c| c.evidence.clone()).collect(),
+        ));
+    }
     Disagreement {
         risks,
-        any: mismatch || gate_conflict || fields_disagree,
+        any: mismatch || gate_conflict || fields_disagree || listed_disagrees,
     }
 }
 

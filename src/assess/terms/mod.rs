@@ -131,7 +131,7 @@ fn source_priority(kind: SourceKind) -> u8 {
     match kind {
         SourceKind::LicenseFile => 3,
         SourceKind::GatePrompt => 2,
-        SourceKind::CardMetadata => 1,
+        SourceKind::CardMetadata | SourceKind::GgufMetadata => 1,
         SourceKind::CardText | SourceKind::BaseModel => 0,
     }
 }
@@ -222,13 +222,18 @@ fn most_restrictive<'c, 'r>(licenses: &[&'c Candidate<'r>]) -> Option<&'c Candid
     })
 }
 
-/// The most restrictive verdict among the licenses the card's metadata declares.
+/// The most restrictive verdict among the licenses the card's metadata declares; without a
+/// card (a bare GGUF file, an Ollama model), the GGUF header's `general.license` is the
+/// declaration.
 fn declared_verdict(licenses: &[&Candidate]) -> Option<Verdict> {
-    licenses
-        .iter()
-        .filter(|c| c.kind == SourceKind::CardMetadata)
-        .filter_map(|c| c.verdict())
-        .max_by_key(|v| v.restrictiveness())
+    let of = |kind: SourceKind| {
+        licenses
+            .iter()
+            .filter(|c| c.kind == kind)
+            .filter_map(|c| c.verdict())
+            .max_by_key(|v| v.restrictiveness())
+    };
+    of(SourceKind::CardMetadata).or_else(|| of(SourceKind::GgufMetadata))
 }
 
 pub(super) fn push_unique(list: &mut Vec<String>, s: &str) {
@@ -246,6 +251,7 @@ pub(super) fn describe(c: &Candidate) -> String {
         (Some(f), SourceKind::LicenseFile) => f.clone(),
         (_, SourceKind::CardMetadata) => "the card metadata".to_string(),
         (_, SourceKind::GatePrompt) => "the gate prompt".to_string(),
+        (Some(f), SourceKind::GgufMetadata) => format!("the GGUF header of {f}"),
         (Some(f), _) => f.clone(),
         (None, k) => k.as_str().to_string(),
     }
