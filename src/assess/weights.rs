@@ -2,7 +2,7 @@
 //! which formats, how many parameters and bytes — read from the file list and the Hub's
 //! `safetensors` summary.
 
-use crate::report::{ServingMemory, Weights};
+use crate::report::{Availability, ServingMemory, Weights};
 use crate::snapshot::{Gating, ModelInfo, Sibling, Source};
 
 /// A weight format and the file-name suffixes that carry it.
@@ -130,12 +130,12 @@ pub fn assess(info: &ModelInfo, source: Source) -> WeightFacts {
         .sum::<Option<u64>>()
         .filter(|&b| b > 0);
     let availability = match (files.is_empty(), source, info.gated) {
-        (true, Source::Huggingface, _) if !info.siblings.is_empty() => "absent",
-        (true, _, _) => "unknown",
-        (false, _, g) if g.is_gated() => "gated",
-        (false, Source::Huggingface, Gating::Open) => "open",
-        (false, Source::Local, _) => "open",
-        (false, _, _) => "unknown",
+        (true, Source::Huggingface, _) if !info.siblings.is_empty() => Availability::Absent,
+        (true, _, _) => Availability::Unknown,
+        (false, _, g) if g.is_gated() => Availability::Gated,
+        (false, Source::Huggingface, Gating::Open) => Availability::Open,
+        (false, Source::Local, _) => Availability::Open,
+        (false, _, _) => Availability::Unknown,
     };
     let pickle_files: Vec<String> = files
         .iter()
@@ -159,8 +159,8 @@ pub fn assess(info: &ModelInfo, source: Source) -> WeightFacts {
     let parameters = counted.or(estimated);
     WeightFacts {
         weights: Weights {
-            availability: availability.to_string(),
-            gating: info.gated.as_str().map(str::to_string),
+            availability,
+            gating: info.gated.report(),
             formats,
             parameters,
             bytes,
@@ -233,7 +233,7 @@ mod tests {
             ),
             Source::Huggingface,
         );
-        assert_eq!(f.weights.availability, "open");
+        assert_eq!(f.weights.availability, Availability::Open);
         assert_eq!(f.weights.formats, ["safetensors", "pytorch"]);
         assert_eq!(f.weights.bytes, Some(10));
         assert_eq!(f.weights.parameters, Some(5));
@@ -253,7 +253,7 @@ mod tests {
             ),
             Source::Huggingface,
         );
-        assert_eq!(f.weights.availability, "open");
+        assert_eq!(f.weights.availability, Availability::Open);
         assert_eq!(f.weights.formats, ["other"]);
     }
 
@@ -266,8 +266,8 @@ mod tests {
             ),
             Source::Huggingface,
         );
-        assert_eq!(f.weights.availability, "gated");
-        assert_eq!(f.weights.gating.as_deref(), Some("manual"));
+        assert_eq!(f.weights.availability, Availability::Gated);
+        assert_eq!(f.weights.gating, Some(crate::vocab::Gating::Manual));
         assert!(f.pickle_only);
         assert_eq!(f.pickle_files, ["pytorch_model.bin"]);
     }
@@ -281,19 +281,19 @@ mod tests {
             )
             .weights
             .availability,
-            "absent"
+            Availability::Absent
         );
         assert_eq!(
             assess(&info(&[], Gating::Open), Source::Huggingface)
                 .weights
                 .availability,
-            "unknown"
+            Availability::Unknown
         );
         assert_eq!(
             assess(&info(&[("README.md", 1)], Gating::Unknown), Source::Local)
                 .weights
                 .availability,
-            "unknown"
+            Availability::Unknown
         );
     }
 }

@@ -89,7 +89,7 @@ pub fn run(
     let mut failed: HashSet<ModelKey> = HashSet::new();
     for assessed in earlier {
         let assessed = gate.clean(assessed);
-        let key = ModelKey::of_report(&assessed.model, &assessed.source);
+        let key = ModelKey::of_report(&assessed.model, assessed.source.as_str());
         if assessed.status == Status::Error {
             // Audited again: the failure may have been passing (a network error, a token).
             failed.insert(key);
@@ -127,13 +127,13 @@ pub fn run(
                 let audit = std::panic::AssertUnwindSafe(auditor.audit(&job.model));
                 let mut report = audit.catch_unwind().await.unwrap_or_else(|_| {
                     let source = match key {
-                        ModelKey::Local(_) => "local",
-                        _ => "huggingface",
+                        ModelKey::Local(_) => isopen::report::Source::Local,
+                        _ => isopen::report::Source::Huggingface,
                     };
                     ModelReport::failed(
                         &job.model,
                         source,
-                        "internal",
+                        isopen::report::ErrorKind::Internal,
                         "isopen failed on this model (a bug; please report it)".into(),
                     )
                 });

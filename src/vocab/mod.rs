@@ -22,7 +22,7 @@ pub use clause::{Clause, ClauseKind, Effect};
 pub use date::Date;
 pub use error_kind::ErrorKind;
 pub use finding::{Evidence, Risk, Severity};
-pub use gate::{Action, Decision, PolicyResult};
+pub use gate::{Action, Decision, PolicyResult, PolicyRule};
 pub use lineage::{LineageStatus, Relation};
 pub use openness::{ElementVerdict, MofClass, Osaid};
 pub use risk_code::RiskCode;
@@ -97,5 +97,15 @@ mod tests {
     #[test]
     fn license_scopes_round_trip() {
         round_trips(&LicenseScope::ALL, LicenseScope::as_str);
+    }
+
+    #[test]
+    fn policy_rules_round_trip() {
+        round_trips(&PolicyRule::ALL, PolicyRule::as_str);
+    }
+
+    #[test]
+    fn risk_codes_round_trip() {
+        round_trips(&RiskCode::ALL, RiskCode::code);
     }
 }
