@@ -27,9 +27,9 @@ use crate::hub::token::Token;
 use crate::hub::{ClientConfig, HubClient, HubError, fetch, modelscope};
 use crate::license::Clarification;
 use crate::model_ref::{ModelRef, OllamaName};
-use crate::report::{LineageEntry, ModelReport};
+use crate::report::{ErrorKind, LineageEntry, ModelReport, Relation};
 use crate::rules::RuleSet;
-use crate::snapshot::{DatasetInfo, Snapshot};
+use crate::snapshot::{DatasetInfo, Snapshot, Source};
 
 type Shared<T> = Arc<OnceCell<Arc<T>>>;
 
@@ -213,11 +213,11 @@ impl Auditor {
             Ok(r) => r,
             Err(e) => {
                 let source = match input.split_once(':') {
-                    Some(("ollama", _)) => "ollama",
-                    Some(("modelscope", _)) => "modelscope",
-                    _ => "huggingface",
+                    Some(("ollama", _)) => Source::Ollama,
+                    Some(("modelscope", _)) => Source::Modelscope,
+                    _ => Source::Huggingface,
                 };
-                return ModelReport::failed(input, source, "invalid-ref", e.to_string());
+                return ModelReport::failed(input, source, ErrorKind::InvalidRef, e.to_string());
             }
         };
         let source = model_ref.source();
@@ -305,7 +305,15 @@ impl Auditor {
         let mut snap = snap;
         let unlooked = ancestors
             .iter()
-            .filter(|a| matches!(&a.outcome, Outcome::Failed { kind, .. } if kind == NOT_LOOKED_UP))
+            .filter(|a| {
+                matches!(
+                    a.outcome,
+                    Outcome::Failed {
+                        kind: NOT_LOOKED_UP,
+                        ..
+                    }
+                )
+            })
             .count();
         if unlooked > 0 {
             snap.notes.push(format!(
@@ -329,7 +337,13 @@ impl Auditor {
     }
 
     /// Identification is CPU-bound: keep it off the I/O threads.
-    async fn assess(&self, snap: Snapshot, ctx: Context, input: &str, source: &str) -> ModelReport {
+    async fn assess(
+        &self,
+        snap: Snapshot,
+        ctx: Context,
+        input: &str,
+        source: Source,
+    ) -> ModelReport {
         let rules = self.rules.clone();
         tokio::task::spawn_blocking(move || assess::assess(&snap, &rules, &ctx))
             .await
@@ -337,7 +351,7 @@ impl Auditor {
                 ModelReport::failed(
                     input,
                     source,
-                    "bad-response",
+                    ErrorKind::BadResponse,
                     format!("the assessment failed: {e}"),
                 )
             })
@@ -352,9 +366,9 @@ impl Auditor {
         // Each ancestor's own path up from the root, to tell a cycle from a shared grandparent.
         let mut paths: HashMap<String, Vec<String>> =
             HashMap::from([(root.to_string(), vec![root.to_string()])]);
-        let mut level: Vec<(String, String, String)> = parents
+        let mut level: Vec<(String, Relation, String)> = parents
             .iter()
-            .map(|p| (p.model.clone(), p.relation.clone(), root.to_string()))
+            .map(|p| (p.model.clone(), p.relation, root.to_string()))
             .collect();
         let mut looked_up = 0usize;
         for depth in 1.. {
@@ -384,7 +398,7 @@ impl Auditor {
                     // after the level's looked-up ones, in the card's order.
                     seen.insert(model);
                     entry.outcome = Outcome::Failed {
-                        kind: NOT_LOOKED_UP.into(),
+                        kind: NOT_LOOKED_UP,
                         message: format!(
                             "over the budget of {MAX_ANCESTORS} ancestors a model; not looked up"
                         ),
@@ -403,15 +417,11 @@ impl Auditor {
             let mut next = Vec::new();
             for (mut a, report) in fetch.into_iter().zip(reports) {
                 for parent in &report.lineage {
-                    next.push((
-                        parent.model.clone(),
-                        parent.relation.clone(),
-                        a.model.clone(),
-                    ));
+                    next.push((parent.model.clone(), parent.relation, a.model.clone()));
                 }
                 a.outcome = match report.error.as_ref() {
                     Some(e) => Outcome::Failed {
-                        kind: e.kind.clone(),
+                        kind: e.kind,
                         message: e.message.clone(),
                     },
                     None => Outcome::Assessed(report),
@@ -429,16 +439,21 @@ impl Auditor {
         let cell = cell(&self.lookups.models, &lookup_key(id, net));
         cell.get_or_init(|| async {
             let r = match ModelRef::parse(&format!("hf:{id}")) {
-                Err(e) => ModelReport::failed(id, "huggingface", "invalid-ref", e.to_string()),
+                Err(e) => ModelReport::failed(
+                    id,
+                    Source::Huggingface,
+                    ErrorKind::InvalidRef,
+                    e.to_string(),
+                ),
                 Ok(model_ref) => match self.snapshot(&model_ref, id, net).await {
                     Ok(snap) => {
                         let own = Context {
                             own_terms_only: true,
                             ..Context::default()
                         };
-                        self.assess(snap, own, id, "huggingface").await
+                        self.assess(snap, own, id, Source::Huggingface).await
                     }
-                    Err(e) => ModelReport::failed(id, "huggingface", e.kind(), e.to_string()),
+                    Err(e) => ModelReport::failed(id, Source::Huggingface, e.kind(), e.to_string()),
                 },
             };
             Arc::new(r)

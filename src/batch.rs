@@ -19,7 +19,7 @@ use crate::audit::Auditor;
 use crate::model_ref::ModelKey;
 use crate::policy::Policy;
 use crate::redact::Redactor;
-use crate::report::{ModelReport, Status};
+use crate::report::{ErrorKind, ModelReport, Status};
 use crate::snapshot::Source;
 use crate::vocab::Date;
 
@@ -116,7 +116,7 @@ pub async fn run(
     let mut failed: HashSet<ModelKey> = HashSet::new();
     for assessed in earlier {
         let assessed = gate.clean(assessed);
-        let key = ModelKey::of_report(&assessed.model, &assessed.source);
+        let key = ModelKey::of_report(&assessed.model, assessed.source);
         if assessed.status == Status::Error {
             // Audited again: the failure may have been passing (a network error, a token).
             failed.insert(key);
@@ -199,8 +199,8 @@ async fn audit_one<'k>(
         };
         ModelReport::failed(
             &job.model,
-            source.as_str(),
-            "internal",
+            source,
+            ErrorKind::Internal,
             "isopen failed on this model (a bug; please report it)".into(),
         )
     });

@@ -20,6 +20,8 @@ use std::path::{Component, Path, PathBuf};
 
 use thiserror::Error;
 
+use crate::snapshot::Source;
+
 /// What the user asked to audit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ModelRef {
@@ -125,13 +127,13 @@ impl ModelRef {
     }
 
     /// The report's `source` for this ref.
-    pub fn source(&self) -> &'static str {
+    pub fn source(&self) -> Source {
         match self {
-            ModelRef::Hub { .. } | ModelRef::OllamaHf { .. } => "huggingface",
-            ModelRef::Local(_) => "local",
-            ModelRef::Ollama(_) => "ollama",
-            ModelRef::ModelScope { .. } => "modelscope",
-            ModelRef::GgufFile(_) => "gguf",
+            ModelRef::Hub { .. } | ModelRef::OllamaHf { .. } => Source::Huggingface,
+            ModelRef::Local(_) => Source::Local,
+            ModelRef::Ollama(_) => Source::Ollama,
+            ModelRef::ModelScope { .. } => Source::Modelscope,
+            ModelRef::GgufFile(_) => Source::Gguf,
         }
     }
 
@@ -205,14 +207,14 @@ impl ModelKey {
     /// local folder, so unlike `of` this never looks at the file system (the policy is pure).
     /// A prefixed ref (`ollama:`, `modelscope:`) is read by its prefix whatever the source
     /// says (a report written for a model that failed may name another source).
-    pub fn of_report(model: &str, source: &str) -> ModelKey {
+    pub fn of_report(model: &str, source: Source) -> ModelKey {
         if let Some(r) = parse_prefixed(model) {
             return match r {
                 Ok(r) => r.key(),
                 Err(_) => ModelKey::Invalid(model.trim().to_string()),
             };
         }
-        if source == "local" || source == "gguf" {
+        if matches!(source, Source::Local | Source::Gguf) {
             return ModelKey::Local(tidy(&expand_home(model)));
         }
         match parse_hub(model) {
@@ -602,11 +604,11 @@ mod tests {
     #[test]
     fn report_keys_agree_with_typed_keys() {
         for (typed, source) in [
-            ("hf:Org/X@main", "huggingface"),
-            ("org/x@v2", "huggingface"),
-            ("./models/x/", "local"),
-            ("/tmp/a/./b", "local"),
-            ("a/b/c", "huggingface"),
+            ("hf:Org/X@main", Source::Huggingface),
+            ("org/x@v2", Source::Huggingface),
+            ("./models/x/", Source::Local),
+            ("/tmp/a/./b", Source::Local),
+            ("a/b/c", Source::Huggingface),
         ] {
             assert_eq!(
                 ModelKey::of_report(typed, source),
@@ -615,8 +617,8 @@ mod tests {
             );
         }
         assert_eq!(
-            ModelKey::of_report("org/x", "huggingface"),
-            ModelKey::of_report("hf:ORG/x@main", "huggingface")
+            ModelKey::of_report("org/x", Source::Huggingface),
+            ModelKey::of_report("hf:ORG/x@main", Source::Huggingface)
         );
     }
 
@@ -681,11 +683,11 @@ mod tests {
         );
         assert_eq!(
             ModelRef::parse("ollama:llama3.2").unwrap().source(),
-            "ollama"
+            Source::Ollama
         );
         assert_eq!(
             ModelRef::parse("ollama:hf.co/org/repo").unwrap().source(),
-            "huggingface"
+            Source::Huggingface
         );
     }
 
@@ -751,10 +753,13 @@ mod tests {
             ModelRef::parse("./models/x.Q4_K_M.gguf").unwrap(),
             ModelRef::GgufFile("./models/x.Q4_K_M.gguf".into())
         );
-        assert_eq!(ModelRef::parse("./models/x.gguf").unwrap().source(), "gguf");
+        assert_eq!(
+            ModelRef::parse("./models/x.gguf").unwrap().source(),
+            Source::Gguf
+        );
         assert_eq!(
             ModelKey::of("./m/x.gguf"),
-            ModelKey::of_report("m/x.gguf", "gguf")
+            ModelKey::of_report("m/x.gguf", Source::Gguf)
         );
     }
 
@@ -784,10 +789,10 @@ mod tests {
         assert!(ModelKey::of("modelscope:Qwen/Qwen2.5-7B@v2").same_repo(&ms));
         // A report names the model as typed; its key is the typed key, whatever the source.
         for (typed, source) in [
-            ("ollama:Llama3.2", "ollama"),
-            ("ollama:hf.co/org/x:Q4_K_M", "huggingface"),
-            ("modelscope:a/b@master", "modelscope"),
-            ("ollama:llama3.2", "huggingface"),
+            ("ollama:Llama3.2", Source::Ollama),
+            ("ollama:hf.co/org/x:Q4_K_M", Source::Huggingface),
+            ("modelscope:a/b@master", Source::Modelscope),
+            ("ollama:llama3.2", Source::Huggingface),
         ] {
             assert_eq!(
                 ModelKey::of_report(typed, source),

@@ -19,8 +19,8 @@ pub use crate::license::Clarification;
 use crate::model_ref::{ModelKey, ModelRef};
 use crate::report::{ModelReport, Status};
 use crate::rules::RuleSet;
-pub use crate::vocab::{Action, Date, Decision, PolicyResult};
-use crate::vocab::{Risk, RiskCode, Severity, Verdict};
+pub use crate::vocab::{Action, Date, Decision, PolicyResult, PolicyRule};
+use crate::vocab::{Availability, Risk, RiskCode, Severity, Verdict};
 
 // ---- the file as written ----
 
@@ -432,8 +432,8 @@ impl Policy {
     }
 
     /// The severity a risk has under this policy (`None`: switched off).
-    pub fn severity_of(&self, code: &str, default: Severity) -> Option<Severity> {
-        match RiskCode::parse(code).and_then(|c| self.severities.get(&c)) {
+    pub fn severity_of(&self, code: RiskCode, default: Severity) -> Option<Severity> {
+        match self.severities.get(&code) {
             Some(s) => *s,
             None => Some(default),
         }
@@ -454,14 +454,14 @@ impl Policy {
         let mut off = Vec::new();
         let risks = assessed
             .iter()
-            .filter_map(|r| match self.severity_of(&r.code, r.severity) {
+            .filter_map(|r| match self.severity_of(r.code, r.severity) {
                 Some(severity) => Some(Risk {
                     severity,
                     ..r.clone()
                 }),
                 None => {
                     off.push(Decision::new(
-                        "risks",
+                        PolicyRule::Risks,
                         Action::Pass,
                         format!("{} is switched off by the policy", r.code),
                     ));
@@ -484,7 +484,7 @@ impl Policy {
             return PolicyResult {
                 outcome: Action::Error,
                 decisions: vec![Decision::new(
-                    "status",
+                    PolicyRule::Status,
                     Action::Error,
                     format!("the model could not be audited ({why}); it cannot pass the gate"),
                 )],
@@ -501,7 +501,7 @@ impl Policy {
             .copied()
             .unwrap_or(Action::Deny);
         decisions.push(Decision::new(
-            "commercial_use",
+            PolicyRule::CommercialUse,
             a,
             format!("commercial use is {verdict}"),
         ));
@@ -511,14 +511,14 @@ impl Policy {
             .map_or("unknown", |l| l.id.as_str());
         if self.deny.iter().any(|d| d == id) {
             decisions.push(Decision::new(
-                "licenses.deny",
+                PolicyRule::LicensesDeny,
                 Action::Deny,
                 format!("{id} is denied"),
             ));
         }
         if !self.allow.is_empty() && !self.allow.iter().any(|d| d == id) {
             decisions.push(Decision::new(
-                "licenses.allow",
+                PolicyRule::LicensesAllow,
                 Action::Deny,
                 format!("{id} is not on the allow list"),
             ));
@@ -526,11 +526,11 @@ impl Policy {
         if assessed
             .weights
             .as_ref()
-            .is_some_and(|w| w.availability == "gated")
+            .is_some_and(|w| w.availability == Availability::Gated)
             && self.gated_weights != Action::Pass
         {
             decisions.push(Decision::new(
-                "weights.gated",
+                PolicyRule::WeightsGated,
                 self.gated_weights,
                 "the weights are gated".into(),
             ));
@@ -538,19 +538,19 @@ impl Policy {
         if let Some(t) = self.fail_on {
             for r in risks.iter().filter(|r| r.severity >= t) {
                 decisions.push(Decision::with_risk(
-                    "fail_on",
+                    PolicyRule::FailOn,
                     Action::Deny,
                     format!("{} ({})", r.code, r.severity.as_str()),
-                    &r.code,
+                    r.code,
                 ));
             }
         }
         // Exceptions turn denials into passes for the model (or for the listed risks).
-        let model = ModelKey::of_report(&assessed.model, &assessed.source);
+        let model = ModelKey::of_report(&assessed.model, assessed.source);
         for e in self.exceptions.iter().filter(|e| e.covers(&model)) {
             if e.expires < today {
                 decisions.push(Decision::new(
-                    "exceptions",
+                    PolicyRule::Exceptions,
                     Action::Warn,
                     format!(
                         "the exception ({}) expired on {}; it no longer applies",
@@ -560,10 +560,7 @@ impl Policy {
                 continue;
             }
             for d in decisions.iter_mut().filter(|d| d.action == Action::Deny) {
-                let covered = e.risks.is_empty()
-                    || d.risk
-                        .as_deref()
-                        .is_some_and(|r| e.risks.iter().any(|c| c.code() == r));
+                let covered = e.risks.is_empty() || d.risk.is_some_and(|r| e.risks.contains(&r));
                 if covered {
                     d.action = Action::Pass;
                     d.message =
@@ -594,6 +591,8 @@ pub const STARTER: &str = include_str!("policy_starter.yaml");
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::ErrorKind;
+    use crate::snapshot::Source;
 
     fn rules() -> RuleSet {
         RuleSet::builtin().unwrap()
@@ -662,7 +661,12 @@ mod tests {
 
     /// An audited model: commercial use allowed, one risk of each given code and severity.
     fn assessed(model: &str, risks: &[(&str, Severity)]) -> ModelReport {
-        let mut r = ModelReport::failed(model, "huggingface", "x", String::new());
+        let mut r = ModelReport::failed(
+            model,
+            Source::Huggingface,
+            ErrorKind::Internal,
+            String::new(),
+        );
         r.status = Status::Ok;
         r.error = None;
         r.commercial_use = Some(crate::report::CommercialUse {
@@ -674,7 +678,7 @@ mod tests {
         r.risks = risks
             .iter()
             .map(|(code, severity)| Risk {
-                code: (*code).into(),
+                code: RiskCode::parse(code).expect("a risk code"),
                 severity: *severity,
                 message: String::new(),
                 evidence: Vec::new(),
@@ -721,7 +725,12 @@ mod tests {
         let lenient = "fail_on: none\ncommercial_use: {unknown: pass}\nexceptions:\n  \
                        - {model: org/x, reason: r, expires: 2030-01-01}\n";
         let p = Policy::parse("p.yaml", lenient, &rules()).unwrap();
-        let failed = ModelReport::failed("org/x", "huggingface", "not-found", "gone".into());
+        let failed = ModelReport::failed(
+            "org/x",
+            Source::Huggingface,
+            ErrorKind::NotFound,
+            "gone".into(),
+        );
         let r = p.evaluate(&failed, TODAY);
         assert_eq!(r.outcome, Action::Error);
         assert_eq!(r.decisions[0].action, Action::Error);

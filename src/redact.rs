@@ -84,8 +84,8 @@ impl Redactor {
             // Cannot happen (the value came from a report); if it did, never keep the secret.
             ModelReport::failed(
                 &self.text(&report.model),
-                &report.source,
-                "internal",
+                report.source,
+                crate::report::ErrorKind::Internal,
                 "the report held a secret and could not be cleaned (a bug; please report it)"
                     .into(),
             )
@@ -140,8 +140,8 @@ mod tests {
     fn a_report_is_redacted_everywhere() {
         let mut m = ModelReport::failed(
             "acme/x",
-            "huggingface",
-            "not-found",
+            crate::report::Source::Huggingface,
+            crate::report::ErrorKind::NotFound,
             format!("no: {SHAPED_TOKEN}"),
         );
         m.notes.push(format!("note {SHAPED_TOKEN}"));

@@ -4,9 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Where a snapshot came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+/// Where a snapshot came from (the report's `source`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum Source {
     Huggingface,
     Local,
@@ -19,6 +19,14 @@ pub enum Source {
 }
 
 impl Source {
+    pub const ALL: [Source; 5] = [
+        Source::Huggingface,
+        Source::Local,
+        Source::Ollama,
+        Source::Modelscope,
+        Source::Gguf,
+    ];
+
     /// The report's `source` value.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -142,12 +150,13 @@ pub enum Gating {
 }
 
 impl Gating {
-    pub fn as_str(self) -> Option<&'static str> {
+    /// The gate as the report states it; `None` when the Hub did not say.
+    pub fn report(self) -> Option<crate::vocab::Gating> {
         match self {
             Gating::Unknown => None,
-            Gating::Open => Some("none"),
-            Gating::Auto => Some("auto"),
-            Gating::Manual => Some("manual"),
+            Gating::Open => Some(crate::vocab::Gating::Ungated),
+            Gating::Auto => Some(crate::vocab::Gating::Auto),
+            Gating::Manual => Some(crate::vocab::Gating::Manual),
         }
     }
 

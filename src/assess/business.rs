@@ -5,11 +5,11 @@
 use crate::report::{Answer, Business, Weights};
 use crate::rules::{Permission, Rule};
 use crate::snapshot::ModelInfo;
-use crate::vocab::Verdict;
+use crate::vocab::{Availability, HardwareClass, Verdict, YesNo};
 
-fn answer(a: &str, reason: impl Into<String>) -> Answer {
+fn answer<A>(answer: A, reason: impl Into<String>) -> Answer<A> {
     Answer {
-        answer: a.into(),
+        answer,
         reason: reason.into(),
     }
 }
@@ -20,26 +20,27 @@ pub fn assess(
     weights: &Weights,
     info: &ModelInfo,
 ) -> Business {
-    let self_hosting = match (weights.availability.as_str(), verdict) {
-        ("absent", _) => answer("no", "the repository holds no weights to run"),
-        (_, Verdict::Prohibited) => answer("no", "the weights may not be used commercially"),
-        ("open", Verdict::Allowed) => answer(
-            "yes",
+    let self_hosting = match (weights.availability, verdict) {
+        (Availability::Absent, _) => answer(YesNo::No, "the repository holds no weights to run"),
+        (_, Verdict::Prohibited) => answer(YesNo::No, "the weights may not be used commercially"),
+        (Availability::Open, Verdict::Allowed) => answer(
+            YesNo::Yes,
             "the weights are downloadable and the license allows commercial use",
         ),
-        ("open" | "gated", Verdict::Conditional) => answer(
-            "conditional",
-            if weights.availability == "gated" {
-                "after an access request, and under the license's conditions"
-            } else {
-                "the weights are downloadable; the license's conditions apply"
-            },
+        (Availability::Open, Verdict::Conditional) => answer(
+            YesNo::Conditional,
+            "the weights are downloadable; the license's conditions apply",
         ),
-        ("gated", Verdict::Allowed) => {
-            answer("conditional", "the weights need an access request first")
-        }
+        (Availability::Gated, Verdict::Conditional) => answer(
+            YesNo::Conditional,
+            "after an access request, and under the license's conditions",
+        ),
+        (Availability::Gated, Verdict::Allowed) => answer(
+            YesNo::Conditional,
+            "the weights need an access request first",
+        ),
         _ => answer(
-            "unknown",
+            YesNo::Unknown,
             "the weights' availability or terms could not be established",
         ),
     };
@@ -48,12 +49,12 @@ pub fn assess(
             let gb = |b: u64| b as f64 / 1e9;
             // The smallest common accelerator that holds the model at bf16.
             let class = match m.bf16_bytes {
-                b if b <= 16_000_000_000 => "one 16 GB GPU",
-                b if b <= 24_000_000_000 => "one 24 GB GPU",
-                b if b <= 48_000_000_000 => "one 48 GB GPU",
-                b if b <= 80_000_000_000 => "one 80 GB GPU",
-                b if b <= 640_000_000_000 => "a server with 8 x 80 GB GPUs",
-                _ => "several multi-GPU servers",
+                b if b <= 16_000_000_000 => HardwareClass::Gpu16Gb,
+                b if b <= 24_000_000_000 => HardwareClass::Gpu24Gb,
+                b if b <= 48_000_000_000 => HardwareClass::Gpu48Gb,
+                b if b <= 80_000_000_000 => HardwareClass::Gpu80Gb,
+                b if b <= 640_000_000_000 => HardwareClass::Server8x80Gb,
+                _ => HardwareClass::MultiServer,
             };
             let labelled = info
                 .gguf
@@ -81,29 +82,30 @@ pub fn assess(
                 ),
             )
         }
-        None => answer("unknown", "the parameter count is not known"),
+        None => answer(HardwareClass::Unknown, "the parameter count is not known"),
     };
     let fine_tuning = match (verdict, rule.map(|r| r.facts.derivatives.fine_tune)) {
-        (Verdict::Prohibited, _) => {
-            answer("no", "the terms forbid commercial use, fine-tunes included")
-        }
+        (Verdict::Prohibited, _) => answer(
+            YesNo::No,
+            "the terms forbid commercial use, fine-tunes included",
+        ),
         (Verdict::Unknown, _) | (_, None) => {
-            answer("unknown", "the terms could not be established")
+            answer(YesNo::Unknown, "the terms could not be established")
         }
         (_, Some(Permission::Prohibited)) => answer(
-            "no",
+            YesNo::No,
             rule.map_or(String::new(), |r| r.facts.derivatives.summary.clone()),
         ),
         (Verdict::Allowed, Some(Permission::Allowed)) => answer(
-            "yes",
+            YesNo::Yes,
             rule.map_or(String::new(), |r| r.facts.derivatives.summary.clone()),
         ),
         (_, Some(Permission::Unknown)) => answer(
-            "unknown",
+            YesNo::Unknown,
             rule.map_or(String::new(), |r| r.facts.derivatives.summary.clone()),
         ),
         _ => answer(
-            "conditional",
+            YesNo::Conditional,
             rule.map_or(String::new(), |r| r.facts.derivatives.summary.clone()),
         ),
     };

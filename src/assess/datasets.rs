@@ -5,10 +5,10 @@ use crate::card::CardMeta;
 use crate::report::DatasetReport;
 use crate::rules::RuleSet;
 use crate::snapshot::DatasetInfo;
-use crate::vocab::Verdict;
+use crate::vocab::{Availability, ErrorKind, Verdict};
 
 /// The error kind of a dataset (or an ancestor) left over a look-up budget.
-pub const NOT_LOOKED_UP: &str = "not-looked-up";
+pub const NOT_LOOKED_UP: ErrorKind = ErrorKind::NotLookedUp;
 
 /// A declared dataset and what looking it up gave.
 #[derive(Debug, Clone)]
@@ -71,20 +71,19 @@ pub fn assess(lookups: &[DatasetLookup], rules: &RuleSet) -> Vec<DatasetReport> 
                     id: l.id.clone(),
                     license: (!names.is_empty()).then(|| names.join(", ")),
                     availability: if info.gated.is_gated() {
-                        "gated"
+                        Availability::Gated
                     } else {
-                        "open"
-                    }
-                    .into(),
+                        Availability::Open
+                    },
                     commercial_use: verdict,
-                    gating: info.gated.as_str().map(str::to_string),
+                    gating: info.gated.report(),
                     error: None,
                 }
             }
             Err(e) => DatasetReport {
                 id: l.id.clone(),
                 license: None,
-                availability: "unknown".into(),
+                availability: Availability::Unknown,
                 commercial_use: Verdict::Unknown,
                 gating: None,
                 error: Some(e.clone()),

@@ -12,7 +12,7 @@ use crate::report::DatasetReport;
 use crate::snapshot::ModelInfo;
 use crate::vocab::Clause;
 use crate::vocab::Verdict;
-use crate::vocab::{Evidence, Risk};
+use crate::vocab::{Availability, Evidence, Gating, Risk};
 
 /// Restrictions stated in the card's license section about something other than the model:
 /// the training data is a risk; another model or variant is only a note.
@@ -49,7 +49,7 @@ pub(super) fn undeclared_base(b: &InferredBase) -> Risk {
                 other => other,
             },
             b.label(),
-            b.relation,
+            b.relation.as_str(),
             match b.family.and_then(|f| f.rule) {
                 Some(rule) if b.model.is_none() => format!("the family's terms ({rule}) apply"),
                 None if b.model.is_none() => {
@@ -66,24 +66,25 @@ pub(super) fn undeclared_base(b: &InferredBase) -> Risk {
 /// Gated or absent weights, pickle-only formats, and code the model needs to load.
 pub(super) fn weights(w: &WeightFacts, info: &ModelInfo) -> Vec<Risk> {
     let mut risks = Vec::new();
-    match w.weights.availability.as_str() {
-        "gated" => risks.push(RiskCode::WeightsGated.risk(
+    let gating = w.weights.gating.map(Gating::as_str);
+    match w.weights.availability {
+        Availability::Gated => risks.push(RiskCode::WeightsGated.risk(
             format!(
                 "the weights need an access request on the Hub (gating: {})",
-                w.weights.gating.as_deref().unwrap_or("unknown")
+                gating.unwrap_or("unknown")
             ),
             vec![Evidence {
                 file: None,
                 line: None,
-                quote: format!("gated: {}", w.weights.gating.as_deref().unwrap_or("?")),
+                quote: format!("gated: {}", gating.unwrap_or("?")),
                 rule: None,
             }],
         )),
-        "absent" => risks.push(RiskCode::WeightsAbsent.risk(
+        Availability::Absent => risks.push(RiskCode::WeightsAbsent.risk(
             "the repository's file list holds no model weights".into(),
             Vec::new(),
         )),
-        _ => {}
+        Availability::Open | Availability::Unknown => {}
     }
     if w.pickle_only {
         risks.push(
@@ -145,7 +146,7 @@ pub(super) fn datasets(
         if let Some(e) = d
             .error
             .as_ref()
-            .filter(|e| !e.starts_with(super::datasets::NOT_LOOKED_UP))
+            .filter(|e| !e.starts_with(super::datasets::NOT_LOOKED_UP.as_str()))
         {
             notes.push(format!("the dataset {} could not be looked up: {e}", d.id));
         }

@@ -14,7 +14,7 @@ use regex::Regex;
 
 use crate::license::identify::clip;
 use crate::snapshot::GgufHead;
-use crate::vocab::Evidence;
+use crate::vocab::{Evidence, Relation};
 
 /// A model family a name can reveal, and the license its members carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,8 +117,7 @@ pub struct InferredBase {
     pub model: Option<String>,
     /// The family, when the signal reveals one.
     pub family: Option<Family>,
-    /// `finetune`, `adapter`, `quantized`, `merge`, `distillation` or `unknown`.
-    pub relation: String,
+    pub relation: Relation,
     /// `adapter_config.json`, `config.json`, `prose`, `name`, `tag`.
     pub found_in: &'static str,
     pub evidence: Evidence,
@@ -163,18 +162,18 @@ fn hub_id() -> &'static Regex {
     })
 }
 
-fn relation_of(phrase: &str) -> &'static str {
+fn relation_of(phrase: &str) -> Relation {
     let p = phrase.to_ascii_lowercase();
     if p.contains("lora") || p.contains("adapter") {
-        "adapter"
+        Relation::Adapter
     } else if p.contains("merge") {
-        "merge"
+        Relation::Merge
     } else if p.contains("quant") || p.contains("gguf") {
-        "quantized"
+        Relation::Quantized
     } else if p.contains("distil") {
-        "distillation"
+        Relation::Distillation
     } else {
-        "finetune"
+        Relation::Finetune
     }
 }
 
@@ -231,7 +230,7 @@ pub fn from_prose(body: &str, body_line: usize, own_id: &str) -> Vec<InferredBas
                 out.push(InferredBase {
                     model: None,
                     family: Some(*family),
-                    relation: "unknown".into(),
+                    relation: Relation::Unknown,
                     found_in: "prose",
                     evidence: Evidence {
                         file: Some("README.md".into()),
@@ -281,7 +280,7 @@ pub fn from_prose(body: &str, body_line: usize, own_id: &str) -> Vec<InferredBas
                 quote: clip(line.trim(), 200),
                 rule: None,
             };
-            let relation = relation_of(phrase.as_str()).to_string();
+            let relation = relation_of(phrase.as_str());
             let dup = out.iter().any(|b| b.model == model && b.family == family);
             if !dup {
                 out.push(InferredBase {
@@ -307,18 +306,18 @@ pub fn from_configs(
     let read = |v: Option<&serde_json::Value>, key: &str| -> Option<String> {
         v?.get(key)?.as_str().map(|s| s.trim().to_string())
     };
-    let candidates: [(Option<String>, &'static str, &'static str, &str); 2] = [
+    let candidates: [(Option<String>, &'static str, &'static str, Relation); 2] = [
         (
             read(adapter, "base_model_name_or_path"),
             "adapter_config.json",
             "base_model_name_or_path",
-            "adapter",
+            Relation::Adapter,
         ),
         (
             read(config, "_name_or_path"),
             "config.json",
             "_name_or_path",
-            "unknown",
+            Relation::Unknown,
         ),
     ];
     candidates
@@ -343,7 +342,7 @@ pub fn from_configs(
             Some(InferredBase {
                 model,
                 family,
-                relation: relation.into(),
+                relation,
                 found_in: file,
                 evidence: Evidence {
                     file: Some(file.into()),
@@ -386,7 +385,7 @@ pub fn from_gguf(own_id: &str, gguf: &GgufHead) -> Vec<InferredBase> {
                 evidence: cite(key, h.str(key).unwrap_or_default()),
                 model: Some(model),
                 family: None,
-                relation: "quantized".into(),
+                relation: Relation::Quantized,
                 found_in: "GGUF header",
             });
             break;
@@ -413,7 +412,7 @@ pub fn from_gguf(own_id: &str, gguf: &GgufHead) -> Vec<InferredBase> {
             push(InferredBase {
                 model,
                 family,
-                relation: "unknown".into(),
+                relation: Relation::Unknown,
                 found_in: "GGUF header",
                 evidence,
             });
@@ -477,7 +476,7 @@ pub fn from_name_and_tags(
         return Some(InferredBase {
             model: None,
             family: Some(family),
-            relation: "unknown".into(),
+            relation: Relation::Unknown,
             found_in: "name",
             evidence: cite(format!("model name: {name}")),
         });
@@ -489,7 +488,7 @@ pub fn from_name_and_tags(
             return Some(InferredBase {
                 model: None,
                 family: Some(family),
-                relation: "unknown".into(),
+                relation: Relation::Unknown,
                 found_in: "tag",
                 evidence: cite(format!("tag: {t}")),
             });
@@ -501,7 +500,7 @@ pub fn from_name_and_tags(
             .map(|family| InferredBase {
                 model: None,
                 family: Some(family),
-                relation: "unknown".into(),
+                relation: Relation::Unknown,
                 found_in: "config.json",
                 evidence: cite(format!("architectures: {a}")),
             })
@@ -545,7 +544,7 @@ mod tests {
             b[0].model.as_deref(),
             Some("meta-llama/Llama-3.1-8B-Instruct")
         );
-        assert_eq!(b[0].relation, "finetune");
+        assert_eq!(b[0].relation, Relation::Finetune);
         assert_eq!(b[0].evidence.line, Some(6));
         assert_eq!(b[1].family.and_then(|f| f.rule), Some("llama3.1"));
         assert!(from_prose("Trained on our own data.", 1, "a/b").is_empty());
@@ -564,7 +563,7 @@ mod tests {
             1,
             "a/b",
         );
-        assert_eq!(lora[0].relation, "adapter");
+        assert_eq!(lora[0].relation, Relation::Adapter);
         assert_eq!(
             lora[0].model.as_deref(),
             Some("stabilityai/stable-diffusion-xl-base-1.0")

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use crate::card::CardMeta;
-use crate::report::{LineageEntry, ModelReport, Status};
+use crate::report::{ErrorKind, LineageEntry, LineageStatus, ModelReport, Relation, Status};
 
 /// How far up the chain the audit goes.
 pub const MAX_DEPTH: usize = 5;
@@ -15,7 +15,7 @@ pub const MAX_DEPTH: usize = 5;
 #[derive(Debug, Clone)]
 pub struct Ancestor {
     pub model: String,
-    pub relation: String,
+    pub relation: Relation,
     pub depth: usize,
     pub via: String,
     pub outcome: Outcome,
@@ -26,7 +26,7 @@ pub enum Outcome {
     /// Assessed on its own terms (its own ancestors are separate entries).
     Assessed(Arc<ModelReport>),
     /// Could not be fetched or assessed: the error kind and message.
-    Failed { kind: String, message: String },
+    Failed { kind: ErrorKind, message: String },
     /// Names a model already on its own path.
     Cycle,
     /// Beyond `MAX_DEPTH`.
@@ -53,15 +53,15 @@ impl Ancestor {
 }
 
 /// A parent not yet looked up: depth 1, status `not-checked`.
-pub fn unchecked(model: &str, relation: &str) -> LineageEntry {
+pub fn unchecked(model: &str, relation: Relation) -> LineageEntry {
     LineageEntry {
         model: model.to_string(),
-        relation: relation.to_string(),
+        relation,
         license: None,
         commercial_use: None,
         depth: 1,
         via: None,
-        status: "not-checked".into(),
+        status: LineageStatus::NotChecked,
         error: None,
         inferred: false,
         evidence: Vec::new(),
@@ -75,26 +75,24 @@ pub fn declared(meta: &CardMeta, tags: &[String]) -> Vec<LineageEntry> {
     let mut out: Vec<LineageEntry> = Vec::new();
     for t in tags.iter().filter_map(|t| t.strip_prefix("base_model:")) {
         if let Some((relation, id)) = t.split_once(':') {
+            let relation = Relation::parse(relation);
             match out.iter_mut().find(|e| e.model == id) {
-                Some(e) => e.relation = relation.to_string(),
+                Some(e) => e.relation = relation,
                 None => out.push(entry(id, relation)),
             }
         } else if !out.iter().any(|e| e.model == t) {
-            out.push(entry(t, "unknown"));
+            out.push(entry(t, Relation::Unknown));
         }
     }
     if out.is_empty() {
-        let relation = meta.base_model_relation.clone().unwrap_or_else(|| {
-            if meta.base_model.len() > 1 {
-                "merge"
-            } else {
-                "unknown"
-            }
-            .to_string()
-        });
+        let relation = match &meta.base_model_relation {
+            Some(r) => Relation::parse(r),
+            None if meta.base_model.len() > 1 => Relation::Merge,
+            None => Relation::Unknown,
+        };
         for b in &meta.base_model {
             if !out.iter().any(|e| &e.model == b) {
-                out.push(entry(b, &relation));
+                out.push(entry(b, relation));
             }
         }
     }
@@ -110,30 +108,33 @@ pub fn entries(ancestors: &[Ancestor]) -> Vec<LineageEntry> {
                 Outcome::Assessed(r) if r.status == Status::Ok => (
                     r.license.as_ref().map(|l| l.id.clone()),
                     r.commercial_use.as_ref().map(|c| c.verdict),
-                    "ok",
+                    LineageStatus::Ok,
                     None,
                 ),
                 Outcome::Assessed(r) => (
                     None,
                     None,
-                    "error",
+                    LineageStatus::Error,
                     r.error
                         .as_ref()
                         .map(|e| format!("{}: {}", e.kind, e.message)),
                 ),
-                Outcome::Failed { kind, message } => {
-                    (None, None, "error", Some(format!("{kind}: {message}")))
-                }
+                Outcome::Failed { kind, message } => (
+                    None,
+                    None,
+                    LineageStatus::Error,
+                    Some(format!("{kind}: {message}")),
+                ),
                 Outcome::Cycle => (
                     None,
                     None,
-                    "cycle",
+                    LineageStatus::Cycle,
                     Some("names a model already in its own lineage".into()),
                 ),
                 Outcome::TooDeep => (
                     None,
                     None,
-                    "too-deep",
+                    LineageStatus::TooDeep,
                     Some(format!(
                         "more than {MAX_DEPTH} generations up; not followed"
                     )),
@@ -141,12 +142,12 @@ pub fn entries(ancestors: &[Ancestor]) -> Vec<LineageEntry> {
             };
             LineageEntry {
                 model: a.model.clone(),
-                relation: a.relation.clone(),
+                relation: a.relation,
                 license,
                 commercial_use: verdict,
                 depth: a.depth,
                 via: Some(a.via.clone()),
-                status: status.into(),
+                status,
                 error,
                 inferred: false,
                 evidence: Vec::new(),

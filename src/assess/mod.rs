@@ -15,7 +15,7 @@ pub mod weights;
 
 use crate::card::{self, CardMeta};
 use crate::license::identify::{self, MetaOrigin};
-use crate::report::{LineageEntry, ModelReport, Status};
+use crate::report::{LineageEntry, LineageStatus, ModelReport, Status};
 use crate::rules::RuleSet;
 use crate::snapshot::{FileOutcome, Snapshot};
 use crate::vocab::Evidence;
@@ -181,7 +181,7 @@ fn inferred_entry(model: String, b: &inferred::InferredBase) -> LineageEntry {
     LineageEntry {
         inferred: true,
         evidence: vec![b.evidence.clone()],
-        ..lineage::unchecked(&model, &b.relation)
+        ..lineage::unchecked(&model, b.relation)
     }
 }
 
@@ -370,7 +370,7 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
 
     ModelReport {
         model: snap.model.clone(),
-        source: snap.source.as_str().to_string(),
+        source: snap.source,
         revision: snap.revision.clone(),
         status: Status::Ok,
         error: None,
@@ -611,7 +611,7 @@ impl<'r> Inference<'_, 'r> {
             let family = inferred::family_in(&l.model);
             gaps.push(l.model.clone());
             let mut entry = l.clone();
-            entry.status = "unresolvable".into();
+            entry.status = LineageStatus::Unresolvable;
             entry.error = Some("a local path, not a Hub id: it cannot be looked up".into());
             if let Some(rule) = family.and_then(|f| self.family_rule(f)) {
                 entry.license = Some(crate::license::identify::report_id(rule).to_string());
@@ -624,7 +624,7 @@ impl<'r> Inference<'_, 'r> {
         // its name's family shows the likely terms, marked unverified; it stays a gap.
         for e in lineage
             .iter_mut()
-            .filter(|e| e.depth <= 1 && !e.inferred && e.status == "error")
+            .filter(|e| e.depth <= 1 && !e.inferred && e.status == LineageStatus::Error)
         {
             let Some(rule) = inferred::family_in(&e.model).and_then(|f| self.family_rule(f)) else {
                 continue;
@@ -687,7 +687,7 @@ impl<'r> Inference<'_, 'r> {
         lineage.push(LineageEntry {
             license: rule.map(|r| crate::license::identify::report_id(r).to_string()),
             commercial_use: rule.map(|r| r.facts.verdict),
-            status: "inferred".into(),
+            status: LineageStatus::Inferred,
             error: rule.is_none().then(|| {
                 "its family's members are under different terms; the release could not be told"
                     .to_string()

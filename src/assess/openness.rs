@@ -11,7 +11,7 @@ use regex::Regex;
 use crate::report::{DatasetReport, Element, Openness, Weights};
 use crate::rules::Rule;
 use crate::snapshot::ModelInfo;
-use crate::vocab::Verdict;
+use crate::vocab::{Availability, ElementVerdict, MofClass, Osaid, Verdict};
 
 /// What the openness judgement reads.
 pub struct OpennessInput<'a> {
@@ -46,10 +46,10 @@ fn is_open(rule: Option<&Rule>) -> bool {
     rule.is_some_and(|r| r.facts.osi_approved || OPEN_DATA.contains(&r.facts.id.as_str()))
 }
 
-fn element(name: &str, verdict: &str, reason: impl Into<String>) -> Element {
+fn element(name: &str, verdict: ElementVerdict, reason: impl Into<String>) -> Element {
     Element {
         name: name.into(),
-        verdict: verdict.into(),
+        verdict,
         reason: reason.into(),
     }
 }
@@ -112,7 +112,7 @@ pub fn assess(input: &OpennessInput) -> Openness {
     let parameters = if input.verdict == Verdict::Prohibited {
         element(
             "parameters",
-            "fail",
+            ElementVerdict::Fail,
             format!(
                 "{name} forbids commercial use, so the weights are not free to use for any purpose"
             ),
@@ -123,32 +123,36 @@ pub fn assess(input: &OpennessInput) -> Openness {
     {
         element(
             "parameters",
-            "fail",
+            ElementVerdict::Fail,
             format!("{}: {}", r.facts.name, r.facts.osaid_reason),
         )
-    } else if input.weights.availability == "absent" {
-        element("parameters", "fail", "the repository holds no weights")
-    } else if input.weights.availability == "open"
+    } else if input.weights.availability == Availability::Absent {
+        element(
+            "parameters",
+            ElementVerdict::Fail,
+            "the repository holds no weights",
+        )
+    } else if input.weights.availability == Availability::Open
         && open_license
         && input.verdict == Verdict::Allowed
     {
         element(
             "parameters",
-            "pass",
+            ElementVerdict::Pass,
             format!(
                 "the weights are downloadable without a gate under {name}, an OSI-approved license"
             ),
         )
-    } else if input.weights.availability == "gated" {
+    } else if input.weights.availability == Availability::Gated {
         element(
             "parameters",
-            "unknown",
+            ElementVerdict::Unknown,
             "the weights sit behind an access request; the OSAID needs them obtainable under OSI-approved terms",
         )
     } else {
         element(
             "parameters",
-            "unknown",
+            ElementVerdict::Unknown,
             "the license of the weights could not be judged against the OSAID freedoms",
         )
     };
@@ -158,27 +162,32 @@ pub fn assess(input: &OpennessInput) -> Openness {
     let code = match &code_link {
         Some(url) => element(
             "code",
-            "pass",
+            ElementVerdict::Pass,
             format!(
                 "the card links training code at {url} (its completeness and license are not verified)"
             ),
         ),
-        None => element("code", "unknown", "the card links no training code"),
+        None => element(
+            "code",
+            ElementVerdict::Unknown,
+            "the card links no training code",
+        ),
     };
 
     // OSAID: data information.
-    let open_data =
-        |d: &DatasetReport| d.commercial_use == Verdict::Allowed && d.availability == "open";
+    let open_data = |d: &DatasetReport| {
+        d.commercial_use == Verdict::Allowed && d.availability == Availability::Open
+    };
     let data = if input.datasets.is_empty() {
         element(
             "data information",
-            "unknown",
+            ElementVerdict::Unknown,
             "the card names no training data",
         )
     } else if input.datasets.iter().all(open_data) {
         element(
             "data information",
-            "pass",
+            ElementVerdict::Pass,
             format!(
                 "the card names its training data, all openly licensed and downloadable: {}",
                 input
@@ -198,7 +207,7 @@ pub fn assess(input: &OpennessInput) -> Openness {
             .collect();
         element(
             "data information",
-            "unknown",
+            ElementVerdict::Unknown,
             format!(
                 "the card names its training data, but these are not openly licensed or could not be checked: {}",
                 closed.join(", ")
@@ -207,21 +216,21 @@ pub fn assess(input: &OpennessInput) -> Openness {
     };
 
     let elements = vec![parameters, code, data];
-    let osaid = if elements.iter().any(|e| e.verdict == "fail") {
-        "fail"
-    } else if elements.iter().all(|e| e.verdict == "pass") {
-        "pass"
+    let osaid = if elements.iter().any(|e| e.verdict == ElementVerdict::Fail) {
+        Osaid::Fail
+    } else if elements.iter().all(|e| e.verdict == ElementVerdict::Pass) {
+        Osaid::Pass
     } else {
-        "unknown"
+        Osaid::Unknown
     };
     let reasons = elements
         .iter()
-        .map(|e| format!("{}: {} - {}", e.name, e.verdict, e.reason))
+        .map(|e| format!("{}: {} - {}", e.name, e.verdict.as_str(), e.reason))
         .collect();
 
     let (mof_class, mof_components) = mof(input, code_link.is_some());
     Openness {
-        osaid: osaid.into(),
+        osaid,
         reasons,
         mof_class,
         osaid_elements: elements,
@@ -233,7 +242,7 @@ pub fn assess(input: &OpennessInput) -> Openness {
 /// MOF components from the repository, and the class when the evidence decides it. Class III
 /// needs architecture, final parameters, model card, data card, technical report and evaluation
 /// results, each under an open license; a missing or closed one means no class at all.
-fn mof(input: &OpennessInput, code_link: bool) -> (Option<String>, Vec<Element>) {
+fn mof(input: &OpennessInput, code_link: bool) -> (Option<MofClass>, Vec<Element>) {
     let open = is_open(input.rule);
     let license = input
         .rule
@@ -242,77 +251,78 @@ fn mof(input: &OpennessInput, code_link: bool) -> (Option<String>, Vec<Element>)
         });
     let has = |name: &str| input.info.siblings.iter().any(|s| s.rfilename == name);
     let mut c = Vec::new();
-    let weights_present = matches!(input.weights.availability.as_str(), "open" | "gated");
-    c.push(
-        match (weights_present, open, input.weights.availability.as_str()) {
-            (_, _, "absent") => element(
-                "model parameters (final)",
-                "missing",
-                "no weight files in the repository",
-            ),
-            (true, true, _) => element(
-                "model parameters (final)",
-                "found",
-                format!("weights under {license}"),
-            ),
-            (true, false, _) if input.rule.is_some() => element(
-                "model parameters (final)",
-                "not-open",
-                format!("weights under {license}, which the MOF does not count as open"),
-            ),
-            _ => element(
-                "model parameters (final)",
-                "unknown",
-                "the weights or their license could not be established",
-            ),
-        },
+    let weights_present = matches!(
+        input.weights.availability,
+        Availability::Open | Availability::Gated
     );
+    c.push(match (weights_present, open, input.weights.availability) {
+        (_, _, Availability::Absent) => element(
+            "model parameters (final)",
+            ElementVerdict::Missing,
+            "no weight files in the repository",
+        ),
+        (true, true, _) => element(
+            "model parameters (final)",
+            ElementVerdict::Found,
+            format!("weights under {license}"),
+        ),
+        (true, false, _) if input.rule.is_some() => element(
+            "model parameters (final)",
+            ElementVerdict::NotOpen,
+            format!("weights under {license}, which the MOF does not count as open"),
+        ),
+        _ => element(
+            "model parameters (final)",
+            ElementVerdict::Unknown,
+            "the weights or their license could not be established",
+        ),
+    });
     let arch = has("config.json") || input.info.config.is_some();
     c.push(match (arch, open) {
         (true, true) => element(
             "model architecture",
-            "found",
+            ElementVerdict::Found,
             format!("config.json under {license}"),
         ),
         (true, false) if input.rule.is_some() => element(
             "model architecture",
-            "not-open",
+            ElementVerdict::NotOpen,
             format!("config.json under {license}"),
         ),
         (false, _) if !input.info.siblings.is_empty() => element(
             "model architecture",
-            "missing",
+            ElementVerdict::Missing,
             "no config.json in the repository",
         ),
         _ => element(
             "model architecture",
-            "unknown",
+            ElementVerdict::Unknown,
             "the architecture's license could not be established",
         ),
     });
     c.push(if has("README.md") || input.readme_body.is_some() {
         if open {
-            element("model card", "found", "README.md")
+            element("model card", ElementVerdict::Found, "README.md")
         } else {
             element(
                 "model card",
-                "not-open",
+                ElementVerdict::NotOpen,
                 format!("README.md under {license}"),
             )
         }
     } else {
-        element("model card", "missing", "no README.md")
+        element("model card", ElementVerdict::Missing, "no README.md")
     });
     c.push(if input.datasets.is_empty() {
         element(
             "data card",
-            "unknown",
+            ElementVerdict::Unknown,
             "the card names no dataset whose card could serve",
         )
     } else {
         element(
             "data card",
-            "unknown",
+            ElementVerdict::Unknown,
             "named datasets have cards on the Hub; their completeness is not judged",
         )
     });
@@ -323,9 +333,9 @@ fn mof(input: &OpennessInput, code_link: bool) -> (Option<String>, Vec<Element>)
         .filter_map(|t| t.strip_prefix("arxiv:"))
         .collect();
     c.push(if arxiv.is_empty() {
-        element("technical report", "unknown", "no arXiv paper is tagged; a report may exist elsewhere")
+        element("technical report", ElementVerdict::Unknown, "no arXiv paper is tagged; a report may exist elsewhere")
     } else {
-        element("technical report", "unknown", format!("arXiv {} is tagged; its license is not known (arXiv's default license is not open)", arxiv.join(", ")))
+        element("technical report", ElementVerdict::Unknown, format!("arXiv {} is tagged; its license is not known (arXiv's default license is not open)", arxiv.join(", ")))
     });
     let evals = input
         .info
@@ -336,30 +346,34 @@ fn mof(input: &OpennessInput, code_link: bool) -> (Option<String>, Vec<Element>)
     c.push(if evals {
         element(
             "evaluation results",
-            "found",
+            ElementVerdict::Found,
             "model-index in the card metadata",
         )
     } else {
         element(
             "evaluation results",
-            "unknown",
+            ElementVerdict::Unknown,
             "no model-index in the card; results may be in the prose or a report",
         )
     });
     c.push(if code_link {
         element(
             "training code",
-            "unknown",
+            ElementVerdict::Unknown,
             "a code repository is linked; its license is not checked",
         )
     } else {
-        element("training code", "unknown", "no training code is linked")
+        element(
+            "training code",
+            ElementVerdict::Unknown,
+            "no training code is linked",
+        )
     });
     let decided_none = c
         .iter()
         .take(6)
-        .any(|e| e.verdict == "missing" || e.verdict == "not-open");
-    let class = decided_none.then(|| "none".to_string());
+        .any(|e| matches!(e.verdict, ElementVerdict::Missing | ElementVerdict::NotOpen));
+    let class = decided_none.then_some(MofClass::NoClass);
     (class, c)
 }
 
@@ -367,35 +381,50 @@ fn mof(input: &OpennessInput, code_link: bool) -> (Option<String>, Vec<Element>)
 fn osai_index(input: &OpennessInput) -> Vec<Element> {
     let mut out = Vec::new();
     let osi = input.rule.is_some_and(|r| r.facts.osi_approved);
-    match input.weights.availability.as_str() {
-        "open" if osi => out.push(element(
+    match input.weights.availability {
+        Availability::Open if osi => out.push(element(
             "weights",
-            "open",
+            ElementVerdict::Open,
             "downloadable without a gate under an OSI-approved license",
         )),
-        "open" => out.push(element(
+        Availability::Open => out.push(element(
             "weights",
-            "partial",
+            ElementVerdict::Partial,
             "downloadable, but under a license that is not OSI-approved",
         )),
-        "gated" => out.push(element("weights", "partial", "behind an access request")),
-        "absent" => out.push(element("weights", "closed", "no weights in the repository")),
-        _ => {}
+        Availability::Gated => out.push(element(
+            "weights",
+            ElementVerdict::Partial,
+            "behind an access request",
+        )),
+        Availability::Absent => out.push(element(
+            "weights",
+            ElementVerdict::Closed,
+            "no weights in the repository",
+        )),
+        // Nothing to decide the parameter from: it is left out.
+        Availability::Unknown => {}
     }
     if input.datasets.is_empty() {
-        out.push(element("data", "closed", "the card names no training data"));
+        out.push(element(
+            "data",
+            ElementVerdict::Closed,
+            "the card names no training data",
+        ));
     } else {
         let open = input
             .datasets
             .iter()
-            .filter(|d| d.commercial_use == Verdict::Allowed && d.availability == "open")
+            .filter(|d| {
+                d.commercial_use == Verdict::Allowed && d.availability == Availability::Open
+            })
             .count();
         let v = if open == input.datasets.len() {
-            "open"
+            ElementVerdict::Open
         } else if open > 0 {
-            "partial"
+            ElementVerdict::Partial
         } else {
-            "closed"
+            ElementVerdict::Closed
         };
         out.push(element(
             "data",
@@ -408,12 +437,16 @@ fn osai_index(input: &OpennessInput) -> Vec<Element> {
     }
     let arxiv = input.info.tags.iter().any(|t| t.starts_with("arxiv:"));
     if arxiv {
-        out.push(element("preprint", "open", "an arXiv paper is tagged"));
+        out.push(element(
+            "preprint",
+            ElementVerdict::Open,
+            "an arXiv paper is tagged",
+        ));
     }
     match input.readme_body {
         Some(b) if b.trim().len() < 200 => out.push(element(
             "model card",
-            "closed",
+            ElementVerdict::Closed,
             "the card has almost no prose",
         )),
         None if !input
@@ -422,7 +455,11 @@ fn osai_index(input: &OpennessInput) -> Vec<Element> {
             .iter()
             .any(|s| s.rfilename == "README.md") =>
         {
-            out.push(element("model card", "closed", "no model card"))
+            out.push(element(
+                "model card",
+                ElementVerdict::Closed,
+                "no model card",
+            ))
         }
         _ => {}
     }

@@ -3,7 +3,7 @@
 //! model, its manifest's layers), the Hub's `safetensors` summary, and a GGUF header's
 //! `general.size_label`.
 
-use crate::report::{ServingMemory, Weights};
+use crate::report::{Availability, ServingMemory, Weights};
 use crate::snapshot::{Gating, ModelInfo, Sibling, Source};
 
 /// A weight format and the file-name suffixes that carry it.
@@ -132,17 +132,17 @@ pub fn assess(info: &ModelInfo, source: Source) -> WeightFacts {
         .filter(|&b| b > 0);
     let availability = match (files.is_empty(), source, info.gated) {
         (true, Source::Huggingface | Source::Modelscope, _) if !info.siblings.is_empty() => {
-            "absent"
+            Availability::Absent
         }
         // A manifest lists every layer: none holding a model is no weights (a cloud model).
-        (true, Source::Ollama, _) => "absent",
-        (true, _, _) => "unknown",
-        (false, _, g) if g.is_gated() => "gated",
-        (false, Source::Huggingface | Source::Modelscope, Gating::Open) => "open",
-        (false, Source::Local | Source::Gguf, _) => "open",
+        (true, Source::Ollama, _) => Availability::Absent,
+        (true, _, _) => Availability::Unknown,
+        (false, _, g) if g.is_gated() => Availability::Gated,
+        (false, Source::Huggingface | Source::Modelscope, Gating::Open) => Availability::Open,
+        (false, Source::Local | Source::Gguf, _) => Availability::Open,
         // Ollama's registry serves public manifests and blobs without an access request.
-        (false, Source::Ollama, _) => "open",
-        (false, _, _) => "unknown",
+        (false, Source::Ollama, _) => Availability::Open,
+        (false, _, _) => Availability::Unknown,
     };
     let pickle_files: Vec<String> = files
         .iter()
@@ -173,8 +173,8 @@ pub fn assess(info: &ModelInfo, source: Source) -> WeightFacts {
     let parameters = counted.or(estimated).or(labelled);
     WeightFacts {
         weights: Weights {
-            availability: availability.to_string(),
-            gating: info.gated.as_str().map(str::to_string),
+            availability,
+            gating: info.gated.report(),
             formats,
             parameters,
             bytes,
@@ -271,7 +271,7 @@ mod tests {
             ),
             Source::Huggingface,
         );
-        assert_eq!(f.weights.availability, "open");
+        assert_eq!(f.weights.availability, Availability::Open);
         assert_eq!(f.weights.formats, ["safetensors", "pytorch"]);
         assert_eq!(f.weights.bytes, Some(10));
         assert_eq!(f.weights.parameters, Some(5));
@@ -291,7 +291,7 @@ mod tests {
             ),
             Source::Huggingface,
         );
-        assert_eq!(f.weights.availability, "open");
+        assert_eq!(f.weights.availability, Availability::Open);
         assert_eq!(f.weights.formats, ["other"]);
     }
 
@@ -304,8 +304,8 @@ mod tests {
             ),
             Source::Huggingface,
         );
-        assert_eq!(f.weights.availability, "gated");
-        assert_eq!(f.weights.gating.as_deref(), Some("manual"));
+        assert_eq!(f.weights.availability, Availability::Gated);
+        assert_eq!(f.weights.gating, Some(crate::vocab::Gating::Manual));
         assert!(f.pickle_only);
         assert_eq!(f.pickle_files, ["pytorch_model.bin"]);
     }
@@ -328,13 +328,13 @@ mod tests {
             assess(&info(&[], Gating::Open), Source::Ollama)
                 .weights
                 .availability,
-            "absent"
+            Availability::Absent
         );
         assert_eq!(
             assess(&info(&[("model.gguf", 9)], Gating::Open), Source::Ollama)
                 .weights
                 .availability,
-            "open"
+            Availability::Open
         );
     }
 
@@ -347,19 +347,19 @@ mod tests {
             )
             .weights
             .availability,
-            "absent"
+            Availability::Absent
         );
         assert_eq!(
             assess(&info(&[], Gating::Open), Source::Huggingface)
                 .weights
                 .availability,
-            "unknown"
+            Availability::Unknown
         );
         assert_eq!(
             assess(&info(&[("README.md", 1)], Gating::Unknown), Source::Local)
                 .weights
                 .availability,
-            "unknown"
+            Availability::Unknown
         );
     }
 }

@@ -808,7 +808,7 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert("x-error-code", "GatedRepo".parse().unwrap());
         let f = status_failure(StatusCode::UNAUTHORIZED, &h, b"", None, "u");
-        assert_eq!(f.error.kind(), "gated");
+        assert_eq!(f.error.kind().as_str(), "gated");
         let f = status_failure(
             StatusCode::UNAUTHORIZED,
             &HeaderMap::new(),
@@ -816,7 +816,7 @@ mod tests {
             None,
             "u",
         );
-        assert_eq!(f.error.kind(), "not-found");
+        assert_eq!(f.error.kind().as_str(), "not-found");
         let f = status_failure(
             StatusCode::UNAUTHORIZED,
             &HeaderMap::new(),
@@ -824,7 +824,7 @@ mod tests {
             token.as_ref(),
             "u",
         );
-        assert_eq!(f.error.kind(), "unauthorized");
+        assert_eq!(f.error.kind().as_str(), "unauthorized");
         let f = status_failure(
             StatusCode::SERVICE_UNAVAILABLE,
             &HeaderMap::new(),

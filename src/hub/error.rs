@@ -5,6 +5,8 @@
 
 use thiserror::Error;
 
+use crate::vocab::ErrorKind;
+
 #[derive(Debug, Clone, Error, PartialEq, Eq)]
 pub enum HubError {
     #[error("{0}")]
@@ -27,16 +29,16 @@ pub enum HubError {
 
 impl HubError {
     /// The report's `error.kind`.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            HubError::NotFound(_) => "not-found",
-            HubError::Unauthorized(_) => "unauthorized",
-            HubError::Gated(_) => "gated",
-            HubError::RateLimited(_) => "rate-limited",
-            HubError::Network(_) => "network",
-            HubError::BadResponse(_) => "bad-response",
-            HubError::InvalidRef(_) => "invalid-ref",
-            HubError::Offline(_) => "offline",
+            HubError::NotFound(_) => ErrorKind::NotFound,
+            HubError::Unauthorized(_) => ErrorKind::Unauthorized,
+            HubError::Gated(_) => ErrorKind::Gated,
+            HubError::RateLimited(_) => ErrorKind::RateLimited,
+            HubError::Network(_) => ErrorKind::Network,
+            HubError::BadResponse(_) => ErrorKind::BadResponse,
+            HubError::InvalidRef(_) => ErrorKind::InvalidRef,
+            HubError::Offline(_) => ErrorKind::Offline,
         }
     }
 }

@@ -442,11 +442,14 @@ mod tests {
     fn failed_envelopes_are_errors() {
         let e = parse_info(br#"{"Code":10010205001,"Success":false,"Message":"model not exist"}"#)
             .unwrap_err();
-        assert_eq!(e.kind(), "not-found");
+        assert_eq!(e.kind(), crate::vocab::ErrorKind::NotFound);
         let e = parse_info(br#"{"success":false,"code":"RateLimitExceed","message":"slow"}"#)
             .unwrap_err();
-        assert_eq!(e.kind(), "rate-limited");
-        assert_eq!(parse_info(b"[]").unwrap_err().kind(), "bad-response");
+        assert_eq!(e.kind(), crate::vocab::ErrorKind::RateLimited);
+        assert_eq!(
+            parse_info(b"[]").unwrap_err().kind(),
+            crate::vocab::ErrorKind::BadResponse
+        );
     }
 
     #[test]

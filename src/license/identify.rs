@@ -10,10 +10,23 @@ use crate::normalize::{Normalized, normalize};
 use crate::rules::{Line, Rule, RuleKind, RuleSet};
 use crate::vocab::Clause;
 use crate::vocab::Evidence;
+use crate::vocab::LicenseScope;
 use crate::vocab::Verdict;
 
 /// Where a candidate was found (the report's `sources[].kind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum SourceKind {
     CardMetadata,
     LicenseFile,
@@ -25,6 +38,15 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
+    pub const ALL: [SourceKind; 6] = [
+        SourceKind::CardMetadata,
+        SourceKind::LicenseFile,
+        SourceKind::CardText,
+        SourceKind::GatePrompt,
+        SourceKind::BaseModel,
+        SourceKind::GgufMetadata,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             SourceKind::CardMetadata => "card-metadata",
@@ -54,8 +76,8 @@ pub struct Candidate<'r> {
     /// For card metadata, `license_name` when it was read beside a `license` that is not
     /// `other` (the two can disagree).
     pub field: Option<&'static str>,
-    /// For prose, what the named license covers: `weights`, `code`, `data` or `outputs`.
-    pub scope: Option<&'static str>,
+    /// For prose, what the named license covers.
+    pub scope: Option<LicenseScope>,
 }
 
 impl<'r> Candidate<'r> {

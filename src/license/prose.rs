@@ -8,7 +8,7 @@ use crate::license::identify::{Candidate, SourceKind, quote_span};
 use crate::normalize::{Normalized, normalize, normalize_phrase};
 use crate::rules::{Rule, RuleKind, RuleSet};
 use crate::vocab::Evidence;
-use crate::vocab::{Clause, ClauseKind, Effect};
+use crate::vocab::{Clause, ClauseKind, Effect, LicenseScope};
 
 /// A clause in the card's prose or the gate form that limits commercial use, where it was found.
 #[derive(Debug, Clone, PartialEq)]
@@ -285,26 +285,27 @@ pub fn mentions<'r>(
 /// What a license named in prose covers, from the words just before it in its sentence ("the
 /// weights are under CC BY-NC, the code under Apache-2.0"), else just after it: `weights`,
 /// `code`, `data` or `outputs`; `None` when the sentence does not say.
-pub fn scope_of(text: &str, start: usize, end: usize) -> Option<&'static str> {
+pub fn scope_of(text: &str, start: usize, end: usize) -> Option<LicenseScope> {
     let from = text[..start]
         .rfind(['.', ';', '!', '?', ','])
         .map_or(0, |i| i + 1);
     let to = text[end..]
         .find(['.', ';', '!', '?', ','])
         .map_or(text.len(), |i| end + i);
-    let scope = |t: &str| -> Option<(usize, &'static str)> {
+    let scope = |t: &str| -> Option<(usize, LicenseScope)> {
+        use LicenseScope::*;
         [
-            ("weights", "weights"),
-            ("checkpoint", "weights"),
-            ("parameters", "weights"),
-            ("model", "weights"),
-            ("source code", "code"),
-            ("code", "code"),
-            ("scripts", "code"),
-            ("dataset", "data"),
-            ("data", "data"),
-            ("outputs", "outputs"),
-            ("generated", "outputs"),
+            ("weights", Weights),
+            ("checkpoint", Weights),
+            ("parameters", Weights),
+            ("model", Weights),
+            ("source code", Code),
+            ("code", Code),
+            ("scripts", Code),
+            ("dataset", Data),
+            ("data", Data),
+            ("outputs", Outputs),
+            ("generated", Outputs),
         ]
         .iter()
         .filter_map(|(w, s)| t.rfind(w).map(|i| (i, *s)))
@@ -482,13 +483,16 @@ mod tests {
             0,
             &rules,
         );
-        let scopes: Vec<(&str, Option<&str>)> = c
+        let scopes: Vec<(&str, Option<LicenseScope>)> = c
             .iter()
             .map(|c| (c.rule.unwrap().facts.id.as_str(), c.scope))
             .collect();
         assert_eq!(
             scopes,
-            [("cc-by-nc-4.0", Some("weights")), ("mit", Some("code"))]
+            [
+                ("cc-by-nc-4.0", Some(LicenseScope::Weights)),
+                ("mit", Some(LicenseScope::Code))
+            ]
         );
     }
 

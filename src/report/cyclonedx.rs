@@ -15,7 +15,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::{ModelReport, Report, Status};
+use super::{LineageStatus, ModelReport, Report, Source, Status};
 use crate::vocab::Date;
 
 fn license(id: &str, spdx: Option<&str>, acknowledgement: &str) -> Value {
@@ -117,7 +117,7 @@ fn component(m: &ModelReport, refs: &mut HashSet<String>) -> Value {
             json!({"type": "dataset", "name": d.id, "contents": {"url": format!("https://huggingface.co/datasets/{}", path.join("/"))}})
         })
         .collect();
-    let local = m.source == "local";
+    let local = m.source == Source::Local;
     let own = (!local)
         .then(|| purl(&m.model, m.revision.as_deref()))
         .flatten();
@@ -128,7 +128,7 @@ fn component(m: &ModelReport, refs: &mut HashSet<String>) -> Value {
     };
     let base_ref = own
         .clone()
-        .unwrap_or_else(|| format!("{}:{name}", m.source));
+        .unwrap_or_else(|| format!("{}:{name}", m.source.as_str()));
     // bom-refs are unique in a BOM: a model listed twice gets a numbered second one.
     let mut bom_ref = base_ref.clone();
     let mut n = 1;
@@ -159,7 +159,7 @@ fn component(m: &ModelReport, refs: &mut HashSet<String>) -> Value {
         c["pedigree"] = json!({"ancestors": m.lineage.iter().map(|l| {
             let mut a = json!({"type": "machine-learning-model", "name": l.model});
             // A base given as a local path is never a package.
-            if let Some(p) = purl(&l.model, None).filter(|_| l.status != "unresolvable") {
+            if let Some(p) = purl(&l.model, None).filter(|_| l.status != LineageStatus::Unresolvable) {
                 a["purl"] = json!(p);
             }
             if let Some(id) = &l.license {

@@ -38,7 +38,7 @@ pub fn judge(m: &ModelReport, fail_on: Option<Severity>) -> Option<Outcome> {
         for d in p.decisions.iter().filter(|d| d.action != Action::Pass) {
             reasons.push(format!(
                 "policy {} ({}): {}",
-                d.rule,
+                d.rule.as_str(),
                 d.action.as_str(),
                 d.message
             ));
@@ -78,11 +78,11 @@ pub fn judge(m: &ModelReport, fail_on: Option<Severity>) -> Option<Outcome> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::Risk;
+    use crate::report::{ErrorKind, Risk, RiskCode, Source};
 
-    fn risk(code: &str, severity: Severity) -> Risk {
+    fn risk(code: RiskCode, severity: Severity) -> Risk {
         Risk {
-            code: code.into(),
+            code,
             severity,
             message: String::new(),
             evidence: Vec::new(),
@@ -91,12 +91,17 @@ mod tests {
 
     #[test]
     fn fail_on_names_the_risks_at_or_above_it() {
-        let mut m = ModelReport::failed("acme/x", "huggingface", "x", String::new());
+        let mut m = ModelReport::failed(
+            "acme/x",
+            Source::Huggingface,
+            ErrorKind::Internal,
+            String::new(),
+        );
         m.status = Status::Ok;
         m.error = None;
         m.risks = vec![
-            risk("non-commercial", Severity::High),
-            risk("weights-gated", Severity::Low),
+            risk(RiskCode::NonCommercial, Severity::High),
+            risk(RiskCode::WeightsGated, Severity::Low),
         ];
         assert_eq!(judge(&m, None), None);
         let o = judge(&m, Some(Severity::Medium)).unwrap();
@@ -116,7 +121,12 @@ mod tests {
 
     #[test]
     fn a_model_not_audited_is_an_error() {
-        let m = ModelReport::failed("acme/x", "huggingface", "not-found", "gone".into());
+        let m = ModelReport::failed(
+            "acme/x",
+            Source::Huggingface,
+            ErrorKind::NotFound,
+            "gone".into(),
+        );
         let o = judge(&m, Some(Severity::High)).unwrap();
         assert_eq!(o.action, Action::Error);
         assert_eq!(o.why(), "the model could not be audited (not-found)");

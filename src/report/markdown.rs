@@ -2,7 +2,7 @@
 //! model with the verdict and the gate's outcome first, conditions and obligations, weights,
 //! lineage, data, openness, risks and evidence.
 
-use super::{ModelReport, Report, Status, View, gate, sanitize};
+use super::{Availability, ModelReport, MofClass, Report, Status, View, gate, sanitize};
 
 /// Untrusted text (a card's value, a quote, a server's message) for inline Markdown: one line,
 /// shown as written and never read as Markdown or HTML. Every character that could open
@@ -114,11 +114,13 @@ pub fn render(report: &Report, view: &View) -> String {
                 .map_or("-".into(), |c| c.verdict.to_string()),
             m.weights
                 .as_ref()
-                .map_or("-".into(), |w| e(&w.availability)),
-            m.openness.as_ref().map_or("-".into(), |o| e(&o.osaid)),
+                .map_or("-".into(), |w| e(w.availability.as_str())),
+            m.openness
+                .as_ref()
+                .map_or("-".into(), |o| e(o.osaid.as_str())),
             m.risks.first().map_or("-".into(), |r| format!(
                 "{} ({})",
-                e(&r.code),
+                e(r.code.code()),
                 r.severity.as_str()
             )),
         ));
@@ -144,7 +146,7 @@ fn model(m: &ModelReport, gate: Option<&gate::Outcome>) -> String {
     if let Some(err) = &m.error {
         out.push_str(&format!(
             "Could not be audited: **{}**: {}\n",
-            e(&err.kind),
+            e(err.kind.as_str()),
             e(&err.message)
         ));
         if let Some(g) = gate {
@@ -176,11 +178,10 @@ fn model(m: &ModelReport, gate: Option<&gate::Outcome>) -> String {
     if let Some(w) = &m.weights {
         out.push_str(&format!(
             "- Weights: {}{}{}\n",
-            e(&w.availability),
+            e(w.availability.as_str()),
             w.gating
-                .as_ref()
-                .filter(|_| w.availability == "gated")
-                .map(|g| format!(" ({})", e(g)))
+                .filter(|_| w.availability == Availability::Gated)
+                .map(|g| format!(" ({})", e(g.as_str())))
                 .unwrap_or_default(),
             if w.formats.is_empty() {
                 String::new()
@@ -193,8 +194,8 @@ fn model(m: &ModelReport, gate: Option<&gate::Outcome>) -> String {
         out.push_str(&format!(
             "- Base model: {} ({}), license {}\n",
             code(&l.model, false),
-            e(&l.relation),
-            e(l.license.as_deref().unwrap_or(&l.status))
+            e(l.relation.as_str()),
+            e(l.license.as_deref().unwrap_or(l.status.as_str()))
         ));
     }
     for d in &m.datasets {
@@ -208,8 +209,8 @@ fn model(m: &ModelReport, gate: Option<&gate::Outcome>) -> String {
     if let Some(o) = &m.openness {
         out.push_str(&format!(
             "- OSAID: {}; MOF class: {}\n",
-            e(&o.osaid),
-            e(o.mof_class.as_deref().unwrap_or("undetermined"))
+            e(o.osaid.as_str()),
+            e(o.mof_class.map_or("undetermined", MofClass::as_str))
         ));
     }
     if let Some(c) = &m.commercial_use {
@@ -246,7 +247,7 @@ fn model(m: &ModelReport, gate: Option<&gate::Outcome>) -> String {
             out.push_str(&format!(
                 "| {} | {} | {} | {} |\n",
                 r.severity.as_str(),
-                code(&r.code, true),
+                code(r.code.code(), true),
                 e(&r.message),
                 ev
             ));

@@ -7,7 +7,12 @@ pub mod table;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub use crate::vocab::{Evidence, Risk, Severity, Verdict};
+pub use crate::license::identify::SourceKind;
+pub use crate::snapshot::Source;
+pub use crate::vocab::{
+    Availability, ElementVerdict, ErrorKind, Evidence, Gating, HardwareClass, LicenseScope,
+    LineageStatus, MofClass, Osaid, Relation, Risk, RiskCode, Severity, Verdict, YesNo,
+};
 
 pub const SCHEMA: &str = "isopen.report.v1";
 
@@ -52,10 +57,10 @@ pub enum Status {
     Error,
 }
 
-/// Why a model could not be audited. `kind` is one of the contract's error kinds.
+/// Why a model could not be audited.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ErrorInfo {
-    pub kind: String,
+    pub kind: ErrorKind,
     pub message: String,
 }
 
@@ -63,7 +68,7 @@ pub struct ErrorInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ModelReport {
     pub model: String,
-    pub source: String,
+    pub source: Source,
     pub revision: Option<String>,
     pub status: Status,
     pub error: Option<ErrorInfo>,
@@ -93,16 +98,13 @@ pub struct ModelReport {
 
 impl ModelReport {
     /// The report of a model that could not be audited.
-    pub fn failed(model: &str, source: &str, kind: &str, message: String) -> ModelReport {
+    pub fn failed(model: &str, source: Source, kind: ErrorKind, message: String) -> ModelReport {
         ModelReport {
             model: model.to_string(),
-            source: source.to_string(),
+            source,
             revision: None,
             status: Status::Error,
-            error: Some(ErrorInfo {
-                kind: kind.to_string(),
-                message,
-            }),
+            error: Some(ErrorInfo { kind, message }),
             license: None,
             commercial_use: None,
             weights: None,
@@ -143,8 +145,7 @@ pub struct LicenseReport {
 /// One place that states license terms, and what it was identified as.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LicenseSource {
-    /// `card-metadata`, `license-file`, `card-text`, `gate-prompt` or `base-model`.
-    pub kind: String,
+    pub kind: SourceKind,
     pub file: Option<String>,
     pub id: String,
     pub confidence: f64,
@@ -154,10 +155,9 @@ pub struct LicenseSource {
     /// Extension: this source is a known line in a revision isopen has no rule for.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub revision_unverified: bool,
-    /// Extension: for a license named in the card's prose, what it covers: `weights`, `code`,
-    /// `data` or `outputs`.
+    /// Extension: for a license named in the card's prose, what it covers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<LicenseScope>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -170,10 +170,9 @@ pub struct CommercialUse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Weights {
-    /// `open`, `gated`, `absent` or `unknown`.
-    pub availability: String,
-    /// `none`, `auto`, `manual`, or null when unknown.
-    pub gating: Option<String>,
+    pub availability: Availability,
+    /// Null when unknown.
+    pub gating: Option<Gating>,
     pub formats: Vec<String>,
     pub parameters: Option<u64>,
     pub bytes: Option<u64>,
@@ -195,12 +194,12 @@ pub struct ServingMemory {
 pub struct DatasetReport {
     pub id: String,
     pub license: Option<String>,
-    /// `open`, `gated` or `unknown` (not found, private, or not checked).
-    pub availability: String,
+    /// `open`, `gated` or `unknown` (not found, private, or not checked): never `absent`.
+    pub availability: Availability,
     pub commercial_use: Verdict,
-    /// Extension: `none`, `auto` or `manual` when the Hub said.
+    /// Extension: the gate, when the Hub said.
     #[serde(default)]
-    pub gating: Option<String>,
+    pub gating: Option<Gating>,
     /// Extension: why the dataset could not be looked up.
     #[serde(default)]
     pub error: Option<String>,
@@ -209,8 +208,7 @@ pub struct DatasetReport {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LineageEntry {
     pub model: String,
-    /// `finetune`, `adapter`, `quantized`, `merge`, or `unknown`.
-    pub relation: String,
+    pub relation: Relation,
     pub license: Option<String>,
     /// Extension: the ancestor's commercial verdict, when it was assessed.
     #[serde(default)]
@@ -221,9 +219,9 @@ pub struct LineageEntry {
     /// Extension: the model that names this one as its base.
     #[serde(default)]
     pub via: Option<String>,
-    /// Extension: `ok`, `error`, `cycle`, `too-deep`, or `not-checked`.
+    /// Extension: what became of looking the ancestor up.
     #[serde(default)]
-    pub status: String,
+    pub status: LineageStatus,
     /// Extension: why the ancestor could not be assessed.
     #[serde(default)]
     pub error: Option<String>,
@@ -237,11 +235,10 @@ pub struct LineageEntry {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Openness {
-    /// `pass`, `fail` or `unknown`.
-    pub osaid: String,
+    pub osaid: Osaid,
     pub reasons: Vec<String>,
-    /// `I`, `II`, `III`, `none`, or null when the evidence cannot decide.
-    pub mof_class: Option<String>,
+    /// Null when the evidence cannot decide.
+    pub mof_class: Option<MofClass>,
     /// Extension: the OSAID verdict per element (parameters, code, data information).
     #[serde(default)]
     pub osaid_elements: Vec<Element>,
@@ -258,7 +255,7 @@ pub struct Openness {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Element {
     pub name: String,
-    pub verdict: String,
+    pub verdict: ElementVerdict,
     pub reason: String,
 }
 
@@ -266,20 +263,23 @@ pub struct Element {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Business {
     /// Can it run on our own machines (data stays in-house)?
-    pub self_hosting: Answer,
+    pub self_hosting: Answer<YesNo>,
     /// What hardware serving it needs.
-    pub hardware: Answer,
+    pub hardware: Answer<HardwareClass>,
     /// May it be fine-tuned and the result used commercially?
-    pub fine_tuning: Answer,
+    pub fine_tuning: Answer<YesNo>,
     pub downloads: Option<u64>,
     pub likes: Option<u64>,
     pub last_modified: Option<String>,
 }
 
+/// One business answer and why. The answer's vocabulary depends on the question: a yes-or-no
+/// with its shades for self-hosting and fine-tuning, a size class for hardware.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Answer {
-    /// `yes`, `conditional`, `no` or `unknown` (hardware: a size class).
-    pub answer: String,
+// Named by its vocabulary in the schema (`Answer_for_YesNo`), not numbered.
+#[schemars(rename = "Answer_for_{A}")]
+pub struct Answer<A> {
+    pub answer: A,
     pub reason: String,
 }
 
@@ -298,4 +298,167 @@ pub fn json_schema() -> String {
     let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    /// The values a schema definition allows: its `enum`, or the `enum`s and `const`s of its
+    /// `oneOf` (schemars writes a documented variant as a `const`).
+    fn allowed(def: &Value) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut take = |d: &Value| {
+            for v in d["enum"].as_array().into_iter().flatten() {
+                out.push(v.as_str().unwrap().to_string());
+            }
+            if let Some(c) = d["const"].as_str() {
+                out.push(c.to_string());
+            }
+        };
+        take(def);
+        for d in def["oneOf"].as_array().into_iter().flatten() {
+            take(d);
+        }
+        out.sort();
+        out
+    }
+
+    /// The definition a property refers to, directly or as the non-null half of an `anyOf`.
+    fn target<'s>(schema: &'s Value, def: &str, field: &str) -> &'s Value {
+        let p = &schema["$defs"][def]["properties"][field];
+        let r = p["$ref"].as_str().or_else(|| {
+            p["anyOf"]
+                .as_array()?
+                .iter()
+                .find_map(|a| a["$ref"].as_str())
+        });
+        let r = r.unwrap_or_else(|| panic!("{def}.{field} refers to no definition: {p}"));
+        &schema["$defs"][r.trim_start_matches("#/$defs/")]
+    }
+
+    fn texts(all: impl IntoIterator<Item = &'static str>) -> Vec<String> {
+        let mut v: Vec<String> = all.into_iter().map(str::to_string).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn the_schema_constrains_every_vocabulary_field() {
+        let schema: Value = serde_json::from_str(&json_schema()).unwrap();
+        let sources = Source::ALL.map(Source::as_str);
+        let source_kinds = SourceKind::ALL.map(SourceKind::as_str);
+        let policy_rules = crate::vocab::PolicyRule::ALL.map(crate::vocab::PolicyRule::as_str);
+        let cases: Vec<(&str, &str, Vec<String>)> = vec![
+            ("ModelReport", "source", texts(sources)),
+            (
+                "ErrorInfo",
+                "kind",
+                texts(ErrorKind::ALL.map(ErrorKind::as_str)),
+            ),
+            ("LicenseSource", "kind", texts(source_kinds)),
+            (
+                "LicenseSource",
+                "scope",
+                texts(LicenseScope::ALL.map(LicenseScope::as_str)),
+            ),
+            (
+                "Weights",
+                "availability",
+                texts(Availability::ALL.map(Availability::as_str)),
+            ),
+            ("Weights", "gating", texts(Gating::ALL.map(Gating::as_str))),
+            (
+                "DatasetReport",
+                "availability",
+                texts(Availability::ALL.map(Availability::as_str)),
+            ),
+            (
+                "DatasetReport",
+                "gating",
+                texts(Gating::ALL.map(Gating::as_str)),
+            ),
+            (
+                "LineageEntry",
+                "relation",
+                texts(Relation::ALL.map(Relation::as_str)),
+            ),
+            (
+                "LineageEntry",
+                "status",
+                texts(LineageStatus::ALL.map(LineageStatus::as_str)),
+            ),
+            ("Openness", "osaid", texts(Osaid::ALL.map(Osaid::as_str))),
+            (
+                "Openness",
+                "mof_class",
+                texts(MofClass::ALL.map(MofClass::as_str)),
+            ),
+            (
+                "Element",
+                "verdict",
+                texts(ElementVerdict::ALL.map(ElementVerdict::as_str)),
+            ),
+            (
+                "Answer_for_YesNo",
+                "answer",
+                texts(YesNo::ALL.map(YesNo::as_str)),
+            ),
+            (
+                "Answer_for_HardwareClass",
+                "answer",
+                texts(HardwareClass::ALL.map(HardwareClass::as_str)),
+            ),
+            ("Risk", "code", texts(RiskCode::ALL.map(RiskCode::code))),
+            ("Decision", "risk", texts(RiskCode::ALL.map(RiskCode::code))),
+            ("Decision", "rule", texts(policy_rules)),
+        ];
+        for (def, field, expected) in cases {
+            assert_eq!(
+                allowed(target(&schema, def, field)),
+                expected,
+                "{def}.{field}"
+            );
+        }
+        // The business answers keep their own vocabularies.
+        let business = &schema["$defs"]["Business"]["properties"];
+        assert_eq!(
+            business["hardware"]["$ref"],
+            "#/$defs/Answer_for_HardwareClass"
+        );
+        assert_eq!(business["fine_tuning"]["$ref"], "#/$defs/Answer_for_YesNo");
+    }
+
+    #[test]
+    fn sources_and_source_kinds_round_trip() {
+        for s in [Source::Huggingface, Source::Local] {
+            let json = serde_json::to_value(s).unwrap();
+            assert_eq!(json, json!(s.as_str()));
+            assert_eq!(serde_json::from_value::<Source>(json).unwrap(), s);
+        }
+        for k in [
+            SourceKind::CardMetadata,
+            SourceKind::LicenseFile,
+            SourceKind::CardText,
+            SourceKind::GatePrompt,
+            SourceKind::BaseModel,
+        ] {
+            let json = serde_json::to_value(k).unwrap();
+            assert_eq!(json, json!(k.as_str()));
+            assert_eq!(serde_json::from_value::<SourceKind>(json).unwrap(), k);
+        }
+    }
+
+    /// A lineage entry as an isopen from before `status` wrote it, and one whose relation a
+    /// card wrote outside the vocabulary: `--resume` reads both, and writes the status back as
+    /// it did then.
+    #[test]
+    fn old_lineage_entries_read_back() {
+        let old = json!({"model": "org/base", "relation": "fine-tuned", "license": null});
+        let e: LineageEntry = serde_json::from_value(old).unwrap();
+        assert_eq!(e.relation, Relation::Unknown);
+        assert_eq!(e.status, LineageStatus::Unrecorded);
+        assert_eq!(serde_json::to_value(&e).unwrap()["status"], json!(""));
+    }
 }

@@ -39,7 +39,7 @@ pub fn render(report: &Report) -> String {
                 "level": "error",
                 "message": {"text": format!("{}: {}", m.model, e.map_or("", |e| e.message.as_str()))},
                 "locations": [location(&m.model, None, None)],
-                "properties": {"model": m.model, "kind": e.map(|e| e.kind.clone())},
+                "properties": {"model": m.model, "kind": e.map(|e| e.kind)},
             }));
             continue;
         }

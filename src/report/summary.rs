@@ -95,14 +95,18 @@ pub fn render(report: &Report, view: &View) -> String {
             cell(&|m| {
                 m.weights
                     .as_ref()
-                    .map_or("-".into(), |w| v(&w.availability))
+                    .map_or("-".into(), |w| v(w.availability.as_str()))
             }),
             8,
             8,
         ),
         Column::new(
             "OSAID",
-            cell(&|m| m.openness.as_ref().map_or("-".into(), |o| v(&o.osaid))),
+            cell(&|m| {
+                m.openness
+                    .as_ref()
+                    .map_or("-".into(), |o| v(o.osaid.as_str()))
+            }),
             7,
             7,
         ),
@@ -197,7 +201,7 @@ fn top_risk(m: &ModelReport) -> String {
         .iter()
         .rev()
         .max_by_key(|r| r.severity)
-        .map_or("-".into(), |r| sanitize::line(&r.code).into_owned())
+        .map_or("-".into(), |r| sanitize::line(r.code.code()).into_owned())
 }
 
 /// The training data in a word: none named, all open, some non-commercial.
@@ -284,7 +288,14 @@ mod tests {
 
     #[test]
     fn every_line_fits_and_the_model_keeps_its_name() {
-        let m = |id: &str| ModelReport::failed(id, "huggingface", "not-found", "gone".into());
+        let m = |id: &str| {
+            ModelReport::failed(
+                id,
+                crate::report::Source::Huggingface,
+                crate::report::ErrorKind::NotFound,
+                "gone".into(),
+            )
+        };
         let report = Report::new(vec![
             m("an-organisation-with-a-long-name/a-model-with-an-even-longer-name-v2"),
             m("acme/x"),

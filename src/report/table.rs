@@ -5,7 +5,7 @@
 use comfy_table::presets::NOTHING;
 use comfy_table::{Cell, ContentArrangement, Table};
 
-use super::{Evidence, ModelReport, Report, Status, View};
+use super::{Availability, Evidence, LineageStatus, ModelReport, MofClass, Report, Status, View};
 use super::{gate, sanitize, summary};
 
 /// One untrusted value for one table cell (see `sanitize`): the text a card, a file or a
@@ -47,7 +47,11 @@ fn render_model(m: &ModelReport, view: &View) -> String {
         .as_deref()
         .map(|r| format!(" @ {}", v(&r.chars().take(12).collect::<String>())))
         .unwrap_or_default();
-    out.push_str(&format!("{}  ({}{rev})\n", v(&m.model), v(&m.source)));
+    out.push_str(&format!(
+        "{}  ({}{rev})\n",
+        v(&m.model),
+        v(m.source.as_str())
+    ));
     let gate = gate::judge(m, view.fail_on).map(|g| {
         let mut s = g.action.as_str().to_uppercase();
         for r in &g.reasons {
@@ -106,9 +110,11 @@ fn render_model(m: &ModelReport, view: &View) -> String {
         }
     }
     if let Some(w) = &m.weights {
-        let mut parts = vec![match &w.gating {
-            Some(g) if w.availability == "gated" => format!("gated ({})", v(g)),
-            _ => v(&w.availability),
+        let mut parts = vec![match w.gating {
+            Some(g) if w.availability == Availability::Gated => {
+                format!("gated ({})", v(g.as_str()))
+            }
+            _ => v(w.availability.as_str()),
         }];
         if !w.formats.is_empty() {
             parts.push(v(&w.formats.join(", ")));
@@ -143,16 +149,16 @@ fn render_model(m: &ModelReport, view: &View) -> String {
             .lineage
             .iter()
             .map(|l| {
-                let what = match (l.license.as_deref(), l.status.as_str()) {
+                let what = match (l.license.as_deref(), l.status) {
                     (Some(id), _) => format!("license {}", v(id)),
-                    (None, "not-checked") => "not checked".to_string(),
-                    (None, status) => v(status),
+                    (None, LineageStatus::NotChecked) => "not checked".to_string(),
+                    (None, status) => v(status.as_str()),
                 };
                 let via = match (&l.via, l.depth) {
                     (Some(via), d) if d > 1 => format!(", via {}", v(via)),
                     _ => String::new(),
                 };
-                format!("{} ({}, {what}{via})", v(&l.model), v(&l.relation))
+                format!("{} ({}, {what}{via})", v(&l.model), v(l.relation.as_str()))
             })
             .collect();
         t.add_row(vec!["Base models".to_string(), lines.join("\n")]);
@@ -160,8 +166,8 @@ fn render_model(m: &ModelReport, view: &View) -> String {
     if let Some(o) = &m.openness {
         let mut s = format!(
             "OSAID {}, MOF class {}",
-            v(&o.osaid),
-            v(o.mof_class.as_deref().unwrap_or("undetermined"))
+            v(o.osaid.as_str()),
+            v(o.mof_class.map_or("undetermined", MofClass::as_str))
         );
         for r in &o.reasons {
             s.push_str(&format!("\n- {}", v(r)));
@@ -173,17 +179,25 @@ fn render_model(m: &ModelReport, view: &View) -> String {
             "Self-hosting".to_string(),
             format!(
                 "{}: {}",
-                v(&b.self_hosting.answer),
+                v(b.self_hosting.answer.as_str()),
                 v(&b.self_hosting.reason)
             ),
         ]);
         t.add_row(vec![
             "Hardware".to_string(),
-            format!("{}: {}", v(&b.hardware.answer), v(&b.hardware.reason)),
+            format!(
+                "{}: {}",
+                v(b.hardware.answer.as_str()),
+                v(&b.hardware.reason)
+            ),
         ]);
         t.add_row(vec![
             "Fine-tuning".to_string(),
-            format!("{}: {}", v(&b.fine_tuning.answer), v(&b.fine_tuning.reason)),
+            format!(
+                "{}: {}",
+                v(b.fine_tuning.answer.as_str()),
+                v(&b.fine_tuning.reason)
+            ),
         ]);
         let n = |v: Option<u64>| v.map_or("?".to_string(), |v| v.to_string());
         let community = if b.downloads.is_none() && b.likes.is_none() && b.last_modified.is_none() {
@@ -207,7 +221,7 @@ fn render_model(m: &ModelReport, view: &View) -> String {
         for risk in &m.risks {
             r.add_row(vec![
                 risk.severity.as_str().to_uppercase(),
-                v(&risk.code),
+                v(risk.code.code()),
                 v(&risk.message),
             ]);
         }

@@ -37,7 +37,7 @@ impl Severity {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Risk {
-    pub code: String,
+    pub code: super::RiskCode,
     pub severity: Severity,
     pub message: String,
     pub evidence: Vec<Evidence>,

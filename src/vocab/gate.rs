@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RiskCode;
+
 /// What a finding does to the gate. Ordered: the worst decision is a model's outcome.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
@@ -35,32 +37,100 @@ pub struct PolicyResult {
     pub decisions: Vec<Decision>,
 }
 
+/// The policy key that made a decision (`policy.decisions[].rule`): `status` (the model could
+/// not be audited), `risks` (a risk the policy switches off), `commercial_use`,
+/// `licenses.deny`, `licenses.allow`, `weights.gated`, `fail_on`, or `exceptions` (an exception
+/// that expired).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+pub enum PolicyRule {
+    #[serde(rename = "status")]
+    Status,
+    #[serde(rename = "risks")]
+    Risks,
+    #[serde(rename = "commercial_use")]
+    CommercialUse,
+    #[serde(rename = "licenses.deny")]
+    LicensesDeny,
+    #[serde(rename = "licenses.allow")]
+    LicensesAllow,
+    #[serde(rename = "weights.gated")]
+    WeightsGated,
+    #[serde(rename = "fail_on")]
+    FailOn,
+    #[serde(rename = "exceptions")]
+    Exceptions,
+}
+
+impl PolicyRule {
+    pub const ALL: [PolicyRule; 8] = [
+        PolicyRule::Status,
+        PolicyRule::Risks,
+        PolicyRule::CommercialUse,
+        PolicyRule::LicensesDeny,
+        PolicyRule::LicensesAllow,
+        PolicyRule::WeightsGated,
+        PolicyRule::FailOn,
+        PolicyRule::Exceptions,
+    ];
+
+    /// The key as the policy file spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyRule::Status => "status",
+            PolicyRule::Risks => "risks",
+            PolicyRule::CommercialUse => "commercial_use",
+            PolicyRule::LicensesDeny => "licenses.deny",
+            PolicyRule::LicensesAllow => "licenses.allow",
+            PolicyRule::WeightsGated => "weights.gated",
+            PolicyRule::FailOn => "fail_on",
+            PolicyRule::Exceptions => "exceptions",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Decision {
-    /// The policy key that decided: `commercial_use`, `licenses.deny`, `fail_on`, …
-    pub rule: String,
+    pub rule: PolicyRule,
     pub action: Action,
     pub message: String,
+    /// The risk the decision is about (`fail_on`), so an exception can name it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub risk: Option<String>,
+    pub risk: Option<RiskCode>,
 }
 
 impl Decision {
-    pub fn new(rule: &str, action: Action, message: String) -> Decision {
+    pub fn new(rule: PolicyRule, action: Action, message: String) -> Decision {
         Decision {
-            rule: rule.into(),
+            rule,
             action,
             message,
             risk: None,
         }
     }
 
-    pub fn with_risk(rule: &str, action: Action, message: String, risk: &str) -> Decision {
+    pub fn with_risk(
+        rule: PolicyRule,
+        action: Action,
+        message: String,
+        risk: RiskCode,
+    ) -> Decision {
         Decision {
-            rule: rule.into(),
+            rule,
             action,
             message,
-            risk: Some(risk.into()),
+            risk: Some(risk),
         }
     }
 }

@@ -1,9 +1,18 @@
 //! The risk vocabulary: stable kebab-case codes, their default severities and the one-line
 //! descriptions the README documents.
 
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
 use super::{Evidence, Risk, Severity};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A risk's stable code (`risks[].code`), written as its kebab-case `code()`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum RiskCode {
     LicenseMissing,
     LicenseUnrecognized,
@@ -118,11 +127,18 @@ impl RiskCode {
 
     pub fn risk(self, message: String, evidence: Vec<Evidence>) -> Risk {
         Risk {
-            code: self.code().to_string(),
+            code: self,
             severity: self.default_severity(),
             message,
             evidence,
         }
+    }
+}
+
+/// Messages name a risk by its code (`fail_on: remote-code (medium)`).
+impl fmt::Display for RiskCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
     }
 }
 

@@ -158,7 +158,7 @@ pub(super) fn license_report(
             .iter()
             .chain(bases.iter())
             .map(|c| LicenseSource {
-                kind: c.kind.as_str().to_string(),
+                kind: c.kind,
                 file: c.file.clone(),
                 id: c.id().to_string(),
                 confidence: round2(c.confidence),
@@ -166,7 +166,7 @@ pub(super) fn license_report(
                     .then(|| c.stated.clone())
                     .flatten(),
                 revision_unverified: c.revision_unverified(),
-                scope: c.scope.map(str::to_string),
+                scope: c.scope,
             })
             .collect(),
         clauses,
