@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: `isopen batch` on a 300-model shortlist against the in-process fake hub with 20 ms of
-# latency a request, at -j 8 (the default) and -j 32, and the same fetches made with the
+# latency a request, at the default settings (-j 32 --requests 16), -j 8 and --requests 32
+# (ISOPEN_BENCH_RUNS="-j 64;..." adds others), and the same fetches made with the
 # huggingface_hub Python client on 8 threads (installed into a private virtualenv when PyPI can
 # be reached; skipped otherwise). Prints wall time, requests per model, peak memory, and how
 # close each run comes to the floor (requests x latency / concurrency).

@@ -119,7 +119,9 @@ fn batch_of_300_against_a_20ms_hub() {
     // (label, arguments, requests in flight the floor assumes). `ISOPEN_BENCH_OLD=1` runs an
     // older binary without --requests, at -j 8 (its default) and -j 32.
     let old = std::env::var_os("ISOPEN_BENCH_OLD").is_some();
-    let runs: Vec<(&str, Vec<&str>, f64)> = if old {
+    // `ISOPEN_BENCH_RUNS="-j 32;-j 64 --requests 32"`: other settings to try, `;`-separated.
+    let extra = std::env::var("ISOPEN_BENCH_RUNS").unwrap_or_default();
+    let mut runs: Vec<(&str, Vec<&str>, f64)> = if old {
         vec![
             ("isopen (default: -j 8)", vec![], 8.0),
             ("isopen -j 32", vec!["-j", "32"], 32.0),
@@ -135,6 +137,16 @@ fn batch_of_300_against_a_20ms_hub() {
             ),
         ]
     };
+    for spec in extra.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+        let args: Vec<&str> = spec.split_whitespace().collect();
+        let requests = args
+            .iter()
+            .position(|a| *a == "--requests")
+            .and_then(|i| args.get(i + 1))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(16.0);
+        runs.push((spec, args, requests));
+    }
     for (label, args, in_flight) in runs {
         let work = tempfile::tempdir().unwrap();
         let before = hub.requests().len();
