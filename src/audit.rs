@@ -24,7 +24,7 @@ use crate::hub::local::{
 };
 use crate::hub::ollama::{self, LocalStore};
 use crate::hub::token::Token;
-use crate::hub::{ClientConfig, HubClient, HubError, fetch, modelscope};
+use crate::hub::{ClientConfig, HubClient, SourceError, fetch, modelscope};
 use crate::license::Clarification;
 use crate::model_ref::{ModelRef, OllamaName};
 use crate::report::{ErrorKind, LineageEntry, ModelReport, Relation};
@@ -110,7 +110,7 @@ fn modelscope_client(
     base: &ClientConfig,
     endpoint: &str,
     token: Option<Token>,
-) -> Result<HubClient, HubError> {
+) -> Result<HubClient, SourceError> {
     let mut cfg = source_config(base, endpoint, token);
     cfg.redirect_any_host = true;
     HubClient::new(cfg)
@@ -118,7 +118,7 @@ fn modelscope_client(
 
 /// An Ollama registry's client: manifests asked for in their media type, and blob
 /// redirects followed to the storage host they point to.
-fn ollama_client(base: &ClientConfig, endpoint: &str) -> Result<HubClient, HubError> {
+fn ollama_client(base: &ClientConfig, endpoint: &str) -> Result<HubClient, SourceError> {
     let mut cfg = source_config(base, endpoint, None);
     cfg.accept = Some(ollama::MANIFEST_ACCEPT.to_string());
     cfg.redirect_any_host = true;
@@ -131,7 +131,7 @@ impl Auditor {
         rules: Arc<RuleSet>,
         offline: bool,
         hf_cache: Option<PathBuf>,
-    ) -> Result<Auditor, HubError> {
+    ) -> Result<Auditor, SourceError> {
         let ollama = ollama_client(&cfg, ollama::DEFAULT_REGISTRY)?;
         let modelscope = modelscope_client(&cfg, modelscope::DEFAULT_ENDPOINT, None)?;
         let client = HubClient::new(cfg)?;
@@ -156,7 +156,7 @@ impl Auditor {
         mut self,
         endpoint: &str,
         store: Option<PathBuf>,
-    ) -> Result<Auditor, HubError> {
+    ) -> Result<Auditor, SourceError> {
         self.ollama = ollama_client(self.client.config(), endpoint)?;
         self.ollama_store = store.map(|root| LocalStore::new(root, endpoint));
         Ok(self)
@@ -169,7 +169,7 @@ impl Auditor {
         endpoint: &str,
         token: Option<Token>,
         cache: Option<PathBuf>,
-    ) -> Result<Auditor, HubError> {
+    ) -> Result<Auditor, SourceError> {
         self.modelscope = modelscope_client(self.client.config(), endpoint, token)?;
         self.modelscope_cache = cache;
         Ok(self)
@@ -351,8 +351,8 @@ impl Auditor {
                 ModelReport::failed(
                     input,
                     source,
-                    ErrorKind::BadResponse,
-                    format!("the assessment failed: {e}"),
+                    ErrorKind::Internal,
+                    format!("isopen failed assessing this model (a bug; please report it): {e}"),
                 )
             })
     }
@@ -493,17 +493,17 @@ impl Auditor {
         out
     }
 
-    async fn dataset(&self, id: &str, net: bool) -> Result<DatasetInfo, HubError> {
+    async fn dataset(&self, id: &str, net: bool) -> Result<DatasetInfo, SourceError> {
         if let Err(e) = ModelRef::parse(&format!("hf:{id}")) {
-            return Err(HubError::InvalidRef(e.to_string()));
+            return Err(SourceError::InvalidRef(e.to_string()));
         }
         if self.offline {
-            return Err(HubError::Offline(
+            return Err(SourceError::Offline(
                 "offline: datasets are not looked up".into(),
             ));
         }
         if !net {
-            return Err(HubError::Offline(LOCAL_NO_REQUEST.into()));
+            return Err(SourceError::Offline(LOCAL_NO_REQUEST.into()));
         }
         self.client.dataset_info(id).await
     }
@@ -515,7 +515,7 @@ impl Auditor {
         model_ref: &ModelRef,
         display: &str,
         net: bool,
-    ) -> Result<Snapshot, HubError> {
+    ) -> Result<Snapshot, SourceError> {
         let cfg = self.client.config();
         let (max_bytes, max_license_bytes, max_files) =
             (cfg.max_file_bytes, cfg.max_license_bytes, cfg.max_files);
@@ -524,7 +524,7 @@ impl Auditor {
                 snapshot_from_dir(&path, &display, max_bytes, max_license_bytes, max_files)
             })
             .await
-            .map_err(|e| HubError::BadResponse(format!("reading the folder failed: {e}")))?
+            .map_err(|e| SourceError::Internal(format!("reading the folder failed: {e}")))?
         };
         let hub = match model_ref {
             ModelRef::Local(path) => return local(path.clone(), display.to_string()).await,
@@ -534,7 +534,7 @@ impl Auditor {
                     snapshot_from_gguf(&path, &display, fetch::GGUF_HEAD_BYTES)
                 })
                 .await
-                .map_err(|e| HubError::BadResponse(format!("reading the file failed: {e}")))?;
+                .map_err(|e| SourceError::Internal(format!("reading the file failed: {e}")))?;
             }
             ModelRef::Ollama(name) => return self.ollama_snapshot(name, display).await,
             ModelRef::ModelScope { id, revision } => {
@@ -551,7 +551,7 @@ impl Auditor {
                 let from_cache =
                     fetch::fetch_model(&self.cache_client, id, revision, display).await;
                 match from_cache {
-                    Err(HubError::Offline(own)) => {
+                    Err(SourceError::Offline(own)) => {
                         let dir = self
                             .hf_cache
                             .as_deref()
@@ -562,7 +562,7 @@ impl Auditor {
                                     .as_ref()
                                     .map(|c| format!(" ({})", c.display()))
                                     .unwrap_or_default();
-                                HubError::Offline(if self.offline {
+                                SourceError::Offline(if self.offline {
                                     format!("{own}, nor in the Hugging Face cache{hf_cache}")
                                 } else {
                                     format!(
@@ -590,7 +590,7 @@ impl Auditor {
         &self,
         name: &OllamaName,
         display: &str,
-    ) -> Result<Snapshot, HubError> {
+    ) -> Result<Snapshot, SourceError> {
         let max_license = self.client.config().max_license_bytes;
         if let Some(store) = &self.ollama_store
             && store.manifest_path(name).is_some()
@@ -609,7 +609,7 @@ impl Auditor {
             return ollama::snapshot(ollama::Store::Registry(&cached), name, display, max_license)
                 .await
                 .map_err(|e| match e {
-                    HubError::Offline(own) => HubError::Offline(format!(
+                    SourceError::Offline(own) => SourceError::Offline(format!(
                         "{own}, nor in the Ollama store{}",
                         self.ollama_store
                             .as_ref()
@@ -635,13 +635,13 @@ impl Auditor {
         id: &str,
         revision: Option<&str>,
         display: &str,
-    ) -> Result<Snapshot, HubError> {
+    ) -> Result<Snapshot, SourceError> {
         if !self.offline {
             return modelscope::snapshot(&self.modelscope, id, revision, display).await;
         }
         let cached = self.modelscope.offline();
         match modelscope::snapshot(&cached, id, revision, display).await {
-            Err(HubError::Offline(own)) => {
+            Err(SourceError::Offline(own)) => {
                 let cfg = self.client.config();
                 let (max_bytes, max_license_bytes, max_files) =
                     (cfg.max_file_bytes, cfg.max_license_bytes, cfg.max_files);
@@ -650,7 +650,7 @@ impl Auditor {
                     .as_deref()
                     .and_then(|root| modelscope::cache_folder(root, id, revision));
                 let Some((dir, root)) = found else {
-                    return Err(HubError::Offline(format!(
+                    return Err(SourceError::Offline(format!(
                         "{own}, nor in the ModelScope cache{}",
                         self.modelscope_cache
                             .as_ref()
@@ -671,7 +671,7 @@ impl Auditor {
                     )
                 })
                 .await
-                .map_err(|e| HubError::BadResponse(format!("reading the folder failed: {e}")))??;
+                .map_err(|e| SourceError::Internal(format!("reading the folder failed: {e}")))??;
                 snap.source = crate::snapshot::Source::Modelscope;
                 snap.notes
                     .push("read offline from the ModelScope cache".into());

@@ -14,7 +14,7 @@ use reqwest::{Response, StatusCode};
 use tracing::debug;
 
 use super::cache::{Cache, Entry, Key};
-use super::error::{HubError, clean_message};
+use super::error::{SourceError, clean_message};
 use super::limiter::{self, Bounds, Limiter};
 use super::token::Token;
 use crate::redact::Redactor;
@@ -124,7 +124,7 @@ enum Fit {
 
 /// What went wrong with one attempt, and whether another attempt may help.
 struct Failure {
-    error: HubError,
+    error: SourceError,
     retry: bool,
     wait: Option<Duration>,
     /// The host said slow down (429, 503): every request to it waits, not only this one.
@@ -146,9 +146,9 @@ impl std::fmt::Debug for HubClient {
 }
 
 impl HubClient {
-    pub fn new(cfg: ClientConfig) -> Result<HubClient, HubError> {
+    pub fn new(cfg: ClientConfig) -> Result<HubClient, SourceError> {
         if !(cfg.endpoint.starts_with("http://") || cfg.endpoint.starts_with("https://")) {
-            return Err(HubError::InvalidRef(format!(
+            return Err(SourceError::InvalidRef(format!(
                 "the endpoint {:?} is not an http(s) URL",
                 cfg.endpoint
             )));
@@ -171,7 +171,7 @@ impl HubClient {
         let mut headers = HeaderMap::new();
         if let Some(accept) = &cfg.accept {
             let value = reqwest::header::HeaderValue::from_str(accept).map_err(|_| {
-                HubError::InvalidRef(format!("the Accept header {accept:?} is not valid"))
+                SourceError::InvalidRef(format!("the Accept header {accept:?} is not valid"))
             })?;
             headers.insert(reqwest::header::ACCEPT, value);
         }
@@ -181,7 +181,7 @@ impl HubClient {
             .timeout(cfg.timeout)
             .connect_timeout(cfg.timeout.min(Duration::from_secs(10)))
             .build()
-            .map_err(|e| HubError::Network(format!("cannot build the HTTP client: {e}")))?;
+            .map_err(|e| SourceError::Network(format!("cannot build the HTTP client: {e}")))?;
         Ok(HubClient {
             http,
             cfg,
@@ -205,7 +205,7 @@ impl HubClient {
         &self,
         id: &str,
         revision: Option<&str>,
-    ) -> Result<ModelInfo, HubError> {
+    ) -> Result<ModelInfo, SourceError> {
         let path = match revision {
             Some(rev) => format!("/api/models/{id}/revision/{}?blobs=true", encode(rev)),
             None => format!("/api/models/{id}?blobs=true"),
@@ -215,36 +215,41 @@ impl HubClient {
             .cached_get(&key, &path, self.cfg.max_json_bytes, Fit::Refuse)
             .await?;
         if body.truncated {
-            return Err(HubError::BadResponse(format!(
+            return Err(SourceError::BadResponse(format!(
                 "the model info for {id} is larger than {} bytes",
                 self.cfg.max_json_bytes
             )));
         }
         serde_json::from_slice::<ModelInfo>(&body.bytes).map_err(|e| {
-            HubError::BadResponse(format!("the model info for {id} is not valid JSON: {e}"))
+            SourceError::BadResponse(format!("the model info for {id} is not valid JSON: {e}"))
         })
     }
 
     /// `GET /api/datasets/{id}`.
-    pub async fn dataset_info(&self, id: &str) -> Result<DatasetInfo, HubError> {
+    pub async fn dataset_info(&self, id: &str) -> Result<DatasetInfo, SourceError> {
         let key = Key::DatasetInfo { id };
         let path = format!("/api/datasets/{id}");
         let body = self
             .cached_get(&key, &path, self.cfg.max_json_bytes, Fit::Refuse)
             .await?;
         if body.truncated {
-            return Err(HubError::BadResponse(format!(
+            return Err(SourceError::BadResponse(format!(
                 "the dataset info for {id} is too large"
             )));
         }
         serde_json::from_slice::<DatasetInfo>(&body.bytes).map_err(|e| {
-            HubError::BadResponse(format!("the dataset info for {id} is not valid JSON: {e}"))
+            SourceError::BadResponse(format!("the dataset info for {id} is not valid JSON: {e}"))
         })
     }
 
     /// `GET /{id}/resolve/{rev}/{path}`, truncated at the size limit (a larger one for license
     /// files).
-    pub async fn file(&self, id: &str, revision: &str, path: &str) -> Result<FileBody, HubError> {
+    pub async fn file(
+        &self,
+        id: &str,
+        revision: &str,
+        path: &str,
+    ) -> Result<FileBody, SourceError> {
         let url = resolve_path(id, revision, path);
         let key = Key::File {
             id,
@@ -267,7 +272,7 @@ impl HubClient {
         revision: &str,
         path: &str,
         bytes: usize,
-    ) -> Result<FileBody, HubError> {
+    ) -> Result<FileBody, SourceError> {
         let key = Key::Head {
             id,
             commit: revision,
@@ -287,7 +292,7 @@ impl HubClient {
         path: &str,
         limit: usize,
         read: BodyRead,
-    ) -> Result<FileBody, HubError> {
+    ) -> Result<FileBody, SourceError> {
         let fit = match read {
             BodyRead::Whole => Fit::Refuse,
             BodyRead::Truncate => Fit::Truncate,
@@ -304,7 +309,7 @@ impl HubClient {
         path: &str,
         limit: usize,
         fit: Fit,
-    ) -> Result<FileBody, HubError> {
+    ) -> Result<FileBody, SourceError> {
         let cached = match &self.cfg.cache {
             Some(c) => c.load(key).await,
             None => None,
@@ -321,7 +326,7 @@ impl HubClient {
             return Ok(from_cache(entry.clone()));
         }
         if self.cfg.offline {
-            return Err(HubError::Offline(format!(
+            return Err(SourceError::Offline(format!(
                 "offline, and {} is not in the cache{}",
                 strip_query(path),
                 self.cfg
@@ -360,7 +365,7 @@ impl HubClient {
         limit: usize,
         fit: Fit,
         etag: Option<&str>,
-    ) -> Result<FileBody, HubError> {
+    ) -> Result<FileBody, SourceError> {
         let url = format!("{}{path}", self.cfg.endpoint);
         let limiter = self.limiter_for(&url);
         let start = Instant::now();
@@ -378,7 +383,7 @@ impl HubClient {
             // A 429 says "later", not "broken": it does not use up the request's attempts (the
             // time budget and a cap on refusals bound it instead). A 503 slows every request to
             // the host down too, but a server that keeps failing is out of attempts as usual.
-            let rate_limited = matches!(failure.error, HubError::RateLimited(_));
+            let rate_limited = matches!(failure.error, SourceError::RateLimited(_));
             let attempts_left = if rate_limited {
                 throttled += 1;
                 throttled < MAX_THROTTLED
@@ -494,7 +499,7 @@ impl HubClient {
             .map(str::to_string);
         if status.is_redirection() {
             return Err(Failure {
-                error: HubError::BadResponse(format!(
+                error: SourceError::BadResponse(format!(
                     "the hub redirected {} to another host",
                     strip_query(url)
                 )),
@@ -541,7 +546,7 @@ async fn read_body(mut resp: Response, limit: usize, truncate: bool) -> Result<F
                         });
                     }
                     return Err(Failure {
-                        error: HubError::BadResponse(format!(
+                        error: SourceError::BadResponse(format!(
                             "the response is larger than {limit} bytes"
                         )),
                         retry: false,
@@ -561,7 +566,7 @@ async fn read_body(mut resp: Response, limit: usize, truncate: bool) -> Result<F
             }
             Err(e) => {
                 return Err(Failure {
-                    error: HubError::Network(format!(
+                    error: SourceError::Network(format!(
                         "the response was cut short: {}",
                         root_cause(&e)
                     )),
@@ -579,7 +584,7 @@ fn transport_failure(e: &reqwest::Error, attempt: u32) -> Failure {
         // Refused or unresolvable: one more try covers a blip; more would only make a machine
         // without network wait.
         return Failure {
-            error: HubError::Network(format!("cannot connect: {}", root_cause(e))),
+            error: SourceError::Network(format!("cannot connect: {}", root_cause(e))),
             retry: attempt < 2,
             wait: None,
             throttle: false,
@@ -589,7 +594,7 @@ fn transport_failure(e: &reqwest::Error, attempt: u32) -> Failure {
         "the request timed out".to_string()
     } else if e.is_redirect() {
         return Failure {
-            error: HubError::BadResponse(format!("redirect error: {}", root_cause(e))),
+            error: SourceError::BadResponse(format!("redirect error: {}", root_cause(e))),
             retry: false,
             wait: None,
             throttle: false,
@@ -598,7 +603,7 @@ fn transport_failure(e: &reqwest::Error, attempt: u32) -> Failure {
         format!("the connection failed: {}", root_cause(e))
     };
     Failure {
-        error: HubError::Network(what),
+        error: SourceError::Network(what),
         retry: true,
         wait: None,
         throttle: false,
@@ -618,11 +623,11 @@ fn strip_query(url: &str) -> &str {
     url.split('?').next().unwrap_or(url)
 }
 
-fn with_attempts(e: HubError, attempts: u32) -> HubError {
+fn with_attempts(e: SourceError, attempts: u32) -> SourceError {
     let add = |m: String| format!("{m} (after {attempts} attempts)");
     match e {
-        HubError::Network(m) => HubError::Network(add(m)),
-        HubError::RateLimited(m) => HubError::RateLimited(add(m)),
+        SourceError::Network(m) => SourceError::Network(add(m)),
+        SourceError::RateLimited(m) => SourceError::RateLimited(add(m)),
         other => other,
     }
 }
@@ -681,52 +686,52 @@ fn status_failure(
             message.clone()
         }
     };
-    let fail = |error: HubError| Failure {
+    let fail = |error: SourceError| Failure {
         error,
         retry: false,
         wait: None,
         throttle: false,
     };
     match (status.as_u16(), code) {
-        (_, "GatedRepo") => fail(HubError::Gated(detail(format!("{what} is gated")))),
-        (_, "RevisionNotFound") => fail(HubError::NotFound(detail("revision not found".into()))),
-        (_, "EntryNotFound") => fail(HubError::NotFound(detail("file not found".into()))),
+        (_, "GatedRepo") => fail(SourceError::Gated(detail(format!("{what} is gated")))),
+        (_, "RevisionNotFound") => fail(SourceError::NotFound(detail("revision not found".into()))),
+        (_, "EntryNotFound") => fail(SourceError::NotFound(detail("file not found".into()))),
         (_, "RepoNotFound") | (404, _) => {
-            fail(HubError::NotFound(detail("repository not found".into())))
+            fail(SourceError::NotFound(detail("repository not found".into())))
         }
         (401, _)
             if message.contains("Invalid credentials") || message.contains("invalid token") =>
         {
-            fail(HubError::Unauthorized(
+            fail(SourceError::Unauthorized(
                 "the hub rejected the token (invalid or expired)".into(),
             ))
         }
-        (401, _) if !has_token => fail(HubError::NotFound(
+        (401, _) if !has_token => fail(SourceError::NotFound(
             "repository not found, or private (no token was given)".into(),
         )),
-        (401, _) => fail(HubError::Unauthorized(detail(
+        (401, _) => fail(SourceError::Unauthorized(detail(
             "the token is not allowed to read this repository".into(),
         ))),
-        (403, _) => fail(HubError::Unauthorized(detail("access forbidden".into()))),
+        (403, _) => fail(SourceError::Unauthorized(detail("access forbidden".into()))),
         (429, _) => Failure {
-            error: HubError::RateLimited(detail("rate limited by the hub (429)".into())),
+            error: SourceError::RateLimited(detail("rate limited by the hub (429)".into())),
             retry: true,
             wait: retry_after(headers),
             throttle: true,
         },
         (503, _) => Failure {
-            error: HubError::Network(format!("the hub answered {status}")),
+            error: SourceError::Network(format!("the hub answered {status}")),
             retry: true,
             wait: retry_after(headers),
             throttle: true,
         },
         (408 | 500 | 502 | 504, _) => Failure {
-            error: HubError::Network(format!("the hub answered {status}")),
+            error: SourceError::Network(format!("the hub answered {status}")),
             retry: true,
             wait: None,
             throttle: false,
         },
-        _ => fail(HubError::BadResponse(format!(
+        _ => fail(SourceError::BadResponse(format!(
             "the hub answered {status} for {what}"
         ))),
     }

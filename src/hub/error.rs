@@ -1,4 +1,6 @@
-//! Typed fetch errors, each mapping to one of the report contract's error kinds. Messages come
+//! Why a model could not be read, from any source (a hub, a registry, the local file system)
+//! or from isopen itself: one type, each variant mapping to one of the report contract's error
+//! kinds. Messages come
 //! from the Hub's `X-Error-Message` or JSON `error`, cleaned and clipped; never from headers we
 //! sent, and with the token and anything shaped like one redacted (a hub may echo it back), so
 //! a token cannot leak into a report.
@@ -8,7 +10,7 @@ use thiserror::Error;
 use crate::vocab::ErrorKind;
 
 #[derive(Debug, Clone, Error, PartialEq, Eq)]
-pub enum HubError {
+pub enum SourceError {
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -25,20 +27,24 @@ pub enum HubError {
     InvalidRef(String),
     #[error("{0}")]
     Offline(String),
+    /// isopen failed (a panic in a reader or in the assessment): a bug, not the source's fault.
+    #[error("{0}")]
+    Internal(String),
 }
 
-impl HubError {
+impl SourceError {
     /// The report's `error.kind`.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            HubError::NotFound(_) => ErrorKind::NotFound,
-            HubError::Unauthorized(_) => ErrorKind::Unauthorized,
-            HubError::Gated(_) => ErrorKind::Gated,
-            HubError::RateLimited(_) => ErrorKind::RateLimited,
-            HubError::Network(_) => ErrorKind::Network,
-            HubError::BadResponse(_) => ErrorKind::BadResponse,
-            HubError::InvalidRef(_) => ErrorKind::InvalidRef,
-            HubError::Offline(_) => ErrorKind::Offline,
+            SourceError::NotFound(_) => ErrorKind::NotFound,
+            SourceError::Unauthorized(_) => ErrorKind::Unauthorized,
+            SourceError::Gated(_) => ErrorKind::Gated,
+            SourceError::RateLimited(_) => ErrorKind::RateLimited,
+            SourceError::Network(_) => ErrorKind::Network,
+            SourceError::BadResponse(_) => ErrorKind::BadResponse,
+            SourceError::InvalidRef(_) => ErrorKind::InvalidRef,
+            SourceError::Offline(_) => ErrorKind::Offline,
+            SourceError::Internal(_) => ErrorKind::Internal,
         }
     }
 }

@@ -6,7 +6,7 @@
 use futures_util::future::join_all;
 
 use super::client::HubClient;
-use super::error::HubError;
+use super::error::SourceError;
 use crate::snapshot::{
     FetchedFile, FileOutcome, GgufHead, GgufUnread, ModelInfo, Sibling, Snapshot, Source,
     is_license_file,
@@ -18,7 +18,7 @@ pub async fn fetch_model(
     id: &str,
     revision: Option<&str>,
     display: &str,
-) -> Result<Snapshot, HubError> {
+) -> Result<Snapshot, SourceError> {
     let info = client.model_info(id, revision).await?;
     Ok(fetch_files(client, info, id, revision, display).await)
 }
@@ -118,7 +118,7 @@ pub async fn fetch_files_with(
         .zip(fetched)
         // A README asked for without a listing that names it may simply not exist.
         .filter(|(path, result)| {
-            !matches!(result, Err(HubError::NotFound(_))) || listed(&info, path)
+            !matches!(result, Err(SourceError::NotFound(_))) || listed(&info, path)
         })
         .map(|(path, result)| FetchedFile {
             outcome: outcome(result),
@@ -224,10 +224,10 @@ pub fn gguf_to_read(siblings: &[Sibling]) -> Option<String> {
 }
 
 /// Bytes to text: lossy UTF-8, with binary files (NUL bytes early on) refused.
-pub fn outcome(result: Result<super::client::FileBody, HubError>) -> FileOutcome {
+pub fn outcome(result: Result<super::client::FileBody, SourceError>) -> FileOutcome {
     match result {
         Ok(body) => text_outcome(&body.bytes, body.truncated),
-        Err(HubError::Gated(_)) => FileOutcome::Unavailable {
+        Err(SourceError::Gated(_)) => FileOutcome::Unavailable {
             reason: "gated: the hub refused it without approved access".into(),
         },
         Err(e) => FileOutcome::Unavailable {

@@ -17,7 +17,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::error::HubError;
+use super::error::SourceError;
 use super::fetch::{GGUF_HEAD_BYTES, files_to_fetch, gguf_outcome, gguf_to_read, text_outcome};
 use crate::snapshot::{
     FetchedFile, FileOutcome, GgufHead, GgufUnread, ModelInfo, Sibling, Snapshot, Source,
@@ -88,12 +88,12 @@ pub fn snapshot_from_dir(
     max_file_bytes: usize,
     max_license_bytes: usize,
     max_files: usize,
-) -> Result<Snapshot, HubError> {
+) -> Result<Snapshot, SourceError> {
     let meta = std::fs::metadata(path).map_err(|e| {
-        HubError::NotFound(format!("cannot read the folder {}: {e}", path.display()))
+        SourceError::NotFound(format!("cannot read the folder {}: {e}", path.display()))
     })?;
     if !meta.is_dir() {
-        return Err(HubError::InvalidRef(format!(
+        return Err(SourceError::InvalidRef(format!(
             "{} is not a folder",
             path.display()
         )));
@@ -120,17 +120,18 @@ pub fn snapshot_from_cache_folder(
     max_file_bytes: usize,
     max_license_bytes: usize,
     max_files: usize,
-) -> Result<Snapshot, HubError> {
+) -> Result<Snapshot, SourceError> {
     let canonical = |p: &Path| {
-        p.canonicalize()
-            .map_err(|e| HubError::NotFound(format!("cannot read the folder {}: {e}", p.display())))
+        p.canonicalize().map_err(|e| {
+            SourceError::NotFound(format!("cannot read the folder {}: {e}", p.display()))
+        })
     };
     let folder = Folder {
         dir: canonical(dir)?,
         root: canonical(root)?,
     };
     if !folder.dir.starts_with(&folder.root) || !folder.dir.is_dir() {
-        return Err(HubError::NotFound(format!(
+        return Err(SourceError::NotFound(format!(
             "{} is not a folder inside {}",
             dir.display(),
             root.display()
@@ -168,11 +169,11 @@ pub fn snapshot_from_gguf(
     path: &Path,
     display: &str,
     head_bytes: usize,
-) -> Result<Snapshot, HubError> {
+) -> Result<Snapshot, SourceError> {
     let meta = std::fs::metadata(path)
-        .map_err(|e| HubError::NotFound(format!("cannot read {}: {e}", path.display())))?;
+        .map_err(|e| SourceError::NotFound(format!("cannot read {}: {e}", path.display())))?;
     if !meta.is_file() {
-        return Err(HubError::InvalidRef(format!(
+        return Err(SourceError::InvalidRef(format!(
             "{} is not a regular file",
             path.display()
         )));
@@ -292,7 +293,7 @@ fn gguf_head(folder: &Folder, siblings: &[Sibling]) -> Option<Result<GgufHead, G
 /// The folder to read and, for a cache snapshot, `(org/name, sha)`; a repo folder
 /// (`models--org--name`) is resolved to its `refs/main` snapshot. A snapshot's links may lead
 /// anywhere in its repository folder (into `blobs/`), and nowhere else.
-fn resolve_cache_repo(path: &Path) -> Result<(Folder, Option<(String, String)>), HubError> {
+fn resolve_cache_repo(path: &Path) -> Result<(Folder, Option<(String, String)>), SourceError> {
     let name_of = |p: &Path| {
         p.file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -304,15 +305,15 @@ fn resolve_cache_repo(path: &Path) -> Result<(Folder, Option<(String, String)>),
             .map(|rest| rest.replace("--", "/"))
     };
     let canonical = path.canonicalize().map_err(|e| {
-        HubError::NotFound(format!("cannot read the folder {}: {e}", path.display()))
+        SourceError::NotFound(format!("cannot read the folder {}: {e}", path.display()))
     })?;
     if let Some(id) = repo_id(&name_of(&canonical)) {
         let refs = canonical.join("refs").join("main");
         let sha = read_ref(&refs).map_err(|e| {
-            HubError::NotFound(format!("{} has no refs/main ({e})", path.display()))
+            SourceError::NotFound(format!("{} has no refs/main ({e})", path.display()))
         })?;
         if !is_commit(&sha) {
-            return Err(HubError::BadResponse(format!(
+            return Err(SourceError::BadResponse(format!(
                 "{} does not hold a commit hash",
                 refs.display()
             )));

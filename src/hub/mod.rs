@@ -1,6 +1,6 @@
 //! The imperative shell's I/O: the only network code (client, fetch, and the other sources:
 //! Ollama registries and store, ModelScope and its cache) and the local-folder and `.gguf`
-//! readers. Everything here produces a `Snapshot` or a typed `HubError`.
+//! readers. Everything here produces a `Snapshot` or a typed `SourceError`.
 
 pub mod cache;
 pub mod client;
@@ -13,4 +13,4 @@ pub mod ollama;
 pub mod token;
 
 pub use client::{ClientConfig, HubClient};
-pub use error::HubError;
+pub use error::SourceError;

@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use super::cache::Key;
 use super::client::{BodyRead, HubClient, encode};
-use super::error::{HubError, clean_message};
+use super::error::{SourceError, clean_message};
 use super::fetch::{files_to_fetch, outcome, text_outcome};
 use crate::model_ref::MODELSCOPE_REVISION;
 use crate::snapshot::{FetchedFile, FileOutcome, Gating, ModelInfo, Sibling, Snapshot, Source};
@@ -51,9 +51,9 @@ pub struct Info {
 
 /// Reads a model-info answer of either shape; an envelope that says it failed is an error
 /// (ModelScope answers some failures with 200 and `Success: false`).
-pub fn parse_info(bytes: &[u8]) -> Result<Info, HubError> {
+pub fn parse_info(bytes: &[u8]) -> Result<Info, SourceError> {
     let v: Value = serde_json::from_slice(bytes).map_err(|e| {
-        HubError::BadResponse(format!("the ModelScope model info is not valid JSON: {e}"))
+        SourceError::BadResponse(format!("the ModelScope model info is not valid JSON: {e}"))
     })?;
     if let Some(data) = v.get("Data").filter(|d| d.is_object()) {
         envelope_ok(&v, "Success", "Code", "Message")?;
@@ -65,14 +65,14 @@ pub fn parse_info(bytes: &[u8]) -> Result<Info, HubError> {
     }
     envelope_ok(&v, "Success", "Code", "Message")?;
     envelope_ok(&v, "success", "code", "message")?;
-    Err(HubError::BadResponse(
+    Err(SourceError::BadResponse(
         "the ModelScope model info has neither `Data` nor `data`".into(),
     ))
 }
 
 /// An envelope's verdict: `Success: false` (or a `Code` other than 200) is an error, typed by
 /// its code or message where they say what it is.
-fn envelope_ok(v: &Value, success: &str, code: &str, message: &str) -> Result<(), HubError> {
+fn envelope_ok(v: &Value, success: &str, code: &str, message: &str) -> Result<(), SourceError> {
     let failed = v.get(success).and_then(Value::as_bool) == Some(false)
         || v.get(code)
             .and_then(Value::as_i64)
@@ -94,18 +94,18 @@ fn envelope_ok(v: &Value, success: &str, code: &str, message: &str) -> Result<()
     let lower = text.to_lowercase();
     Err(
         if lower.contains("ratelimit") || lower.contains("rate limit") {
-            HubError::RateLimited(format!("ModelScope: {text}"))
+            SourceError::RateLimited(format!("ModelScope: {text}"))
         } else if lower.contains("authentication") || lower.contains("permission") {
-            HubError::Unauthorized(format!("ModelScope: {text}"))
+            SourceError::Unauthorized(format!("ModelScope: {text}"))
         } else if lower.contains("not exist")
             || lower.contains("not found")
             || lower.contains("notfound")
             || text.contains("不存在")
             || code_text == "404"
         {
-            HubError::NotFound(format!("ModelScope: {text}"))
+            SourceError::NotFound(format!("ModelScope: {text}"))
         } else {
-            HubError::BadResponse(format!("ModelScope answered: {text}"))
+            SourceError::BadResponse(format!("ModelScope answered: {text}"))
         },
     )
 }
@@ -185,9 +185,9 @@ pub struct Listing {
     pub maybe_cut: bool,
 }
 
-pub fn parse_files(bytes: &[u8]) -> Result<Listing, HubError> {
+pub fn parse_files(bytes: &[u8]) -> Result<Listing, SourceError> {
     let v: Value = serde_json::from_slice(bytes).map_err(|e| {
-        HubError::BadResponse(format!("the ModelScope file list is not valid JSON: {e}"))
+        SourceError::BadResponse(format!("the ModelScope file list is not valid JSON: {e}"))
     })?;
     envelope_ok(&v, "Success", "Code", "Message")?;
     let entries = v
@@ -195,7 +195,7 @@ pub fn parse_files(bytes: &[u8]) -> Result<Listing, HubError> {
         .and_then(|d| d.get("Files"))
         .and_then(Value::as_array)
         .ok_or_else(|| {
-            HubError::BadResponse("the ModelScope file list has no `Data.Files`".into())
+            SourceError::BadResponse("the ModelScope file list has no `Data.Files`".into())
         })?;
     let mut listing = Listing {
         maybe_cut: entries.len() >= LISTING_LIMIT,
@@ -239,14 +239,14 @@ async fn get(
     path: &str,
     limit: usize,
     read: BodyRead,
-) -> Result<super::client::FileBody, HubError> {
+) -> Result<super::client::FileBody, SourceError> {
     client
         .get_path(&Key::Page { path }, path, limit, read)
         .await
 }
 
 /// The model info: the OpenAPI's, else the legacy API's.
-async fn info(client: &HubClient, id: &str, revision: &str) -> Result<Info, HubError> {
+async fn info(client: &HubClient, id: &str, revision: &str) -> Result<Info, SourceError> {
     let limit = client.config().max_json_bytes;
     let open = get(
         client,
@@ -260,14 +260,14 @@ async fn info(client: &HubClient, id: &str, revision: &str) -> Result<Info, HubE
         Ok(info) => Ok(info),
         // The model is missing there, the route is, or the answer is not one isopen reads:
         // the legacy API may still answer.
-        Err(first @ (HubError::NotFound(_) | HubError::BadResponse(_))) => {
+        Err(first @ (SourceError::NotFound(_) | SourceError::BadResponse(_))) => {
             let path = format!("/api/v1/models/{id}?Revision={}", encode(revision));
             match get(client, &path, limit, BodyRead::Whole)
                 .await
                 .and_then(|b| parse_info(&b.bytes))
             {
                 Ok(info) => Ok(info),
-                Err(HubError::BadResponse(_)) => Err(first),
+                Err(SourceError::BadResponse(_)) => Err(first),
                 Err(e) => Err(e),
             }
         }
@@ -281,7 +281,7 @@ pub async fn snapshot(
     id: &str,
     revision: Option<&str>,
     display: &str,
-) -> Result<Snapshot, HubError> {
+) -> Result<Snapshot, SourceError> {
     let rev = revision.unwrap_or(MODELSCOPE_REVISION);
     let cfg = client.config();
     let info = info(client, id, rev).await?;
@@ -348,7 +348,7 @@ pub async fn snapshot(
     }
     for (path, result) in to_download.into_iter().zip(downloads) {
         let listed = listing.files.iter().any(|f| &f.rfilename == path);
-        if matches!(result, Err(HubError::NotFound(_))) && !listed {
+        if matches!(result, Err(SourceError::NotFound(_))) && !listed {
             continue;
         }
         files.push(FetchedFile {

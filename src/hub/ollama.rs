@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 
 use super::cache::Key;
 use super::client::{BodyRead, HubClient};
-use super::error::HubError;
+use super::error::SourceError;
 use super::fetch::{GGUF_HEAD_BYTES, gguf_outcome, text_outcome};
 use super::local::read_inside;
 use crate::model_ref::OllamaName;
@@ -206,9 +206,10 @@ pub fn digest_hex(digest: &str) -> Option<&str> {
 }
 
 /// Parses a manifest body; a body that is not one is a bad response.
-pub fn parse_manifest(bytes: &[u8]) -> Result<Manifest, HubError> {
-    serde_json::from_slice::<Manifest>(bytes)
-        .map_err(|e| HubError::BadResponse(format!("the Ollama manifest is not valid JSON: {e}")))
+pub fn parse_manifest(bytes: &[u8]) -> Result<Manifest, SourceError> {
+    serde_json::from_slice::<Manifest>(bytes).map_err(|e| {
+        SourceError::BadResponse(format!("the Ollama manifest is not valid JSON: {e}"))
+    })
 }
 
 /// The layers of a manifest, sorted by what they hold.
@@ -254,7 +255,7 @@ type BlobRead = Result<(Vec<u8>, bool), String>;
 
 impl Store<'_> {
     /// The manifest's bytes, and where they were read (for a note).
-    async fn manifest(&self, name: &OllamaName) -> Result<(Vec<u8>, String), HubError> {
+    async fn manifest(&self, name: &OllamaName) -> Result<(Vec<u8>, String), SourceError> {
         match self {
             Store::Registry(client) => {
                 let path = format!(
@@ -270,9 +271,9 @@ impl Store<'_> {
                     )
                     .await
                     .map_err(|e| match e {
-                        HubError::NotFound(_) => {
-                            HubError::NotFound(format!("the Ollama registry has no model {name}"))
-                        }
+                        SourceError::NotFound(_) => SourceError::NotFound(format!(
+                            "the Ollama registry has no model {name}"
+                        )),
                         other => other,
                     })?;
                 Ok((
@@ -282,15 +283,15 @@ impl Store<'_> {
             }
             Store::Local(store) => {
                 let path = store.manifest_path(name).ok_or_else(|| {
-                    HubError::Offline(format!(
+                    SourceError::Offline(format!(
                         "the Ollama store {} has no model {name}",
                         store.root.display()
                     ))
                 })?;
                 let (bytes, cut) = read_inside(&store.root, &path, MAX_MANIFEST_BYTES)
-                    .map_err(|e| HubError::BadResponse(format!("{}: {e}", path.display())))?;
+                    .map_err(|e| SourceError::BadResponse(format!("{}: {e}", path.display())))?;
                 if cut {
-                    return Err(HubError::BadResponse(format!(
+                    return Err(SourceError::BadResponse(format!(
                         "the manifest {} is larger than {MAX_MANIFEST_BYTES} bytes",
                         path.display()
                     )));
@@ -302,10 +303,10 @@ impl Store<'_> {
                     let (blob, cut) =
                         read_inside(&store.root, &store.blob_path(hex), MAX_MANIFEST_BYTES)
                             .map_err(|e| {
-                                HubError::BadResponse(format!("the manifest blob: {e}"))
+                                SourceError::BadResponse(format!("the manifest blob: {e}"))
                             })?;
                     if cut || !matches_digest(&blob, hex) {
-                        return Err(HubError::BadResponse(
+                        return Err(SourceError::BadResponse(
                             "the manifest blob does not match its digest".into(),
                         ));
                     }
@@ -403,7 +404,7 @@ pub async fn snapshot(
     name: &OllamaName,
     display: &str,
     max_license_bytes: usize,
-) -> Result<Snapshot, HubError> {
+) -> Result<Snapshot, SourceError> {
     let (bytes, from) = store.manifest(name).await?;
     let manifest = parse_manifest(&bytes)?;
     let revision = format!(
