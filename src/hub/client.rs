@@ -21,7 +21,7 @@ use crate::redact::Redactor;
 use crate::snapshot::{DatasetInfo, ModelInfo};
 
 /// The most times one request is refused with a 429 before it gives up.
-const MAX_THROTTLED: u32 = 20;
+const MAX_THROTTLED: u32 = 10;
 
 /// Requests in flight to one host at the start of a run.
 pub const DEFAULT_MAX_REQUESTS: usize = 16;
@@ -380,9 +380,9 @@ impl HubClient {
                 }
                 Err(f) => f,
             };
-            // A 429 says "later", not "broken": it does not use up the request's attempts (the
-            // time budget and a cap on refusals bound it instead). A 503 slows every request to
-            // the host down too, but a server that keeps failing is out of attempts as usual.
+            // A 429 says "later", not "broken": it has its own, larger allowance of attempts.
+            // A 503 slows every request to the host down too, but a server that keeps failing
+            // is out of attempts as usual.
             let rate_limited = matches!(failure.error, SourceError::RateLimited(_));
             let attempts_left = if rate_limited {
                 throttled += 1;
@@ -390,24 +390,23 @@ impl HubClient {
             } else {
                 attempt - throttled < self.cfg.max_attempts
             };
-            // Exponential in the failures of this kind; after a refusal at least that even when
-            // `Retry-After` says 0, so that workers refused together do not return together.
+            // This request's own wait: exponential in the failures of its kind, jittered, so
+            // that workers refused together do not come back together.
             let step = if rate_limited {
                 throttled
             } else {
                 attempt - throttled
             };
             let backoff = limiter::backoff(self.cfg.backoff, step);
-            let wait = match failure.wait {
-                Some(w) if failure.throttle => w.max(backoff),
-                Some(w) => w,
-                None => backoff,
-            };
             let elapsed = start.elapsed();
-            let retry = failure.retry && attempts_left && elapsed + wait <= self.cfg.retry_budget;
+            let left = self.cfg.retry_budget.saturating_sub(elapsed);
+            // What the server asked for holds every request to the host, never past this
+            // request's budget (a bad path must not freeze the host).
+            let hold = failure.wait.unwrap_or(Duration::ZERO).min(left);
+            let wait = hold.max(backoff);
+            let retry = failure.retry && attempts_left && wait <= left;
             if failure.throttle {
-                // Held host-wide: the next `acquire` (of this request or any other) waits.
-                permit.throttled(wait);
+                permit.throttled(hold);
             } else {
                 drop(permit);
             }
@@ -424,9 +423,8 @@ impl HubClient {
                 "retrying: {}",
                 failure.error
             );
-            if !failure.throttle {
-                tokio::time::sleep(wait).await;
-            }
+            // The hold is waited for in `acquire`; the rest of the backoff here.
+            tokio::time::sleep(backoff).await;
         }
     }
 

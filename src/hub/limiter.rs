@@ -46,8 +46,10 @@ struct State {
     /// Bumped at every decrease: a permit taken before it cannot decrease again, so a burst of
     /// refusals answered to one window halves the limit once, not once per request.
     generation: u64,
-    /// The most permits ever in use at once (for tests and benchmarks).
+    /// The most permits ever in use at once, and the lowest limit reached (for tests and
+    /// benchmarks).
     peak: usize,
+    lowest: usize,
     throttled: u64,
 }
 
@@ -70,6 +72,7 @@ pub struct Permit<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stats {
     pub limit: usize,
+    pub lowest: usize,
     pub peak: usize,
     pub throttled: u64,
 }
@@ -92,6 +95,7 @@ impl Limiter {
                 not_before: None,
                 generation: 0,
                 peak: 0,
+                lowest: bounds.initial,
                 throttled: 0,
             }),
             changed: Notify::new(),
@@ -141,6 +145,7 @@ impl Limiter {
         let s = self.lock();
         Stats {
             limit: s.limit,
+            lowest: s.lowest,
             peak: s.peak,
             throttled: s.throttled,
         }
@@ -165,6 +170,7 @@ impl Permit<'_> {
         s.throttled += 1;
         if self.generation == s.generation {
             s.limit = (s.limit / 2).max(self.limiter.bounds.floor);
+            s.lowest = s.lowest.min(s.limit);
             s.successes = 0;
             s.generation += 1;
         }
