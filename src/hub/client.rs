@@ -402,20 +402,29 @@ impl HubClient {
             let left = self.cfg.retry_budget.saturating_sub(elapsed);
             // What the server asked for holds every request to the host, never past this
             // request's budget (a bad path must not freeze the host).
-            let hold = failure.wait.unwrap_or(Duration::ZERO).min(left);
-            let wait = hold.max(backoff);
-            let retry = failure.retry && attempts_left && wait <= left;
+            let asked = failure.wait.unwrap_or(Duration::ZERO);
+            let hold = asked.min(left);
+            // A server that asks for longer than the budget leaves is not asked again early:
+            // the request gives up now, and says why.
+            let too_long = asked > left;
+            let retry = failure.retry && attempts_left && !too_long && backoff <= left;
             if failure.throttle {
                 permit.throttled(hold);
             } else {
                 drop(permit);
             }
             if !retry {
+                let error = if failure.retry && too_long {
+                    asked_too_long(failure.error, asked, left)
+                } else {
+                    failure.error
+                };
                 if failure.retry && attempt > 1 {
-                    return Err(with_attempts(failure.error, attempt));
+                    return Err(with_attempts(error, attempt));
                 }
-                return Err(failure.error);
+                return Err(error);
             }
+            let wait = hold.max(backoff);
             debug!(
                 path,
                 attempt,
@@ -619,6 +628,23 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 
 fn strip_query(url: &str) -> &str {
     url.split('?').next().unwrap_or(url)
+}
+
+/// The error of a request the server asked to wait longer than its budget leaves.
+fn asked_too_long(e: SourceError, asked: Duration, left: Duration) -> SourceError {
+    let add = |m: String| {
+        format!(
+            "{m}; the server asks to wait {} s, more than the {} s left of this request's \
+             retry budget",
+            asked.as_secs(),
+            left.as_secs()
+        )
+    };
+    match e {
+        SourceError::Network(m) => SourceError::Network(add(m)),
+        SourceError::RateLimited(m) => SourceError::RateLimited(add(m)),
+        other => other,
+    }
 }
 
 fn with_attempts(e: SourceError, attempts: u32) -> SourceError {
