@@ -9,7 +9,7 @@
 //! user's `--lookups`): they are answered from the caches alone, as offline. A model that
 //! cannot be audited becomes an error report; nothing here panics or stops a batch.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -17,7 +17,7 @@ use futures_util::future::join_all;
 use tokio::sync::OnceCell;
 
 use crate::assess::datasets::{DatasetLookup, NOT_LOOKED_UP};
-use crate::assess::lineage::{Ancestor, MAX_DEPTH, Outcome};
+use crate::assess::lineage::{Ancestor, Outcome};
 use crate::assess::{self, Context};
 use crate::hub::local::{
     cache_snapshot, snapshot_from_cache_folder, snapshot_from_dir, snapshot_from_gguf,
@@ -27,9 +27,11 @@ use crate::hub::token::Token;
 use crate::hub::{ClientConfig, HubClient, SourceError, fetch, modelscope};
 use crate::license::Clarification;
 use crate::model_ref::{ModelRef, OllamaName};
-use crate::report::{ErrorKind, LineageEntry, ModelReport, Relation};
+use crate::report::{ErrorKind, LineageEntry, ModelReport};
 use crate::rules::RuleSet;
 use crate::snapshot::{DatasetInfo, Snapshot, Source};
+
+mod walk;
 
 type Shared<T> = Arc<OnceCell<Arc<T>>>;
 
@@ -357,81 +359,14 @@ impl Auditor {
             })
     }
 
-    /// Walks up the lineage breadth-first: each ancestor assessed once, at most `MAX_DEPTH`
-    /// generations and `MAX_ANCESTORS` look-ups (the rest are gaps), cycles and diamonds
-    /// detected. `net`: the look-ups may ask the hub.
+    /// The lineage above `root`, each ancestor looked up once per auditor (see `walk`).
     async fn ancestors(&self, root: &str, parents: &[LineageEntry], net: bool) -> Vec<Ancestor> {
-        let mut out: Vec<Ancestor> = Vec::new();
-        let mut seen: HashSet<String> = HashSet::from([root.to_string()]);
-        // Each ancestor's own path up from the root, to tell a cycle from a shared grandparent.
-        let mut paths: HashMap<String, Vec<String>> =
-            HashMap::from([(root.to_string(), vec![root.to_string()])]);
-        let mut level: Vec<(String, Relation, String)> = parents
-            .iter()
-            .map(|p| (p.model.clone(), p.relation, root.to_string()))
-            .collect();
-        let mut looked_up = 0usize;
-        for depth in 1.. {
-            if level.is_empty() {
-                break;
-            }
-            let mut fetch = Vec::new();
-            let mut over = Vec::new();
-            for (model, relation, via) in level.drain(..) {
-                let via_path = paths.get(&via).cloned().unwrap_or_default();
-                let mut entry = Ancestor {
-                    model: model.clone(),
-                    relation,
-                    depth,
-                    via: via.clone(),
-                    outcome: Outcome::TooDeep,
-                };
-                if via_path.contains(&model) {
-                    entry.outcome = Outcome::Cycle;
-                    out.push(entry);
-                } else if seen.contains(&model) {
-                    continue; // reached again by another route: assessed already
-                } else if depth > MAX_DEPTH {
-                    out.push(entry);
-                } else if looked_up >= MAX_ANCESTORS {
-                    // Not looked up: a gap, as a base that could not be fetched is; listed
-                    // after the level's looked-up ones, in the card's order.
-                    seen.insert(model);
-                    entry.outcome = Outcome::Failed {
-                        kind: NOT_LOOKED_UP,
-                        message: format!(
-                            "over the budget of {MAX_ANCESTORS} ancestors a model; not looked up"
-                        ),
-                    };
-                    over.push(entry);
-                } else {
-                    looked_up += 1;
-                    seen.insert(model.clone());
-                    let mut p = via_path;
-                    p.push(model.clone());
-                    paths.insert(model.clone(), p);
-                    fetch.push(entry);
-                }
-            }
-            let reports = join_all(fetch.iter().map(|a| self.ancestor(&a.model, net))).await;
-            let mut next = Vec::new();
-            for (mut a, report) in fetch.into_iter().zip(reports) {
-                for parent in &report.lineage {
-                    next.push((parent.model.clone(), parent.relation, a.model.clone()));
-                }
-                a.outcome = match report.error.as_ref() {
-                    Some(e) => Outcome::Failed {
-                        kind: e.kind,
-                        message: e.message.clone(),
-                    },
-                    None => Outcome::Assessed(report),
-                };
-                out.push(a);
-            }
-            out.append(&mut over);
-            level = next;
-        }
-        out
+        walk::ancestors(
+            root,
+            parents,
+            |id| async move { self.ancestor(&id, net).await },
+        )
+        .await
     }
 
     /// One ancestor on its own terms (its own lineage listed, not followed), once per auditor.
