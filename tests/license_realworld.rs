@@ -11,6 +11,7 @@ use std::path::Path;
 use isopen::license::clauses::{self, ClauseKind, Effect};
 use isopen::license::identify::{REFERENCE_CONFIDENCE, SourceKind, from_text};
 use isopen::rules::{RuleSet, Verdict};
+use support::scenario::assert_risk;
 
 /// Restrictive additions a look-alike carries, and the verdict each must give at least.
 const ADDITIONS: &[(&str, Verdict)] = &[
@@ -404,19 +405,7 @@ fn an_audit_of_a_look_alike_license_is_prohibited_with_its_clauses() {
             .unwrap()
             .contains("non-commercial")
     );
-    let unrecognized = m["risks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["code"] == "license-unrecognized")
-        .unwrap();
-    assert!(
-        unrecognized["message"]
-            .as_str()
-            .unwrap()
-            .contains("it is not mit"),
-        "{unrecognized:#}"
-    );
+    assert_risk(m, "license-unrecognized", "it is not mit");
 }
 
 /// A card that names a license line without its revision is read as the line's strictest

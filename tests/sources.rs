@@ -10,11 +10,8 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use support::fake_hub::FakeHub;
+use support::scenario::{assert_risk, verdict};
 use support::{json, risk_codes, run};
-
-fn verdict(m: &Value) -> &str {
-    m["commercial_use"]["verdict"].as_str().unwrap_or("?")
-}
 
 fn audit(hub: &FakeHub, model: &str) -> Value {
     let out = run(&hub.url, &["audit", model, "--format", "json"]);
@@ -146,16 +143,7 @@ fn a_gguf_license_that_contradicts_the_license_layer_is_a_mismatch() {
     );
     assert_ne!(verdict(&m), "allowed");
     assert_eq!(verdict(&m), "conditional");
-    let risk = m["risks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["code"] == "license-mismatch")
-        .unwrap();
-    assert!(
-        risk["message"].as_str().unwrap().contains("GGUF header"),
-        "{risk:#}"
-    );
+    assert_risk(&m, "license-mismatch", "GGUF header");
 }
 
 /// A cloud model has no weights: `absent`, and said so; its license layer is still read.
@@ -337,19 +325,7 @@ fn a_gguf_header_cut_before_its_license() {
         "{m:#}"
     );
     assert_ne!(verdict(&m), "allowed");
-    let unread = m["risks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["code"] == "evidence-unread")
-        .unwrap();
-    assert!(
-        unread["message"]
-            .as_str()
-            .unwrap()
-            .contains("general.license"),
-        "{unread:#}"
-    );
+    assert_risk(&m, "evidence-unread", "general.license");
 
     // The same header beside a license layer: the layer states the terms.
     let store = temp_store(|st| {

@@ -7,16 +7,13 @@ mod support;
 
 use serde_json::Value;
 use support::fake_hub::FakeHub;
+use support::scenario::verdict;
 use support::{json, risk_codes, run};
 
 fn audit(id: &str) -> Value {
     let hub = FakeHub::fixtures();
     let out = run(&hub.url, &["audit", id, "--format", "json"]);
     json(&out)["models"][0].clone()
-}
-
-fn verdict(m: &Value) -> &str {
-    m["commercial_use"]["verdict"].as_str().unwrap_or("?")
 }
 
 /// `license: apache-2.0` with `license_name: yi-license` and a card that asks for an e-mail

@@ -3,6 +3,7 @@
 //! hub unless asked, the cache keeps endpoints apart and says when it cannot be written, and a
 //! token that cannot be sent is a usage error that never shows the token.
 
+use crate::support::scenario::verdict;
 use std::path::Path;
 use std::time::Duration;
 
@@ -46,10 +47,6 @@ fn item13_a_token_with_a_control_character() {
     }
     // Refused before any request: nothing was sent, let alone retried.
     assert!(hub.requests().is_empty(), "{:?}", hub.requests());
-}
-
-fn verdict(m: &Value) -> &str {
-    m["commercial_use"]["verdict"].as_str().unwrap_or("?")
 }
 
 /// A hub root holding one model, `acme/plain-apache` as the fixtures have it (same commit),

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use crate::support::fake_hub::{FakeHub, Fault};
 use crate::support::gguf::s;
 use crate::support::ollama::{self, LICENSE, MODEL, Store, gguf};
+use crate::support::scenario::{assert_risk, verdict};
 use crate::support::{isopen, json, risk_codes};
 
 fn fixtures() -> std::path::PathBuf {
@@ -34,10 +35,6 @@ fn audit(endpoint: &str, store: Option<&Path>, args: &[&str]) -> Value {
         .output()
         .unwrap();
     json(&out)["models"][0].clone()
-}
-
-fn verdict(m: &Value) -> &str {
-    m["commercial_use"]["verdict"].as_str().unwrap_or("?")
 }
 
 fn unread(m: &Value) -> bool {
@@ -145,19 +142,7 @@ fn a_manifest_of_ten_thousand_layers() {
     let blobs = crate::support::fake_hub::count(&hub.requests(), "/v2/acme/many/blobs/");
     // 8 license layers, the config and the model's header.
     assert!(blobs <= 10, "{blobs} blob requests");
-    let risk = m["risks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["code"] == "evidence-unread")
-        .unwrap();
-    assert!(
-        risk["message"]
-            .as_str()
-            .unwrap()
-            .contains("10000 license layers"),
-        "{risk:#}"
-    );
+    assert_risk(&m, "evidence-unread", "10000 license layers");
 }
 
 /// A license layer of 50 MB: read up to the license limit (8 MiB) and no further — the server

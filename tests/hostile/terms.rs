@@ -1,6 +1,7 @@
 //! Terms that must not be missed: extra terms around a standard text, restrictions outside a
 //! License heading, sources refused, skipped, truncated or unparseable (items 1, 2, 4, 5, 6).
 
+use crate::support::scenario::verdict;
 use std::path::Path;
 
 use serde_json::Value;
@@ -25,10 +26,6 @@ fn audit_dir(dir: &Path) -> Value {
         &["audit", dir.to_str().unwrap(), "--format", "json"],
     );
     json(&out)["models"][0].clone()
-}
-
-fn verdict(m: &Value) -> &str {
-    m["commercial_use"]["verdict"].as_str().unwrap_or("?")
 }
 
 fn has(m: &Value, code: &str) -> bool {

@@ -6,6 +6,7 @@
 pub mod fake_hub;
 pub mod gguf;
 pub mod ollama;
+pub mod scenario;
 
 use std::path::PathBuf;
 
