@@ -4,7 +4,8 @@
 //! another), by repository and, for files, by commit: a file read at a commit never changes, so
 //! it is served without a request; model and dataset info can change, so they are revalidated
 //! with `If-None-Match` and the ETag the Hub sent. Writes go to a temporary file renamed into
-//! place, so a crash never leaves half an entry.
+//! place, and each entry carries its body's SHA-256, checked when read: a crash never leaves
+//! half an entry that is served as a whole one.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -209,7 +210,7 @@ impl Cache {
             .flatten()
     }
 
-    /// As `put`, with the file I/O (and its `sync_all`) on a blocking thread.
+    /// As `put`, with the file I/O on a blocking thread.
     pub async fn store(&self, key: &Key<'_>, entry: Entry) -> std::io::Result<()> {
         let Some(path) = self.path(key) else {
             return Ok(());
@@ -270,10 +271,14 @@ impl Cache {
                 head.push_str(&format!("etag: {e}\n"));
             }
         }
-        head.push_str(&format!("truncated: {}\n\n", u8::from(entry.truncated)));
+        head.push_str(&format!("truncated: {}\n", u8::from(entry.truncated)));
+        // The body's digest, checked on every read: an entry torn by a crash (the rename can
+        // reach the disk before the data does) is a miss, never a shorter text. That check is
+        // what keeps entries whole, so no write waits for the disk (`sync_all` cost more than
+        // the audit itself in a large batch).
+        head.push_str(&format!("sha256: {}\n\n", digest(&entry.body)));
         f.write_all(head.as_bytes())?;
         f.write_all(&entry.body)?;
-        f.sync_all()?;
         drop(f);
         std::fs::rename(&tmp.0, path)?;
         // Renamed: nothing left to remove.
@@ -293,10 +298,19 @@ impl Drop for TempFile {
 }
 
 /// An entry from its file: header lines, a blank line, then the body.
+fn digest(body: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 fn read_entry(path: &Path) -> Option<Entry> {
     let bytes = std::fs::read(path).ok()?;
     let mut etag = None;
     let mut truncated = false;
+    let mut sha256 = None;
     let mut rest = &bytes[..];
     loop {
         let nl = rest.iter().position(|&b| b == b'\n')?;
@@ -308,8 +322,13 @@ fn read_entry(path: &Path) -> Option<Entry> {
         match line.split_once(": ") {
             Some(("etag", v)) => etag = Some(v.to_string()),
             Some(("truncated", v)) => truncated = v == "1",
+            Some(("sha256", v)) => sha256 = Some(v.to_string()),
             _ => return None, // not an entry this version wrote
         }
+    }
+    // Entries without a digest were written (with `sync_all`) by earlier versions.
+    if sha256.is_some_and(|d| d != digest(rest)) {
+        return None;
     }
     Some(Entry {
         etag,
@@ -321,6 +340,45 @@ fn read_entry(path: &Path) -> Option<Entry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A crash can leave an entry whose rename reached the disk before all of its data: the
+    /// text is then shorter, or zeros. Either is a miss (asked for again), never a text.
+    #[test]
+    fn a_torn_entry_is_a_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path(), "https://huggingface.co");
+        let key = Key::File {
+            id: "org/m",
+            commit: &"b".repeat(40),
+            path: "LICENSE",
+        };
+        let body = b"Permission is granted for non-commercial use only.\n".to_vec();
+        cache
+            .put(
+                &key,
+                &Entry {
+                    etag: None,
+                    truncated: false,
+                    body: body.clone(),
+                },
+            )
+            .unwrap();
+        let path = cache.path(&key).unwrap();
+        let whole = std::fs::read(&path).unwrap();
+        assert_eq!(cache.get(&key).unwrap().body, body);
+        // Cut before "non-commercial": a permissive-looking prefix.
+        let cut = whole.len() - body.len() + 25;
+        std::fs::write(&path, &whole[..cut]).unwrap();
+        assert_eq!(cache.get(&key), None);
+        let mut zeros = whole.clone();
+        let n = zeros.len();
+        zeros[n - 10..].fill(0);
+        std::fs::write(&path, &zeros).unwrap();
+        assert_eq!(cache.get(&key), None);
+        // An entry from before digests (no `sha256:` line) is still read.
+        std::fs::write(&path, [b"truncated: 0\n\n".as_slice(), &body].concat()).unwrap();
+        assert_eq!(cache.get(&key).unwrap().body, body);
+    }
 
     #[test]
     fn round_trip_and_keys() {
