@@ -41,17 +41,7 @@ fn table(view: &View) -> Table {
 }
 
 fn render_model(m: &ModelReport, view: &View) -> String {
-    let mut out = String::new();
-    let rev = m
-        .revision
-        .as_deref()
-        .map(|r| format!(" @ {}", v(&r.chars().take(12).collect::<String>())))
-        .unwrap_or_default();
-    out.push_str(&format!(
-        "{}  ({}{rev})\n",
-        v(&m.model),
-        v(m.source.as_str())
-    ));
+    let mut out = heading(m);
     let gate = gate::judge(m, view.fail_on).map(|g| {
         let mut s = g.action.as_str().to_uppercase();
         for r in &g.reasons {
@@ -84,150 +74,215 @@ fn render_model(m: &ModelReport, view: &View) -> String {
     if let Some(g) = gate {
         t.add_row(vec!["Gate".to_string(), g]);
     }
-    if let Some(l) = &m.license {
-        let mut s = v(&l.id);
-        if let Some(name) = &l.name {
-            s.push_str(&format!(" - {}", v(name)));
-        }
-        let osi = match l.osi_approved {
-            Some(true) => ", OSI-approved",
-            Some(false) => ", not OSI-approved",
-            None => "",
-        };
-        s.push_str(&format!(" (confidence {:.2}{osi})", l.confidence));
-        t.add_row(vec!["License".to_string(), s]);
-        t.add_row(vec![
-            "Declared".to_string(),
-            l.declared.as_deref().map_or_else(|| "(nothing)".into(), v),
-        ]);
-    }
-    if let Some(c) = &m.commercial_use {
-        if !c.conditions.is_empty() {
-            t.add_row(vec!["Conditions".to_string(), bullets(&c.conditions)]);
-        }
-        if !c.obligations.is_empty() {
-            t.add_row(vec!["Obligations".to_string(), bullets(&c.obligations)]);
-        }
-    }
-    if let Some(w) = &m.weights {
-        let mut parts = vec![match w.gating {
-            Some(g) if w.availability == Availability::Gated => {
-                format!("gated ({})", v(g.as_str()))
-            }
-            _ => v(w.availability.as_str()),
-        }];
-        if !w.formats.is_empty() {
-            parts.push(v(&w.formats.join(", ")));
-        }
-        if let Some(p) = w.parameters {
-            parts.push(format!("{} parameters", count(p as f64)));
-        }
-        if let Some(b) = w.bytes {
-            parts.push(human(b as f64, "B"));
-        }
-        t.add_row(vec!["Weights".to_string(), parts.join("  |  ")]);
-    }
-    let datasets = if m.datasets.is_empty() {
-        "none declared".to_string()
-    } else {
-        m.datasets
-            .iter()
-            .map(|d| {
-                format!(
-                    "{} ({}, commercial {})",
-                    v(&d.id),
-                    v(d.license.as_deref().unwrap_or("license unknown")),
-                    d.commercial_use
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    t.add_row(vec!["Datasets".to_string(), datasets]);
-    if !m.lineage.is_empty() {
-        let lines: Vec<String> = m
-            .lineage
-            .iter()
-            .map(|l| {
-                let what = match (l.license.as_deref(), l.status) {
-                    (Some(id), _) => format!("license {}", v(id)),
-                    (None, LineageStatus::NotChecked) => "not checked".to_string(),
-                    (None, status) => v(status.as_str()),
-                };
-                let via = match (&l.via, l.depth) {
-                    (Some(via), d) if d > 1 => format!(", via {}", v(via)),
-                    _ => String::new(),
-                };
-                format!("{} ({}, {what}{via})", v(&l.model), v(l.relation.as_str()))
-            })
-            .collect();
-        t.add_row(vec!["Base models".to_string(), lines.join("\n")]);
-    }
-    if let Some(o) = &m.openness {
-        let mut s = format!(
-            "OSAID {}, MOF class {}",
-            v(o.osaid.as_str()),
-            v(o.mof_class.map_or("undetermined", MofClass::as_str))
-        );
-        for r in &o.reasons {
-            s.push_str(&format!("\n- {}", v(r)));
-        }
-        t.add_row(vec!["Openness".to_string(), s]);
-    }
-    if let Some(b) = &m.business {
-        t.add_row(vec![
-            "Self-hosting".to_string(),
-            format!(
-                "{}: {}",
-                v(b.self_hosting.answer.as_str()),
-                v(&b.self_hosting.reason)
-            ),
-        ]);
-        t.add_row(vec![
-            "Hardware".to_string(),
-            format!(
-                "{}: {}",
-                v(b.hardware.answer.as_str()),
-                v(&b.hardware.reason)
-            ),
-        ]);
-        t.add_row(vec![
-            "Fine-tuning".to_string(),
-            format!(
-                "{}: {}",
-                v(b.fine_tuning.answer.as_str()),
-                v(&b.fine_tuning.reason)
-            ),
-        ]);
-        let n = |v: Option<u64>| v.map_or("?".to_string(), |v| v.to_string());
-        let community = if b.downloads.is_none() && b.likes.is_none() && b.last_modified.is_none() {
-            "not known (the Hub was not asked)".to_string()
-        } else {
-            format!(
-                "{} downloads (30 days), {} likes, last updated {}",
-                n(b.downloads),
-                n(b.likes),
-                v(b.last_modified.as_deref().unwrap_or("?"))
-            )
-        };
-        t.add_row(vec!["Community".to_string(), community]);
+    let rows = [
+        license_rows(m),
+        conditions_rows(m),
+        weights_row(m),
+        vec![("Datasets", datasets(m))],
+        lineage_row(m),
+        openness_row(m),
+        business_rows(m),
+    ];
+    for (label, text) in rows.into_iter().flatten() {
+        t.add_row(vec![label.to_string(), text]);
     }
     out.push_str(&indent(&t.to_string()));
     out.push('\n');
+    out.push_str(&risks(m, view));
+    out.push_str(&evidence(m, view));
+    out.push_str(&notes(m, view));
+    out
+}
 
-    if !m.risks.is_empty() {
-        out.push_str("  Risks\n");
-        let mut r = table(view);
-        for risk in &m.risks {
-            r.add_row(vec![
+/// `org/name  (source @ revision)`.
+fn heading(m: &ModelReport) -> String {
+    let rev = m
+        .revision
+        .as_deref()
+        .map(|r| format!(" @ {}", v(&r.chars().take(12).collect::<String>())))
+        .unwrap_or_default();
+    format!("{}  ({}{rev})\n", v(&m.model), v(m.source.as_str()))
+}
+
+type Rows = Vec<(&'static str, String)>;
+
+fn license_rows(m: &ModelReport) -> Rows {
+    let Some(l) = &m.license else {
+        return Vec::new();
+    };
+    let mut s = v(&l.id);
+    if let Some(name) = &l.name {
+        s.push_str(&format!(" - {}", v(name)));
+    }
+    let osi = match l.osi_approved {
+        Some(true) => ", OSI-approved",
+        Some(false) => ", not OSI-approved",
+        None => "",
+    };
+    s.push_str(&format!(" (confidence {:.2}{osi})", l.confidence));
+    vec![
+        ("License", s),
+        (
+            "Declared",
+            l.declared.as_deref().map_or_else(|| "(nothing)".into(), v),
+        ),
+    ]
+}
+
+fn conditions_rows(m: &ModelReport) -> Rows {
+    let Some(c) = &m.commercial_use else {
+        return Vec::new();
+    };
+    let mut rows = Vec::new();
+    if !c.conditions.is_empty() {
+        rows.push(("Conditions", bullets(&c.conditions)));
+    }
+    if !c.obligations.is_empty() {
+        rows.push(("Obligations", bullets(&c.obligations)));
+    }
+    rows
+}
+
+fn weights_row(m: &ModelReport) -> Rows {
+    let Some(w) = &m.weights else {
+        return Vec::new();
+    };
+    let mut parts = vec![match w.gating {
+        Some(g) if w.availability == Availability::Gated => {
+            format!("gated ({})", v(g.as_str()))
+        }
+        _ => v(w.availability.as_str()),
+    }];
+    if !w.formats.is_empty() {
+        parts.push(v(&w.formats.join(", ")));
+    }
+    if let Some(p) = w.parameters {
+        parts.push(format!("{} parameters", count(p as f64)));
+    }
+    if let Some(b) = w.bytes {
+        parts.push(human(b as f64, "B"));
+    }
+    vec![("Weights", parts.join("  |  "))]
+}
+
+fn datasets(m: &ModelReport) -> String {
+    if m.datasets.is_empty() {
+        return "none declared".to_string();
+    }
+    m.datasets
+        .iter()
+        .map(|d| {
+            format!(
+                "{} ({}, commercial {})",
+                v(&d.id),
+                v(d.license.as_deref().unwrap_or("license unknown")),
+                d.commercial_use
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn lineage_row(m: &ModelReport) -> Rows {
+    if m.lineage.is_empty() {
+        return Vec::new();
+    }
+    let lines: Vec<String> = m
+        .lineage
+        .iter()
+        .map(|l| {
+            let what = match (l.license.as_deref(), l.status) {
+                (Some(id), _) => format!("license {}", v(id)),
+                (None, LineageStatus::NotChecked) => "not checked".to_string(),
+                (None, status) => v(status.as_str()),
+            };
+            let via = match (&l.via, l.depth) {
+                (Some(via), d) if d > 1 => format!(", via {}", v(via)),
+                _ => String::new(),
+            };
+            format!("{} ({}, {what}{via})", v(&l.model), v(l.relation.as_str()))
+        })
+        .collect();
+    vec![("Base models", lines.join("\n"))]
+}
+
+fn openness_row(m: &ModelReport) -> Rows {
+    let Some(o) = &m.openness else {
+        return Vec::new();
+    };
+    let mut s = format!(
+        "OSAID {}, MOF class {}",
+        v(o.osaid.as_str()),
+        v(o.mof_class.map_or("undetermined", MofClass::as_str))
+    );
+    for r in &o.reasons {
+        s.push_str(&format!("\n- {}", v(r)));
+    }
+    vec![("Openness", s)]
+}
+
+fn business_rows(m: &ModelReport) -> Rows {
+    let Some(b) = &m.business else {
+        return Vec::new();
+    };
+    let answer = |a: &str, reason: &str| format!("{}: {}", v(a), v(reason));
+    let n = |v: Option<u64>| v.map_or("?".to_string(), |v| v.to_string());
+    let community = if b.downloads.is_none() && b.likes.is_none() && b.last_modified.is_none() {
+        "not known (the Hub was not asked)".to_string()
+    } else {
+        format!(
+            "{} downloads (30 days), {} likes, last updated {}",
+            n(b.downloads),
+            n(b.likes),
+            v(b.last_modified.as_deref().unwrap_or("?"))
+        )
+    };
+    vec![
+        (
+            "Self-hosting",
+            answer(b.self_hosting.answer.as_str(), &b.self_hosting.reason),
+        ),
+        (
+            "Hardware",
+            answer(b.hardware.answer.as_str(), &b.hardware.reason),
+        ),
+        (
+            "Fine-tuning",
+            answer(b.fine_tuning.answer.as_str(), &b.fine_tuning.reason),
+        ),
+        ("Community", community),
+    ]
+}
+
+/// A titled table of one column or more, indented under the model; nothing when empty.
+fn section(title: &str, view: &View, rows: Vec<Vec<String>>) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut t = table(view);
+    for row in rows {
+        t.add_row(row);
+    }
+    format!("  {title}\n{}\n", indent(&t.to_string()))
+}
+
+fn risks(m: &ModelReport, view: &View) -> String {
+    let rows = m
+        .risks
+        .iter()
+        .map(|risk| {
+            vec![
                 risk.severity.as_str().to_uppercase(),
                 v(risk.code.code()),
                 v(&risk.message),
-            ]);
-        }
-        out.push_str(&indent(&r.to_string()));
-        out.push('\n');
-    }
+            ]
+        })
+        .collect();
+    section("Risks", view, rows)
+}
+
+/// The evidence behind the verdict and the risks, each place once, the first 12.
+fn evidence(m: &ModelReport, view: &View) -> String {
     let evidence: Vec<&Evidence> = m
         .commercial_use
         .iter()
@@ -239,30 +294,28 @@ fn render_model(m: &ModelReport, view: &View) -> String {
             }
             acc
         });
-    if !evidence.is_empty() {
-        out.push_str("  Evidence\n");
-        let mut e = table(view);
-        for ev in evidence.iter().take(12) {
+    let rows = evidence
+        .iter()
+        .take(12)
+        .map(|ev| {
             let place = match (&ev.file, ev.line) {
                 (Some(f), Some(l)) => format!("{}:{l}", v(f)),
                 (Some(f), None) => v(f),
                 (None, _) => "hub metadata".to_string(),
             };
-            e.add_row(vec![place, format!("\"{}\"", v(&ev.quote))]);
-        }
-        out.push_str(&indent(&e.to_string()));
-        out.push('\n');
-    }
-    if !m.notes.is_empty() {
-        out.push_str("  Notes\n");
-        let mut n = table(view);
-        for note in &m.notes {
-            n.add_row(vec![format!("- {}", v(note))]);
-        }
-        out.push_str(&indent(&n.to_string()));
-        out.push('\n');
-    }
-    out
+            vec![place, format!("\"{}\"", v(&ev.quote))]
+        })
+        .collect();
+    section("Evidence", view, rows)
+}
+
+fn notes(m: &ModelReport, view: &View) -> String {
+    let rows = m
+        .notes
+        .iter()
+        .map(|n| vec![format!("- {}", v(n))])
+        .collect();
+    section("Notes", view, rows)
 }
 
 fn bullets(items: &[String]) -> String {
