@@ -147,23 +147,21 @@ impl Cache {
     }
 
     fn path(&self, key: &Key) -> Option<PathBuf> {
-        let repo = |kind: &str, id: &str| {
-            id.split('/')
-                .fold(self.root.join(kind), |p, part| p.join(safe(part)))
-        };
+        // One folder a repository (its id one escaped name) and one file an entry: every
+        // folder made is an inode the file system must allocate, and in a large batch that
+        // cost more than the audits themselves.
+        let repo = |kind: &str, id: &str| self.root.join(kind).join(safe(id));
         Some(match key {
             Key::ModelInfo { id, revision } => {
                 repo("models", id).join(format!("info@{}", safe(revision.unwrap_or("main"))))
             }
             Key::DatasetInfo { id } => repo("datasets", id).join("info@main"),
-            Key::File { id, commit, path } if is_commit(commit) => repo("models", id)
-                .join("commits")
-                .join(commit)
-                .join(safe(path)),
-            Key::Head { id, commit, path } if is_commit(commit) => repo("models", id)
-                .join("commits")
-                .join(commit)
-                .join(format!("{}@head", safe(path))),
+            Key::File { id, commit, path } if is_commit(commit) => {
+                repo("models", id).join(format!("{commit}@{}", safe(path)))
+            }
+            Key::Head { id, commit, path } if is_commit(commit) => {
+                repo("models", id).join(format!("{commit}@{}@head", safe(path)))
+            }
             Key::File { .. } | Key::Head { .. } => return None,
             Key::Blob { digest, head } => {
                 let hex = sha256_hex(digest)?;
