@@ -134,6 +134,7 @@ pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>, Re
         )
         .context("cannot set up the ModelScope client")?
         .with_lookups(common.lookups)
+        .with_today(super::policy::today())
         .with_clarifications(
             policy
                 .as_ref()

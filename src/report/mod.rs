@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::license::identify::SourceKind;
 pub use crate::snapshot::Source;
+pub use provider_terms::{ProviderTerms, TermsDocument, TermsFact, TermsSource};
 pub use crate::vocab::{
     Availability, ElementVerdict, ErrorKind, Evidence, Gating, HardwareClass, LicenseScope,
     LineageStatus, MofClass, Osaid, Relation, Risk, RiskCode, Severity, Verdict, YesNo,
@@ -94,6 +95,9 @@ pub struct ModelReport {
     /// a front matter that would not parse, a renamed repository).
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Extension: a closed API model's provider terms, from the catalog (`source: api` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_terms: Option<ProviderTerms>,
 }
 
 impl ModelReport {
@@ -117,6 +121,7 @@ impl ModelReport {
             note: None,
             owner: None,
             notes: Vec::new(),
+            provider_terms: None,
         }
     }
 }
@@ -287,7 +292,9 @@ pub mod cyclonedx;
 pub mod gate;
 pub mod identify;
 pub mod knowledge;
+pub mod html;
 pub mod markdown;
+pub mod provider_terms;
 pub mod sanitize;
 pub mod sarif;
 pub mod summary;
