@@ -205,6 +205,15 @@ impl Catalog {
     }
 }
 
+/// The built-in catalog's fingerprint and file count (`API catalog 5 files 9a8b…`).
+pub fn builtin_version() -> String {
+    format!(
+        "API catalog {} files {}",
+        BUILTIN.len(),
+        crate::rules::fingerprint(BUILTIN)
+    )
+}
+
 fn invalid(file: &str, message: String) -> CatalogError {
     CatalogError::Invalid {
         file: file.to_string(),

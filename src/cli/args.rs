@@ -97,6 +97,8 @@ pub enum Format {
     Markdown,
     Sarif,
     Cyclonedx,
+    /// The decision page: one self-contained HTML file (`audit` and `batch`).
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -135,7 +137,7 @@ pub struct BatchArgs {
 /// Options every auditing command shares.
 #[derive(Debug, Args)]
 pub struct CommonArgs {
-    /// Output format [default: table on a terminal, json otherwise].
+    /// Output format [default: table on a terminal, json otherwise]; html is the decision page.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
     /// A policy file: which verdicts, licenses and risks pass the gate (see `isopen policy init`).
