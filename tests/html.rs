@@ -406,5 +406,9 @@ fn the_page_renders_in_a_headless_browser() {
     );
     let png = std::fs::read(&shot).unwrap_or_else(|e| panic!("no screenshot ({e}): {}", r.log));
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000);
+    // scripts/screenshot.sh keeps this render for the README.
+    if let Some(keep) = std::env::var_os("ISOPEN_SCREENSHOT") {
+        std::fs::write(&keep, &png).unwrap();
+    }
     assert!(r.requests.is_empty(), "{:?}", r.requests);
 }

@@ -133,7 +133,7 @@ pub fn matrix(report: &Report, fail_on: Option<Severity>) -> String {
             let lic_name = license.and_then(|l| l.name.as_deref()).unwrap_or("");
             out.push_str(&td(
                 &lic_id.to_lowercase(),
-                &format!("<code>{}</code><br><small>{}</small>", e(lic_id), e(lic_name)),
+                &format!("{}<br><small><code>{}</code></small>", e(lic_name), e(lic_id)),
             ));
             let conditions = m.commercial_use.as_ref().map(|c| c.conditions.len() as u64);
             out.push_str(&td_num(

@@ -17,7 +17,11 @@ p.meta, p.lede { color: var(--muted); margin: .25rem 0; }
 code { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 th, td { border: 1px solid var(--line); padding: .35rem .5rem; text-align: left; vertical-align: top; }
-th { background: var(--soft); font-weight: 600; white-space: nowrap; }
+th { background: var(--soft); font-weight: 600; }
+thead th { vertical-align: bottom; }
+#matrix, #questions { font-size: 14px; }
+#matrix small, #questions small { color: var(--muted); }
+td code { overflow-wrap: normal; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 tr[hidden] { display: none; }
 .scroll { overflow-x: auto; }
