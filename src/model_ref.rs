@@ -338,7 +338,9 @@ fn parse_api(input: &str) -> Result<ModelRef, String> {
             return Err(format!("the {what} is empty (api:PROVIDER/MODEL)"));
         }
         if part.len() > MAX_API_PART {
-            return Err(format!("the {what} is longer than {MAX_API_PART} characters"));
+            return Err(format!(
+                "the {what} is longer than {MAX_API_PART} characters"
+            ));
         }
         if !part
             .chars()

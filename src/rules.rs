@@ -688,7 +688,6 @@ fn compile(raw: RawRule, family: &str, origin: Origin) -> Result<Rule, Vec<Strin
     })
 }
 
-
 /// A short fingerprint of a set of knowledge files (name and contents): the first 12 hex
 /// digits of their SHA-256, so a report can say which knowledge judged it.
 pub fn fingerprint(files: &[(&str, &str)]) -> String {

@@ -43,7 +43,12 @@ fn the_catalog_is_complete_and_every_fact_names_its_source() {
             assert!(s.url.starts_with("https://") && !s.read.is_empty(), "{s:?}");
         }
         for m in &p.models {
-            assert!(refs.insert(format!("{}/{}", p.id, m.id)), "{}/{}", p.id, m.id);
+            assert!(
+                refs.insert(format!("{}/{}", p.id, m.id)),
+                "{}/{}",
+                p.id,
+                m.id
+            );
         }
     }
     for needed in [
@@ -106,19 +111,38 @@ fn a_broken_catalog_file_is_refused_with_its_file_and_reason() {
             "regions: {value: any, summary: anywhere, source: none}",
             "without a source",
         ),
-        ("checked: 2025-06-01\nsources", "checked: 2025-02-30\nsources", "not a date"),
-        ("url: https://acme.example/terms\n  effective", "url: ftp://x\n  effective", "https"),
-        ("  - id: m1\n    name: M1\n", "  - id: m1\n    name: M1\n  - id: m1\n    name: M1\n", "twice"),
+        (
+            "checked: 2025-06-01\nsources",
+            "checked: 2025-02-30\nsources",
+            "not a date",
+        ),
+        (
+            "url: https://acme.example/terms\n  effective",
+            "url: ftp://x\n  effective",
+            "https",
+        ),
+        (
+            "  - id: m1\n    name: M1\n",
+            "  - id: m1\n    name: M1\n  - id: m1\n    name: M1\n",
+            "twice",
+        ),
         ("provider: acme", "provider: Acme", "provider id"),
         ("name: Acme\n", "name: Acme\nextra: 1\n", "unknown field"),
     ];
     for (from, to, says) in cases {
         assert!(GOOD.contains(from), "{from}");
         let bad = GOOD.replacen(from, to, 1);
-        let err = Catalog::parse(&[("acme.yaml", &bad)]).unwrap_err().to_string();
-        assert!(err.contains("api-catalog/acme.yaml") && err.contains(says), "{to}: {err}");
+        let err = Catalog::parse(&[("acme.yaml", &bad)])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("api-catalog/acme.yaml") && err.contains(says),
+            "{to}: {err}"
+        );
     }
-    let err = Catalog::parse(&[("other.yaml", GOOD)]).unwrap_err().to_string();
+    let err = Catalog::parse(&[("other.yaml", GOOD)])
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("must be acme.yaml"), "{err}");
 }
 
@@ -131,9 +155,24 @@ fn api_refs_parse_fold_case_and_refuse_tricks() {
             model: "gpt-4o".into()
         }
     );
-    assert_eq!(ModelKey::of("api:OpenAI/GPT-4o"), ModelKey::of("api:openai/gpt-4o"));
-    assert_ne!(ModelKey::of("api:openai/gpt-4o"), ModelKey::of("openai/gpt-4o"));
-    for bad in ["api:", "api:openai", "api:openai/", "api:/gpt-4o", "api:../x", "api:a/b/c", "api:a/..b", "api:a/b c"] {
+    assert_eq!(
+        ModelKey::of("api:OpenAI/GPT-4o"),
+        ModelKey::of("api:openai/gpt-4o")
+    );
+    assert_ne!(
+        ModelKey::of("api:openai/gpt-4o"),
+        ModelKey::of("openai/gpt-4o")
+    );
+    for bad in [
+        "api:",
+        "api:openai",
+        "api:openai/",
+        "api:/gpt-4o",
+        "api:../x",
+        "api:a/b/c",
+        "api:a/..b",
+        "api:a/b c",
+    ] {
         assert!(ModelRef::parse(bad).is_err(), "{bad}");
     }
 }
@@ -152,7 +191,11 @@ fn an_entry_older_than_the_maximum_age_is_said_stale() {
     let t = r.provider_terms.as_ref().unwrap();
     assert!(t.stale, "{t:?}");
     assert_eq!(t.catalog_age_days, MAX_AGE_DAYS + 1);
-    assert!(r.notes.iter().any(|n| n.contains("last checked") && n.contains(&p.terms.url)));
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.contains("last checked") && n.contains(&p.terms.url))
+    );
     assert!(r.license.as_ref().unwrap().confidence < 0.9);
 }
 
@@ -172,21 +215,39 @@ fn api_models_audit_from_the_catalog_in_every_format() {
         ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let r = json(&out);
     let gpt = &r["models"][0];
     assert_eq!(gpt["source"], "api");
     assert_eq!(gpt["commercial_use"]["verdict"], "conditional");
     assert_eq!(gpt["weights"]["availability"], "absent");
     assert_eq!(gpt["business"]["self_hosting"]["answer"], "no");
-    assert_eq!(gpt["provider_terms"]["terms"]["name"], "OpenAI Services Agreement");
-    assert_eq!(gpt["provider_terms"]["competing_models"]["value"], "restricted");
+    assert_eq!(
+        gpt["provider_terms"]["terms"]["name"],
+        "OpenAI Services Agreement"
+    );
+    assert_eq!(
+        gpt["provider_terms"]["competing_models"]["value"],
+        "restricted"
+    );
     assert_eq!(gpt["provider_terms"]["stale"], true);
     let codes = risk_codes(gpt);
-    for c in ["weights-absent", "output-use-restriction", "provider-data-retention"] {
+    for c in [
+        "weights-absent",
+        "output-use-restriction",
+        "provider-data-retention",
+    ] {
         assert!(codes.contains(&c.to_string()), "{codes:?}");
     }
-    assert_eq!(r["models"][1]["provider_terms"]["trains_on_api_data"]["value"], "by-tier");
+    assert_eq!(
+        r["models"][1]["provider_terms"]["trains_on_api_data"]["value"],
+        "by-tier"
+    );
     let cohere = &r["models"][2];
     assert_eq!(cohere["commercial_use"]["verdict"], "unknown");
     assert!(risk_codes(cohere).contains(&"evidence-unread".to_string()));
@@ -210,7 +271,14 @@ fn an_unknown_api_model_names_itself_and_lists_the_known_ones() {
     let hub = FakeHub::fixtures();
     let (mut cmd, _home) = isopen(&hub.url);
     let out = cmd
-        .args(["audit", "api:openai/gpt-9", "api:nobody/x", "api:openai/gpt-4o", "--format", "json"])
+        .args([
+            "audit",
+            "api:openai/gpt-9",
+            "api:nobody/x",
+            "api:openai/gpt-4o",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -218,8 +286,17 @@ fn an_unknown_api_model_names_itself_and_lists_the_known_ones() {
     let err = &r["models"][0]["error"];
     assert_eq!(err["kind"], "not-found");
     let msg = err["message"].as_str().unwrap();
-    assert!(msg.contains("api:openai/gpt-9") && msg.contains("api:openai/gpt-4o"), "{msg}");
+    assert!(
+        msg.contains("api:openai/gpt-9") && msg.contains("api:openai/gpt-4o"),
+        "{msg}"
+    );
     let msg = r["models"][1]["error"]["message"].as_str().unwrap();
-    assert!(msg.contains("\"nobody\"") && msg.contains("anthropic"), "{msg}");
-    assert_eq!(r["models"][2]["status"], "ok", "one failure never stops the others");
+    assert!(
+        msg.contains("\"nobody\"") && msg.contains("anthropic"),
+        "{msg}"
+    );
+    assert_eq!(
+        r["models"][2]["status"], "ok",
+        "one failure never stops the others"
+    );
 }

@@ -39,7 +39,13 @@ fn browser_time(browser: &Path, page: &Path) -> (f64, usize) {
     let profile = tempfile::tempdir().unwrap();
     let start = Instant::now();
     let out = Command::new(browser)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--dump-dom"])
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--dump-dom",
+        ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("file://{}", page.display()))
         .output()
@@ -60,14 +66,19 @@ fn decision_page_for_fifty_models() {
     let api: Vec<String> = catalog
         .providers
         .iter()
-        .flat_map(|p| p.models.iter().map(move |m| format!("api:{}/{}", p.id, m.id)))
+        .flat_map(|p| {
+            p.models
+                .iter()
+                .map(move |m| format!("api:{}/{}", p.id, m.id))
+        })
         .collect();
-    let mut refs: Vec<String> = fixture_ids()
-        .into_iter()
-        .take(MODELS - api.len())
-        .collect();
+    let mut refs: Vec<String> = fixture_ids().into_iter().take(MODELS - api.len()).collect();
     refs.extend(api);
-    assert_eq!(refs.len(), MODELS, "not enough fixtures for {MODELS} models");
+    assert_eq!(
+        refs.len(),
+        MODELS,
+        "not enough fixtures for {MODELS} models"
+    );
     let dir = tempfile::tempdir().unwrap();
     let list = dir.path().join("fifty.txt");
     std::fs::write(&list, refs.join("\n")).unwrap();

@@ -81,7 +81,10 @@ fn the_matrix_holds_open_and_closed_models_with_their_answers() {
     let rows = page.matches("<tr data-model=").count();
     assert_eq!(rows, 12, "six rows in the matrix and six in the questions");
     for verdict in ["conditional", "prohibited", "unknown"] {
-        assert!(page.contains(&format!("data-verdict=\"{verdict}\"")), "{verdict}");
+        assert!(
+            page.contains(&format!("data-verdict=\"{verdict}\"")),
+            "{verdict}"
+        );
     }
     for q in [
         "Self-hosting and data privacy",
@@ -96,7 +99,10 @@ fn the_matrix_holds_open_and_closed_models_with_their_answers() {
     assert!(page.contains("Verdict and risk mix"));
     assert!(page.contains("@media print"));
     assert!(page.contains(&format!("audited on {TODAY}")));
-    assert!(page.contains("stale"), "the catalog's entries are older than 180 days");
+    assert!(
+        page.contains("stale"),
+        "the catalog's entries are older than 180 days"
+    );
 }
 
 #[test]
@@ -121,11 +127,20 @@ fn every_text_is_escaped_in_content_and_attributes() {
     let (mut cmd, _home) = isopen(&hub.url);
     let out = cmd
         .env("ISOPEN_TODAY", TODAY)
-        .args(["audit", model.to_str().unwrap(), "api:openai/gpt-4o", "--format", "html"])
+        .args([
+            "audit",
+            model.to_str().unwrap(),
+            "api:openai/gpt-4o",
+            "--format",
+            "html",
+        ])
         .output()
         .unwrap();
     let page = String::from_utf8(out.stdout).unwrap();
-    assert!(page.contains("evil&quot;&lt;b&gt;model"), "the path, escaped");
+    assert!(
+        page.contains("evil&quot;&lt;b&gt;model"),
+        "the path, escaped"
+    );
     assert!(!page.contains("evil\"<b>"), "the path is never raw");
     for raw in ["<script>alert", "<img", "\" onmouseover", "<b>model"] {
         assert!(!page.contains(raw), "{raw} reached the page raw");
@@ -142,7 +157,9 @@ fn every_text_is_escaped_in_content_and_attributes() {
     let names = regex::Regex::new(r#"\s([a-zA-Z:-]+)(?:=|\s|$)"#).unwrap();
     for tag in tags.find_iter(&page) {
         let tag = tag.as_str();
-        let without_values = regex::Regex::new(r#""[^"]*""#).unwrap().replace_all(tag, "\"\"");
+        let without_values = regex::Regex::new(r#""[^"]*""#)
+            .unwrap()
+            .replace_all(tag, "\"\"");
         for n in names.captures_iter(&without_values) {
             assert!(!n[1].to_ascii_lowercase().starts_with("on"), "{tag}");
         }
@@ -154,11 +171,14 @@ fn nothing_on_the_page_would_be_fetched() {
     let hub = FakeHub::fixtures();
     let page = mixed_page(&hub);
     let lower = page.to_ascii_lowercase();
-    let refs = regex::Regex::new(r#"(?:src|href|xlink:href|action|poster|data)\s*=\s*"([^"]*)""#)
-        .unwrap();
+    let refs =
+        regex::Regex::new(r#"(?:src|href|xlink:href|action|poster|data)\s*=\s*"([^"]*)""#).unwrap();
     for c in refs.captures_iter(&lower) {
         let value = &c[1];
-        assert!(value.starts_with('#'), "a reference that is not on the page: {value}");
+        assert!(
+            value.starts_with('#'),
+            "a reference that is not on the page: {value}"
+        );
     }
     assert!(!lower.contains("@import"));
     assert!(!lower.contains("url("));
@@ -170,7 +190,10 @@ fn nothing_on_the_page_would_be_fetched() {
         .unwrap();
     let policy = &csp.captures(&lower).expect("a CSP meta tag")[1];
     assert!(policy.contains("default-src &#39;none&#39;"), "{policy}");
-    assert!(!policy.contains("unsafe-inline") && !policy.contains("http"), "{policy}");
+    assert!(
+        !policy.contains("unsafe-inline") && !policy.contains("http"),
+        "{policy}"
+    );
 }
 
 // ---- the headless browser ----
@@ -355,17 +378,23 @@ fn the_browser_detects_requests_and_console_errors() {
     let r = run_browser(&browser, &page, &["--dump-dom".into()]);
     assert!(r.dom.contains("isopen-probe.test"), "{}", r.dom);
     assert!(
-        r.requests.iter().any(|q| q.starts_with("GET http://isopen-probe.test/a.png")),
+        r.requests
+            .iter()
+            .any(|q| q.starts_with("GET http://isopen-probe.test/a.png")),
         "{:?}",
         r.requests
     );
     assert!(
-        r.requests.iter().any(|q| q.starts_with("CONNECT isopen-probe.test:443")),
+        r.requests
+            .iter()
+            .any(|q| q.starts_with("CONNECT isopen-probe.test:443")),
         "{:?}",
         r.requests
     );
     assert!(
-        console(&r.log).iter().any(|l| l.contains("undefinedFunction")),
+        console(&r.log)
+            .iter()
+            .any(|l| l.contains("undefinedFunction")),
         "{}",
         r.log
     );
@@ -389,11 +418,22 @@ fn the_page_renders_in_a_headless_browser() {
     assert!(r.dom.contains("6 shown"), "the filter counted the rows");
     assert_eq!(r.dom.matches("<tr data-model=").count(), 12);
     for verdict in ["conditional", "prohibited", "unknown"] {
-        assert!(r.dom.contains(&format!("data-verdict=\"{verdict}\"")), "{verdict}");
+        assert!(
+            r.dom.contains(&format!("data-verdict=\"{verdict}\"")),
+            "{verdict}"
+        );
     }
     assert!(r.dom.contains("api:anthropic/claude-sonnet-4"));
-    assert!(console(&r.log).is_empty(), "console output: {:?}", console(&r.log));
-    assert!(r.requests.is_empty(), "the page made requests: {:?}", r.requests);
+    assert!(
+        console(&r.log).is_empty(),
+        "console output: {:?}",
+        console(&r.log)
+    );
+    assert!(
+        r.requests.is_empty(),
+        "the page made requests: {:?}",
+        r.requests
+    );
 
     let shot = dir.path().join("page.png");
     let r = run_browser(

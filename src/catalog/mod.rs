@@ -173,7 +173,10 @@ impl Catalog {
         for (file, text) in files {
             let p = parse_provider(file, text)?;
             if providers.iter().any(|q| q.id == p.id) {
-                return Err(invalid(file, format!("provider {:?} is defined twice", p.id)));
+                return Err(invalid(
+                    file,
+                    format!("provider {:?} is defined twice", p.id),
+                ));
             }
             providers.push(p);
         }
@@ -193,8 +196,11 @@ impl Catalog {
         match p.models.iter().find(|m| m.id == model) {
             Some(m) => Ok((p, m)),
             None => {
-                let known: Vec<String> =
-                    p.models.iter().map(|m| format!("api:{}/{}", p.id, m.id)).collect();
+                let known: Vec<String> = p
+                    .models
+                    .iter()
+                    .map(|m| format!("api:{}/{}", p.id, m.id))
+                    .collect();
                 Err(CatalogError::Unknown(format!(
                     "api:{provider}/{model}: the catalog has no model {model:?} for {}; it knows {}",
                     p.name,
@@ -259,10 +265,22 @@ fn parse_provider(file: &str, text: &str) -> Result<Provider, CatalogError> {
     let raw: RawProvider =
         crate::card::parse_config_yaml(text).map_err(|e| invalid(file, e.to_string()))?;
     if !is_id(&raw.provider) {
-        return Err(invalid(file, format!("provider id {:?} is not lower-case letters, digits, '-', '.' or '_'", raw.provider)));
+        return Err(invalid(
+            file,
+            format!(
+                "provider id {:?} is not lower-case letters, digits, '-', '.' or '_'",
+                raw.provider
+            ),
+        ));
     }
     if file.trim_end_matches(".yaml") != raw.provider {
-        return Err(invalid(file, format!("the file of provider {:?} must be {}.yaml", raw.provider, raw.provider)));
+        return Err(invalid(
+            file,
+            format!(
+                "the file of provider {:?} must be {}.yaml",
+                raw.provider, raw.provider
+            ),
+        ));
     }
     for (what, s) in [("name", &raw.name), ("terms.name", &raw.terms.name)] {
         if s.trim().is_empty() {
@@ -270,7 +288,10 @@ fn parse_provider(file: &str, text: &str) -> Result<Provider, CatalogError> {
         }
     }
     if !is_id(&raw.terms.id) {
-        return Err(invalid(file, format!("terms.id {:?} is not an id", raw.terms.id)));
+        return Err(invalid(
+            file,
+            format!("terms.id {:?} is not an id", raw.terms.id),
+        ));
     }
     url(file, "terms.url", &raw.terms.url)?;
     let effective = match raw.terms.effective.as_str() {
@@ -289,7 +310,10 @@ fn parse_provider(file: &str, text: &str) -> Result<Provider, CatalogError> {
         }
         url(file, &format!("source {:?}'s url", s.id), &s.url)?;
         if s.read.trim().is_empty() {
-            return Err(invalid(file, format!("source {:?} does not say what was read", s.id)));
+            return Err(invalid(
+                file,
+                format!("source {:?} does not say what was read", s.id),
+            ));
         }
         sources.push(Source {
             id: s.id.clone(),
@@ -302,7 +326,11 @@ fn parse_provider(file: &str, text: &str) -> Result<Provider, CatalogError> {
         if !allowed.contains(&raw.value.as_str()) {
             return Err(invalid(
                 file,
-                format!("facts.{key}: {:?} is not one of {}", raw.value, allowed.join(", ")),
+                format!(
+                    "facts.{key}: {:?} is not one of {}",
+                    raw.value,
+                    allowed.join(", ")
+                ),
             ));
         }
         if raw.summary.trim().is_empty() {

@@ -67,7 +67,9 @@ pub fn report(provider: &Provider, model: &Model, today: Date) -> ModelReport {
     let competing = &provider.competing_models;
     if competing.value != "none" {
         let message = match competing.value.as_str() {
-            "restricted" => "outputs may not be used to build models that compete with the provider",
+            "restricted" => {
+                "outputs may not be used to build models that compete with the provider"
+            }
             "limited" => "some outputs may not be used to build competing models",
             _ => "whether outputs may be used to build other models could not be established",
         };

@@ -24,7 +24,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Audit one or more models: org/name, org/name@revision, hf:org/name, ollama:NAME[:TAG],
-    /// modelscope:OWNER/NAME[@REVISION], a local folder or a .gguf file.
+    /// modelscope:OWNER/NAME[@REVISION], api:PROVIDER/MODEL, a local folder or a .gguf file.
     Audit(AuditArgs),
     /// Audit a shortlist: .txt (one ref a line, # comments), .yaml, or .csv (a `model` column).
     Batch(BatchArgs),

@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::license::identify::SourceKind;
 pub use crate::snapshot::Source;
-pub use provider_terms::{ProviderTerms, TermsDocument, TermsFact, TermsSource};
 pub use crate::vocab::{
     Availability, ElementVerdict, ErrorKind, Evidence, Gating, HardwareClass, LicenseScope,
     LineageStatus, MofClass, Osaid, Relation, Risk, RiskCode, Severity, Verdict, YesNo,
 };
+pub use provider_terms::{ProviderTerms, TermsDocument, TermsFact, TermsSource};
 
 pub const SCHEMA: &str = "isopen.report.v1";
 
@@ -290,9 +290,9 @@ pub struct Answer<A> {
 
 pub mod cyclonedx;
 pub mod gate;
+pub mod html;
 pub mod identify;
 pub mod knowledge;
-pub mod html;
 pub mod markdown;
 pub mod provider_terms;
 pub mod sanitize;

@@ -67,7 +67,9 @@ mod tests {
 
     #[test]
     fn days_is_the_inverse_of_from_days() {
-        for d in [-800_000, -1, 0, 59, 60, 365, 11_016, 20_000, 20_427, 100_000] {
+        for d in [
+            -800_000, -1, 0, 59, 60, 365, 11_016, 20_000, 20_427, 100_000,
+        ] {
             assert_eq!(Date::from_days(d).days(), d, "{d}");
         }
         assert_eq!(Date::parse("2026-12-05").unwrap().days(), 20_792);

@@ -96,8 +96,14 @@ impl RiskCode {
             | InheritedLicenseConflict
             | GateTermsConflict
             | EvidenceUnread => Severity::High,
-            CommercialConditions | UseRestrictions | DatasetNonCommercial | WeightsAbsent
-            | UnsafeWeightFormat | RemoteCode | UndeclaredBaseModel | OutputUseRestriction
+            CommercialConditions
+            | UseRestrictions
+            | DatasetNonCommercial
+            | WeightsAbsent
+            | UnsafeWeightFormat
+            | RemoteCode
+            | UndeclaredBaseModel
+            | OutputUseRestriction
             | ProviderDataRetention => Severity::Medium,
             WeightsGated | TrainingDataUndisclosed | NotOsiApproved => Severity::Low,
         }

@@ -171,14 +171,30 @@ pub fn memory(report: &Report) -> String {
             );
         }
     }
-    let _ = write!(svg, "</svg><figcaption>{}</figcaption></figure>\n", e(&caption));
+    let _ = write!(
+        svg,
+        "</svg><figcaption>{}</figcaption></figure>\n",
+        e(&caption)
+    );
     svg
 }
 
 /// The verdict mix (one stacked bar) and how many models carry each risk code.
 pub fn mix(report: &Report) -> String {
-    let words = ["allowed", "conditional", "unknown", "prohibited", "not audited"];
-    let classes = ["v-allowed", "v-conditional", "v-unknown", "v-prohibited", "v-error"];
+    let words = [
+        "allowed",
+        "conditional",
+        "unknown",
+        "prohibited",
+        "not audited",
+    ];
+    let classes = [
+        "v-allowed",
+        "v-conditional",
+        "v-unknown",
+        "v-prohibited",
+        "v-error",
+    ];
     let mut counts = [0usize; 5];
     for m in &report.models {
         counts[usize::from(format::verdict(m).rank)] += 1;
@@ -265,6 +281,10 @@ pub fn mix(report: &Report) -> String {
         report.models.len(),
         spelled.join(", ")
     );
-    let _ = write!(svg, "</svg><figcaption>{}</figcaption></figure>\n", e(&caption));
+    let _ = write!(
+        svg,
+        "</svg><figcaption>{}</figcaption></figure>\n",
+        e(&caption)
+    );
     svg
 }

@@ -68,7 +68,10 @@ fn terms(t: &ProviderTerms) -> String {
     out.push_str("<table><thead><tr><th>Fact</th><th>Value</th><th>What the terms say</th><th>Source</th></tr>\n</thead><tbody>");
     let facts: [(&str, &TermsFact); 5] = [
         ("Output ownership", &t.output_ownership),
-        ("Outputs used to build competing models", &t.competing_models),
+        (
+            "Outputs used to build competing models",
+            &t.competing_models,
+        ),
         ("Trains on API data by default", &t.trains_on_api_data),
         ("Data retention", &t.data_retention),
         ("Regions", &t.regions),
@@ -86,7 +89,11 @@ fn terms(t: &ProviderTerms) -> String {
     let _ = write!(
         out,
         "<tr><td>Self-hosting</td><td><strong>{}</strong></td><td>the provider serves the model; its weights are never provided</td><td>-</td></tr>\n",
-        if t.self_hosting { "possible" } else { "impossible" }
+        if t.self_hosting {
+            "possible"
+        } else {
+            "impossible"
+        }
     );
     out.push_str("</tbody></table>");
     if !t.sources.is_empty() {
@@ -114,9 +121,10 @@ pub fn section(i: usize, m: &ModelReport) -> String {
         e(&m.model),
         verdict_badge(m),
         e(m.source.as_str()),
-        m.revision
-            .as_ref()
-            .map_or(String::new(), |r| format!(", revision <code>{}</code>", e(r)))
+        m.revision.as_ref().map_or(String::new(), |r| format!(
+            ", revision <code>{}</code>",
+            e(r)
+        ))
     );
     if let Some(err) = &m.error {
         let _ = write!(
@@ -142,9 +150,10 @@ pub fn section(i: usize, m: &ModelReport) -> String {
                 Some(false) => ", not OSI-approved",
                 None => "",
             },
-            l.declared
-                .as_ref()
-                .map_or(String::new(), |d| format!("; declared <code>{}</code>", e(d)))
+            l.declared.as_ref().map_or(String::new(), |d| format!(
+                "; declared <code>{}</code>",
+                e(d)
+            ))
         );
         if !l.sources.is_empty() {
             out.push_str("<ul>");
@@ -191,16 +200,19 @@ pub fn section(i: usize, m: &ModelReport) -> String {
             w.parameters.map_or("unknown".into(), |p| format!(
                 "{}{}",
                 count(p),
-                if w.parameters_estimated { " (estimated)" } else { "" }
+                if w.parameters_estimated {
+                    " (estimated)"
+                } else {
+                    ""
+                }
             )),
-            w.serving_memory.as_ref().map_or(
-                "serving memory unknown".to_string(),
-                |s| format!(
+            w.serving_memory
+                .as_ref()
+                .map_or("serving memory unknown".to_string(), |s| format!(
                     "serving memory {} at bf16, {} at 4-bit",
                     gb(s.bf16_bytes),
                     gb(s.int4_bytes)
-                )
-            )
+                ))
         );
     }
     out.push_str("<h4>Lineage</h4>\n");
@@ -213,7 +225,11 @@ pub fn section(i: usize, m: &ModelReport) -> String {
                 out,
                 "<tr><td>{}{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}{}</td></tr>\n",
                 e(&l.model),
-                if l.inferred { " <small>(inferred)</small>" } else { "" },
+                if l.inferred {
+                    " <small>(inferred)</small>"
+                } else {
+                    ""
+                },
                 e(l.relation.as_str()),
                 e(l.license.as_deref().unwrap_or("unknown")),
                 e(l.commercial_use.map_or("unknown", |v| v.as_str())),
@@ -283,7 +299,11 @@ pub fn section(i: usize, m: &ModelReport) -> String {
         out.push_str("</tbody></table>");
     }
     if let Some(p) = &m.policy {
-        let _ = write!(out, "<h4>Policy</h4>\n<p>{}</p>\n<ul>", e(p.outcome.as_str()));
+        let _ = write!(
+            out,
+            "<h4>Policy</h4>\n<p>{}</p>\n<ul>",
+            e(p.outcome.as_str())
+        );
         for d in &p.decisions {
             let _ = write!(
                 out,

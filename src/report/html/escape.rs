@@ -36,7 +36,10 @@ mod tests {
         );
         assert_eq!(text("a\" onmouseover=\"x"), "a&quot; onmouseover=&quot;x");
         assert_eq!(text("</style>&amp;"), "&lt;/style&gt;&amp;amp;");
-        assert_eq!(text("left\u{202e}right\u{1b}[2J"), "left\\u{202e}right\\u{1b}[2J");
+        assert_eq!(
+            text("left\u{202e}right\u{1b}[2J"),
+            "left\\u{202e}right\\u{1b}[2J"
+        );
         assert_eq!(text("two\nlines"), "two lines");
     }
 }

@@ -100,7 +100,8 @@ pub fn matrix(report: &Report, fail_on: Option<Severity>) -> String {
         .models
         .iter()
         .any(|m| gate::judge(m, fail_on).is_some());
-    let mut out = String::from("<div class=\"scroll\"><table id=\"matrix\" class=\"sortable\"><thead><tr>");
+    let mut out =
+        String::from("<div class=\"scroll\"><table id=\"matrix\" class=\"sortable\"><thead><tr>");
     out.push_str(&th("Model", false));
     out.push_str(&th("Commercial use", true));
     out.push_str(&th("License", false));
@@ -133,7 +134,11 @@ pub fn matrix(report: &Report, fail_on: Option<Severity>) -> String {
             let lic_name = license.and_then(|l| l.name.as_deref()).unwrap_or("");
             out.push_str(&td(
                 &lic_id.to_lowercase(),
-                &format!("{}<br><small><code>{}</code></small>", e(lic_name), e(lic_id)),
+                &format!(
+                    "{}<br><small><code>{}</code></small>",
+                    e(lic_name),
+                    e(lic_id)
+                ),
             ));
             let conditions = m.commercial_use.as_ref().map(|c| c.conditions.len() as u64);
             out.push_str(&td_num(
@@ -145,7 +150,9 @@ pub fn matrix(report: &Report, fail_on: Option<Severity>) -> String {
             let gating = w
                 .and_then(|w| w.gating)
                 .filter(|g| g.as_str() != "none")
-                .map_or(String::new(), |g| format!(" <small>({})</small>", e(g.as_str())));
+                .map_or(String::new(), |g| {
+                    format!(" <small>({})</small>", e(g.as_str()))
+                });
             out.push_str(&td(avail, &format!("{}{gating}", e(avail))));
             let params = w.and_then(|w| w.parameters);
             let estimated = w.is_some_and(|w| w.parameters_estimated);
@@ -190,8 +197,9 @@ pub fn matrix(report: &Report, fail_on: Option<Severity>) -> String {
 
 /// The business questions, one row per model.
 pub fn questions(report: &Report) -> String {
-    let mut out =
-        String::from("<div class=\"scroll\"><table id=\"questions\" class=\"sortable\"><thead><tr>");
+    let mut out = String::from(
+        "<div class=\"scroll\"><table id=\"questions\" class=\"sortable\"><thead><tr>",
+    );
     out.push_str(&th("Model", false));
     for q in QUESTIONS {
         out.push_str(&th(q, false));
@@ -205,7 +213,11 @@ pub fn questions(report: &Report) -> String {
                 for a in answers {
                     out.push_str(&td(
                         &a.answer,
-                        &format!("<strong>{}</strong><br><small>{}</small>", e(&a.answer), e(&a.reason)),
+                        &format!(
+                            "<strong>{}</strong><br><small>{}</small>",
+                            e(&a.answer),
+                            e(&a.reason)
+                        ),
                     ));
                 }
             }
