@@ -337,24 +337,7 @@ fn parse_api(input: &str) -> Result<ModelRef, String> {
         if part.is_empty() {
             return Err(format!("the {what} is empty (api:PROVIDER/MODEL)"));
         }
-        if part.len() > MAX_API_PART {
-            return Err(format!(
-                "the {what} is longer than {MAX_API_PART} characters"
-            ));
-        }
-        if !part
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        {
-            return Err(format!(
-                "the {what} {part:?} may only contain letters, digits, '-', '_' and '.'"
-            ));
-        }
-        if part.starts_with(['-', '.']) || part.contains("..") {
-            return Err(format!(
-                "the {what} {part:?} may not start with '-' or '.' nor contain '..'"
-            ));
-        }
+        validate_plain_part(part, MAX_API_PART).map_err(|e| format!("the {what}: {e}"))?;
     }
     Ok(ModelRef::Api {
         provider: provider.to_ascii_lowercase(),
@@ -448,6 +431,28 @@ fn validate_ollama_part(part: &str, what: &str, dots: bool) -> Result<(), String
     Ok(())
 }
 
+/// A ModelScope or API id part: at most `max` letters, digits, `-`, `_` and `.`, never
+/// starting with `-` or `.`, never `..`.
+fn validate_plain_part(part: &str, max: usize) -> Result<(), String> {
+    if part.len() > max {
+        return Err(format!("a part is longer than {max} characters"));
+    }
+    if !part
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(format!(
+            "{part:?} may only contain letters, digits, '-', '_' and '.'"
+        ));
+    }
+    if part.starts_with(['-', '.']) || part.contains("..") {
+        return Err(format!(
+            "{part:?} may not start with '-' or '.' nor contain '..'"
+        ));
+    }
+    Ok(())
+}
+
 /// `OWNER/NAME[@REVISION]`: two parts of letters, digits, `-`, `_` and `.` (never first or
 /// `..`), a revision as the Hub's.
 fn parse_modelscope(input: &str) -> Result<ModelRef, String> {
@@ -463,24 +468,7 @@ fn parse_modelscope(input: &str) -> Result<ModelRef, String> {
         if part.is_empty() {
             return Err("an empty part (owner/name must both be present)".into());
         }
-        if part.len() > MAX_MODELSCOPE_PART {
-            return Err(format!(
-                "a part is longer than {MAX_MODELSCOPE_PART} characters"
-            ));
-        }
-        if !part
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        {
-            return Err(format!(
-                "{part:?} may only contain letters, digits, '-', '_' and '.'"
-            ));
-        }
-        if part.starts_with(['-', '.']) || part.contains("..") {
-            return Err(format!(
-                "{part:?} may not start with '-' or '.' nor contain '..'"
-            ));
-        }
+        validate_plain_part(part, MAX_MODELSCOPE_PART)?;
     }
     if let Some(rev) = revision {
         validate_revision(rev)?;

@@ -17,17 +17,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use support::fake_hub::FakeHub;
-use support::isopen;
+use support::{isopen, shortlist};
 
 const TODAY: &str = "2026-12-05";
-
-fn shortlist(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/shortlists")
-        .join(name)
-        .display()
-        .to_string()
-}
 
 /// The page for the mixed shortlist, audited against the fake hub on `TODAY`.
 fn mixed_page(hub: &FakeHub) -> String {
@@ -155,11 +147,10 @@ fn every_text_is_escaped_in_content_and_attributes() {
     // carries an event handler: no attribute value was closed early by a quote in a text.
     let tags = regex::Regex::new(r"<[a-zA-Z][^>]*>").unwrap();
     let names = regex::Regex::new(r#"\s([a-zA-Z:-]+)(?:=|\s|$)"#).unwrap();
+    let values = regex::Regex::new(r#""[^"]*""#).unwrap();
     for tag in tags.find_iter(&page) {
         let tag = tag.as_str();
-        let without_values = regex::Regex::new(r#""[^"]*""#)
-            .unwrap()
-            .replace_all(tag, "\"\"");
+        let without_values = values.replace_all(tag, "\"\"");
         for n in names.captures_iter(&without_values) {
             assert!(!n[1].to_ascii_lowercase().starts_with("on"), "{tag}");
         }

@@ -171,9 +171,9 @@ pub fn memory(report: &Report) -> String {
             );
         }
     }
-    let _ = write!(
+    let _ = writeln!(
         svg,
-        "</svg><figcaption>{}</figcaption></figure>\n",
+        "</svg><figcaption>{}</figcaption></figure>",
         e(&caption)
     );
     svg
@@ -281,9 +281,9 @@ pub fn mix(report: &Report) -> String {
         report.models.len(),
         spelled.join(", ")
     );
-    let _ = write!(
+    let _ = writeln!(
         svg,
-        "</svg><figcaption>{}</figcaption></figure>\n",
+        "</svg><figcaption>{}</figcaption></figure>",
         e(&caption)
     );
     svg

@@ -17,7 +17,7 @@ fn list(items: &[String]) -> String {
     }
     let mut out = String::from("<ul>");
     for i in items {
-        let _ = write!(out, "<li>{}</li>\n", e(i));
+        let _ = writeln!(out, "<li>{}</li>", e(i));
     }
     out.push_str("</ul>");
     out
@@ -49,9 +49,9 @@ fn evidence(items: &[Evidence]) -> String {
 
 fn terms(t: &ProviderTerms) -> String {
     let mut out = String::from("<h4>Provider terms (from isopen's catalog)</h4>\n");
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<p>{} — <code>{}</code>; effective {}; last checked {}{}.</p>\n",
+        "<p>{} — <code>{}</code>; effective {}; last checked {}{}.</p>",
         e(&t.terms.name),
         e(&t.terms.url),
         e(t.terms.effective.as_deref().unwrap_or("unknown")),
@@ -77,18 +77,18 @@ fn terms(t: &ProviderTerms) -> String {
         ("Regions", &t.regions),
     ];
     for (name, f) in facts {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<tr><td>{}</td><td><strong>{}</strong></td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td>{}</td><td><strong>{}</strong></td><td>{}</td><td>{}</td></tr>",
             e(name),
             e(&f.value),
             e(&f.summary),
             e(f.source.as_deref().unwrap_or("none"))
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<tr><td>Self-hosting</td><td><strong>{}</strong></td><td>the provider serves the model; its weights are never provided</td><td>-</td></tr>\n",
+        "<tr><td>Self-hosting</td><td><strong>{}</strong></td><td>the provider serves the model; its weights are never provided</td><td>-</td></tr>",
         if t.self_hosting {
             "possible"
         } else {
@@ -99,9 +99,9 @@ fn terms(t: &ProviderTerms) -> String {
     if !t.sources.is_empty() {
         out.push_str("<p>Sources:</p>\n<ul>");
         for s in &t.sources {
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "<li><code>{}</code>: <code>{}</code> — {} (checked {})</li>\n",
+                "<li><code>{}</code>: <code>{}</code> — {} (checked {})</li>",
                 e(&s.id),
                 e(&s.url),
                 e(&s.read),
@@ -127,18 +127,18 @@ pub fn section(i: usize, m: &ModelReport) -> String {
         ))
     );
     if let Some(err) = &m.error {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<p>Could not be audited (<code>{}</code>): {}</p>\n</section>\n",
+            "<p>Could not be audited (<code>{}</code>): {}</p>\n</section>",
             e(err.kind.as_str()),
             e(&err.message)
         );
         return out;
     }
     if let Some(l) = &m.license {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<h4>License</h4>\n<p><code>{}</code> {} — confidence {:.2}{}{}{}</p>\n",
+            "<h4>License</h4>\n<p><code>{}</code> {} — confidence {:.2}{}{}{}</p>",
             e(&l.id),
             e(l.name.as_deref().unwrap_or("")),
             l.confidence,
@@ -158,9 +158,9 @@ pub fn section(i: usize, m: &ModelReport) -> String {
         if !l.sources.is_empty() {
             out.push_str("<ul>");
             for s in &l.sources {
-                let _ = write!(
+                let _ = writeln!(
                     out,
-                    "<li>{} {} → <code>{}</code>{}</li>\n",
+                    "<li>{} {} → <code>{}</code>{}</li>",
                     e(s.kind.as_str()),
                     e(s.file.as_deref().unwrap_or("")),
                     e(&s.id),
@@ -186,9 +186,9 @@ pub fn section(i: usize, m: &ModelReport) -> String {
         out.push_str(&terms(t));
     }
     if let Some(w) = &m.weights {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<h4>Weights</h4>\n<p>{}{}; formats {}; parameters {}; {}</p>\n",
+            "<h4>Weights</h4>\n<p>{}{}; formats {}; parameters {}; {}</p>",
             e(w.availability.as_str()),
             w.gating
                 .map_or(String::new(), |g| format!(" (gating {})", e(g.as_str()))),
@@ -221,9 +221,9 @@ pub fn section(i: usize, m: &ModelReport) -> String {
     } else {
         out.push_str("<table><thead><tr><th>Base model</th><th>Relation</th><th>License</th><th>Commercial use</th><th>Status</th></tr>\n</thead><tbody>");
         for l in &m.lineage {
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "<tr><td>{}{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}{}</td></tr>\n",
+                "<tr><td>{}{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}{}</td></tr>",
                 e(&l.model),
                 if l.inferred {
                     " <small>(inferred)</small>"
@@ -247,9 +247,9 @@ pub fn section(i: usize, m: &ModelReport) -> String {
     } else {
         out.push_str("<table><thead><tr><th>Dataset</th><th>License</th><th>Availability</th><th>Commercial use</th></tr>\n</thead><tbody>");
         for d in &m.datasets {
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
+                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
                 e(&d.id),
                 e(d.license.as_deref().unwrap_or("unknown")),
                 e(d.availability.as_str()),
@@ -273,9 +273,9 @@ pub fn section(i: usize, m: &ModelReport) -> String {
     } else {
         out.push_str("<table><thead><tr><th>Severity</th><th>Code</th><th>What and where</th></tr>\n</thead><tbody>");
         for r in &m.risks {
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "<tr><td class=\"{}\">{}</td><td><code>{}</code></td><td>{}{}</td></tr>\n",
+                "<tr><td class=\"{}\">{}</td><td><code>{}</code></td><td>{}{}</td></tr>",
                 format::severity_class(r.severity),
                 e(&r.severity.as_str().to_uppercase()),
                 e(r.code.code()),
@@ -288,9 +288,9 @@ pub fn section(i: usize, m: &ModelReport) -> String {
     if let Some(answers) = questions::answer(m) {
         out.push_str("<h4>Business questions</h4>\n<table><tbody>");
         for (q, a) in QUESTIONS.iter().zip(answers) {
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "<tr><th scope=\"row\">{}</th><td><strong>{}</strong> — {}</td></tr>\n",
+                "<tr><th scope=\"row\">{}</th><td><strong>{}</strong> — {}</td></tr>",
                 e(q),
                 e(&a.answer),
                 e(&a.reason)
@@ -305,9 +305,9 @@ pub fn section(i: usize, m: &ModelReport) -> String {
             e(p.outcome.as_str())
         );
         for d in &p.decisions {
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "<li>{} ({}): {}</li>\n",
+                "<li>{} ({}): {}</li>",
                 e(d.rule.as_str()),
                 e(d.action.as_str()),
                 e(&d.message)

@@ -4,16 +4,9 @@
 
 use crate::report::{ModelReport, Severity, Status, Verdict};
 
-/// 8030261248 → "8.03B".
+/// 8030261248 → "8.03B", as the terminal table writes it.
 pub fn count(n: u64) -> String {
-    let n = n as f64;
-    match n {
-        n if n >= 1e12 => format!("{:.2}T", n / 1e12),
-        n if n >= 1e9 => format!("{:.2}B", n / 1e9),
-        n if n >= 1e6 => format!("{:.2}M", n / 1e6),
-        n if n >= 1e3 => format!("{:.2}K", n / 1e3),
-        n => format!("{n}"),
-    }
+    crate::report::table::count(n as f64)
 }
 
 /// 16060617592 → "16.1 GB".
