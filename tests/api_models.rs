@@ -300,3 +300,50 @@ fn an_unknown_api_model_names_itself_and_lists_the_known_ones() {
         "one failure never stops the others"
     );
 }
+
+#[test]
+fn api_models_in_yaml_and_csv_shortlists() {
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = dir.path().join("list.yaml");
+    std::fs::write(
+        &yaml,
+        "models:\n  - model: api:mistral/mistral-large\n    note: drafting\n    owner: legal\n  \
+         - api:google/gemini-2.5-pro\n  - api:Mistral/Mistral-Large\n",
+    )
+    .unwrap();
+    let csv = dir.path().join("list.csv");
+    std::fs::write(&csv, "model,note\napi:openai/o3,reasoning\nEleutherAI/pythia-1b,\n").unwrap();
+    let hub = FakeHub::fixtures();
+    let (mut cmd, _home) = isopen(&hub.url);
+    let out = cmd
+        .args(["batch", yaml.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    let r = json(&out);
+    let models: Vec<&str> = r["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["model"].as_str().unwrap())
+        .collect();
+    // The second spelling of Mistral Large is the same model: listed once.
+    assert_eq!(models, ["api:mistral/mistral-large", "api:google/gemini-2.5-pro"]);
+    assert_eq!(r["models"][0]["note"], "drafting");
+    assert!(
+        r["models"][0]["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("Hugging Face Hub")),
+        "the note on published weights"
+    );
+    let (mut cmd, _home) = isopen(&hub.url);
+    let out = cmd
+        .args(["batch", csv.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    let r = json(&out);
+    assert_eq!(r["models"][0]["model"], "api:openai/o3");
+    assert_eq!(r["models"][0]["source"], "api");
+    assert_eq!(r["models"][1]["source"], "huggingface");
+}
