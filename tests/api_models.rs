@@ -312,7 +312,11 @@ fn api_models_in_yaml_and_csv_shortlists() {
     )
     .unwrap();
     let csv = dir.path().join("list.csv");
-    std::fs::write(&csv, "model,note\napi:openai/o3,reasoning\nEleutherAI/pythia-1b,\n").unwrap();
+    std::fs::write(
+        &csv,
+        "model,note\napi:openai/o3,reasoning\nEleutherAI/pythia-1b,\n",
+    )
+    .unwrap();
     let hub = FakeHub::fixtures();
     let (mut cmd, _home) = isopen(&hub.url);
     let out = cmd
@@ -327,7 +331,10 @@ fn api_models_in_yaml_and_csv_shortlists() {
         .map(|m| m["model"].as_str().unwrap())
         .collect();
     // The second spelling of Mistral Large is the same model: listed once.
-    assert_eq!(models, ["api:mistral/mistral-large", "api:google/gemini-2.5-pro"]);
+    assert_eq!(
+        models,
+        ["api:mistral/mistral-large", "api:google/gemini-2.5-pro"]
+    );
     assert_eq!(r["models"][0]["note"], "drafting");
     assert!(
         r["models"][0]["notes"]
