@@ -1,14 +1,21 @@
-//! Embeds every license-rules/*.yaml file in the binary, in a stable order.
+//! Embeds every license-rules/*.yaml and api-catalog/*.yaml file in the binary, in a stable
+//! order.
 
 use std::env;
 use std::fs;
 use std::path::Path;
 
 fn main() {
-    println!("cargo:rerun-if-changed=license-rules");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("license-rules");
+    embed("license-rules", "builtin_rules.rs");
+    embed("api-catalog", "builtin_catalog.rs");
+}
+
+/// Writes `OUT_DIR/out_name` as a slice of (file name, contents) for every YAML file in `folder`.
+fn embed(folder: &str, out_name: &str) {
+    println!("cargo:rerun-if-changed={folder}");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
     let mut files: Vec<_> = fs::read_dir(&dir)
-        .expect("license-rules/ exists")
+        .unwrap_or_else(|e| panic!("{folder}/ cannot be read: {e}"))
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
@@ -23,6 +30,6 @@ fn main() {
         ));
     }
     out.push(']');
-    let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("builtin_rules.rs");
-    fs::write(dest, out).expect("write builtin_rules.rs");
+    let dest = Path::new(&env::var("OUT_DIR").unwrap()).join(out_name);
+    fs::write(dest, out).unwrap_or_else(|e| panic!("cannot write {out_name}: {e}"));
 }

@@ -195,6 +195,7 @@ async fn audit_one<'k>(
             ModelKey::Local(_) => Source::Local,
             ModelKey::Ollama(_) => Source::Ollama,
             ModelKey::ModelScope { .. } => Source::Modelscope,
+            ModelKey::Api { .. } => Source::Api,
             ModelKey::Hub { .. } | ModelKey::Invalid(_) => Source::Huggingface,
         };
         ModelReport::failed(

@@ -7,6 +7,7 @@ pub mod assess;
 pub mod audit;
 pub mod batch;
 pub mod card;
+pub mod catalog;
 pub mod diagnostic;
 pub mod gguf;
 pub mod hub;

@@ -1,6 +1,7 @@
 //! Model references as users type them: `org/name`, `org/name@rev`, `hf:org/name`,
 //! `ollama:NAME[:TAG]`, `ollama:NAMESPACE/NAME[:TAG]`, `ollama:hf.co/ORG/REPO[:QUANT]`,
-//! `modelscope:OWNER/NAME[@REVISION]`, or a path to a model folder or a `.gguf` file on disk.
+//! `modelscope:OWNER/NAME[@REVISION]`, `api:PROVIDER/MODEL` (a closed model behind a provider's
+//! API, answered from the catalog), or a path to a model folder or a `.gguf` file on disk.
 //! Parsing validates before any request is made, so a hostile ref (`../x`, a URL, control
 //! characters) never reaches the network or the file system by accident: every part that
 //! becomes a URL segment or a path component is checked against its registry's own rules.
@@ -44,6 +45,9 @@ pub enum ModelRef {
     },
     /// A single `.gguf` file on disk.
     GgufFile(PathBuf),
+    /// A closed model behind a provider's API (`api:PROVIDER/MODEL`), answered from the
+    /// catalog; both parts lower case.
+    Api { provider: String, model: String },
 }
 
 /// An Ollama model name, validated, with its defaults filled in. Every part is safe as a URL
@@ -134,6 +138,7 @@ impl ModelRef {
             ModelRef::Ollama(_) => Source::Ollama,
             ModelRef::ModelScope { .. } => Source::Modelscope,
             ModelRef::GgufFile(_) => Source::Gguf,
+            ModelRef::Api { .. } => Source::Api,
         }
     }
 
@@ -165,6 +170,7 @@ impl ModelRef {
                 id,
                 revision: Some(r),
             } => format!("modelscope:{id}@{r}"),
+            ModelRef::Api { provider, model } => format!("api:{provider}/{model}"),
         }
     }
 }
@@ -190,6 +196,8 @@ pub enum ModelKey {
         id: String,
         revision: Option<String>,
     },
+    /// A closed API model: provider and model, in lower case.
+    Api { provider: String, model: String },
     /// Not a valid ref: it only matches the same text.
     Invalid(String),
 }
@@ -274,6 +282,10 @@ impl ModelRef {
                 id: id.clone(),
                 revision: revision.clone().filter(|r| r != MODELSCOPE_REVISION),
             },
+            ModelRef::Api { provider, model } => ModelKey::Api {
+                provider: provider.clone(),
+                model: model.clone(),
+            },
         }
     }
 }
@@ -305,7 +317,32 @@ fn parse_prefixed(input: &str) -> Option<Result<ModelRef, String>> {
     if let Some(rest) = input.strip_prefix("modelscope:") {
         return Some(parse_modelscope(rest));
     }
+    if let Some(rest) = input.strip_prefix("api:") {
+        return Some(parse_api(rest));
+    }
     None
+}
+
+/// The longest provider or model id in an `api:` ref.
+const MAX_API_PART: usize = 64;
+
+/// `PROVIDER/MODEL`: two parts of letters, digits, `-`, `_` and `.` (never first, never
+/// `..`), folded to lower case (the catalog's ids are lower case). Whether the catalog knows
+/// the model is the audit's question, not the parser's.
+fn parse_api(input: &str) -> Result<ModelRef, String> {
+    let Some((provider, model)) = input.split_once('/') else {
+        return Err("an API model is api:PROVIDER/MODEL (e.g. api:openai/gpt-4o)".into());
+    };
+    for (part, what) in [(provider, "provider"), (model, "model")] {
+        if part.is_empty() {
+            return Err(format!("the {what} is empty (api:PROVIDER/MODEL)"));
+        }
+        validate_plain_part(part, MAX_API_PART).map_err(|e| format!("the {what}: {e}"))?;
+    }
+    Ok(ModelRef::Api {
+        provider: provider.to_ascii_lowercase(),
+        model: model.to_ascii_lowercase(),
+    })
 }
 
 /// `NAME[:TAG]`, `NAMESPACE/NAME[:TAG]`, or `HOST/NAMESPACE/NAME[:TAG]` where the host is
@@ -394,6 +431,28 @@ fn validate_ollama_part(part: &str, what: &str, dots: bool) -> Result<(), String
     Ok(())
 }
 
+/// A ModelScope or API id part: at most `max` letters, digits, `-`, `_` and `.`, never
+/// starting with `-` or `.`, never `..`.
+fn validate_plain_part(part: &str, max: usize) -> Result<(), String> {
+    if part.len() > max {
+        return Err(format!("a part is longer than {max} characters"));
+    }
+    if !part
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(format!(
+            "{part:?} may only contain letters, digits, '-', '_' and '.'"
+        ));
+    }
+    if part.starts_with(['-', '.']) || part.contains("..") {
+        return Err(format!(
+            "{part:?} may not start with '-' or '.' nor contain '..'"
+        ));
+    }
+    Ok(())
+}
+
 /// `OWNER/NAME[@REVISION]`: two parts of letters, digits, `-`, `_` and `.` (never first or
 /// `..`), a revision as the Hub's.
 fn parse_modelscope(input: &str) -> Result<ModelRef, String> {
@@ -409,24 +468,7 @@ fn parse_modelscope(input: &str) -> Result<ModelRef, String> {
         if part.is_empty() {
             return Err("an empty part (owner/name must both be present)".into());
         }
-        if part.len() > MAX_MODELSCOPE_PART {
-            return Err(format!(
-                "a part is longer than {MAX_MODELSCOPE_PART} characters"
-            ));
-        }
-        if !part
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        {
-            return Err(format!(
-                "{part:?} may only contain letters, digits, '-', '_' and '.'"
-            ));
-        }
-        if part.starts_with(['-', '.']) || part.contains("..") {
-            return Err(format!(
-                "{part:?} may not start with '-' or '.' nor contain '..'"
-            ));
-        }
+        validate_plain_part(part, MAX_MODELSCOPE_PART)?;
     }
     if let Some(rev) = revision {
         validate_revision(rev)?;

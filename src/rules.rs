@@ -688,6 +688,29 @@ fn compile(raw: RawRule, family: &str, origin: Origin) -> Result<Rule, Vec<Strin
     })
 }
 
+/// A short fingerprint of a set of knowledge files (name and contents): the first 12 hex
+/// digits of their SHA-256, so a report can say which knowledge judged it.
+pub fn fingerprint(files: &[(&str, &str)]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for (name, text) in files {
+        h.update(name.as_bytes());
+        h.update([0]);
+        h.update(text.as_bytes());
+        h.update([0]);
+    }
+    h.finalize()
+        .iter()
+        .take(6)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The built-in license rules' fingerprint and file count (`rules 50 files 3f2a…`).
+pub fn builtin_version() -> String {
+    format!("rules {} files {}", BUILTIN.len(), fingerprint(BUILTIN))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

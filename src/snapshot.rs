@@ -16,15 +16,18 @@ pub enum Source {
     Modelscope,
     /// A single `.gguf` file: its header is all there is.
     Gguf,
+    /// A closed model behind a provider's API, answered from the catalog (`api-catalog/`).
+    Api,
 }
 
 impl Source {
-    pub const ALL: [Source; 5] = [
+    pub const ALL: [Source; 6] = [
         Source::Huggingface,
         Source::Local,
         Source::Ollama,
         Source::Modelscope,
         Source::Gguf,
+        Source::Api,
     ];
 
     /// The report's `source` value.
@@ -35,6 +38,7 @@ impl Source {
             Source::Ollama => "ollama",
             Source::Modelscope => "modelscope",
             Source::Gguf => "gguf",
+            Source::Api => "api",
         }
     }
 }

@@ -88,6 +88,7 @@ fn the_core_never_reaches_the_shell() {
     let shell = ["hub", "audit", "cli"];
     for core in [
         "card",
+        "catalog",
         "gguf",
         "rules",
         "diagnostic",

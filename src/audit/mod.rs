@@ -19,6 +19,7 @@ use tokio::sync::OnceCell;
 use crate::assess::datasets::{DatasetLookup, NOT_LOOKED_UP};
 use crate::assess::lineage::{Ancestor, Outcome};
 use crate::assess::{self, Context};
+use crate::catalog::{Catalog, CatalogError};
 use crate::hub::local::{
     cache_snapshot, snapshot_from_cache_folder, snapshot_from_dir, snapshot_from_gguf,
 };
@@ -30,6 +31,7 @@ use crate::model_ref::{ModelRef, OllamaName};
 use crate::report::{ErrorKind, LineageEntry, ModelReport};
 use crate::rules::RuleSet;
 use crate::snapshot::{DatasetInfo, Snapshot, Source};
+use crate::vocab::Date;
 
 mod walk;
 
@@ -91,6 +93,10 @@ pub struct Auditor {
     modelscope: HubClient,
     /// The local ModelScope cache, for offline audits.
     modelscope_cache: Option<PathBuf>,
+    /// The catalog of closed API models (`api:` refs), loaded once.
+    catalog: Arc<Result<Catalog, CatalogError>>,
+    /// The audit's date, against which a catalog entry's age is judged (today by default).
+    today: Option<Date>,
 }
 
 /// A client configuration for another source: the Hub's limits, retries and offline flag,
@@ -150,6 +156,8 @@ impl Auditor {
             ollama_store: None,
             modelscope,
             modelscope_cache: None,
+            catalog: Arc::new(Catalog::builtin()),
+            today: None,
         })
     }
 
@@ -209,6 +217,33 @@ impl Auditor {
             .and_then(|c| c.failure().map(str::to_string))
     }
 
+    /// Judges catalog entries' ages against this date instead of today's.
+    pub fn with_today(mut self, today: Date) -> Auditor {
+        self.today = Some(today);
+        self
+    }
+
+    /// A closed API model, answered from the catalog: no request is sent.
+    fn api(&self, provider: &str, model: &str, input: &str) -> ModelReport {
+        let today = self.today.unwrap_or_else(|| {
+            let secs = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            Date::from_days(i64::try_from(secs / 86_400).unwrap_or(0))
+        });
+        let found = match self.catalog.as_ref() {
+            Ok(catalog) => catalog.find(provider, model),
+            Err(e) => {
+                let message = format!("the API model catalog cannot be read: {e}");
+                return ModelReport::failed(input, Source::Api, ErrorKind::Internal, message);
+            }
+        };
+        match found {
+            Ok((p, m)) => crate::catalog::report::report(p, m, today),
+            Err(e) => ModelReport::failed(input, Source::Api, ErrorKind::NotFound, e.to_string()),
+        }
+    }
+
     /// Audits one ref as the user typed it.
     pub async fn audit(&self, input: &str) -> ModelReport {
         let model_ref = match ModelRef::parse(input) {
@@ -217,11 +252,15 @@ impl Auditor {
                 let source = match input.split_once(':') {
                     Some(("ollama", _)) => Source::Ollama,
                     Some(("modelscope", _)) => Source::Modelscope,
+                    Some(("api", _)) => Source::Api,
                     _ => Source::Huggingface,
                 };
                 return ModelReport::failed(input, source, ErrorKind::InvalidRef, e.to_string());
             }
         };
+        if let ModelRef::Api { provider, model } = &model_ref {
+            return self.api(provider, model, input);
+        }
         let source = model_ref.source();
         // May this model's look-ups ask the hub? A remote model online, yes; a local folder
         // or file only when the user asked; offline, never.
@@ -479,6 +518,12 @@ impl Auditor {
             }
             ModelRef::Hub { id, revision } => (id, revision.as_deref()),
             ModelRef::OllamaHf { id, .. } => (id, None),
+            // Answered from the catalog before any snapshot is asked for.
+            ModelRef::Api { provider, model } => {
+                return Err(SourceError::Internal(format!(
+                    "api:{provider}/{model} has no snapshot: it is answered from the catalog"
+                )));
+            }
         };
         match hub {
             (id, revision) if self.offline || !net => {

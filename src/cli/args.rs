@@ -24,7 +24,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Audit one or more models: org/name, org/name@revision, hf:org/name, ollama:NAME[:TAG],
-    /// modelscope:OWNER/NAME[@REVISION], a local folder or a .gguf file.
+    /// modelscope:OWNER/NAME[@REVISION], api:PROVIDER/MODEL, a local folder or a .gguf file.
     Audit(AuditArgs),
     /// Audit a shortlist: .txt (one ref a line, # comments), .yaml, or .csv (a `model` column).
     Batch(BatchArgs),
@@ -97,6 +97,8 @@ pub enum Format {
     Markdown,
     Sarif,
     Cyclonedx,
+    /// The decision page: one self-contained HTML file (`audit` and `batch`).
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -135,7 +137,7 @@ pub struct BatchArgs {
 /// Options every auditing command shares.
 #[derive(Debug, Args)]
 pub struct CommonArgs {
-    /// Output format [default: table on a terminal, json otherwise].
+    /// Output format [default: table on a terminal, json otherwise]; html is the decision page.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
     /// A policy file: which verdicts, licenses and risks pass the gate (see `isopen policy init`).

@@ -66,6 +66,15 @@ pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>, Re
         None => RuleSet::builtin(),
     }
     .context("cannot load the license rules")?;
+    let _ = KNOWLEDGE.set(format!(
+        "{}{}, {}",
+        isopen::rules::builtin_version(),
+        common
+            .rules
+            .as_ref()
+            .map_or(String::new(), |d| format!(" + {}", d.display())),
+        isopen::catalog::builtin_version()
+    ));
     let policy = match &common.policy {
         Some(path) => Some(super::policy::load(path, &rules)?),
         None => None,
@@ -134,6 +143,7 @@ pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>, Re
         )
         .context("cannot set up the ModelScope client")?
         .with_lookups(common.lookups)
+        .with_today(super::policy::today())
         .with_clarifications(
             policy
                 .as_ref()
@@ -174,6 +184,27 @@ fn env_flag(name: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Which knowledge judged this run (the rules, a `--rules` folder, the API catalog), for the
+/// outputs that say so; set once by `build_auditor`.
+static KNOWLEDGE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// What the decision page says besides the report.
+fn html_meta(fail_on: Option<Severity>) -> report::html::HtmlMeta {
+    report::html::HtmlMeta {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        rules_version: KNOWLEDGE.get().cloned().unwrap_or_else(|| {
+            format!(
+                "{}, {}",
+                isopen::rules::builtin_version(),
+                isopen::catalog::builtin_version()
+            )
+        }),
+        date: super::policy::today().to_string(),
+        title: None,
+        fail_on,
+    }
+}
+
 /// Prints the report; `summary_only` tables show the matrix, not every model's details.
 pub fn print_report(
     report: &Report,
@@ -198,6 +229,7 @@ pub fn print_report(
         Format::Markdown => report::markdown::render(report, &view),
         Format::Sarif => report::sarif::render(report),
         Format::Cyclonedx => report::cyclonedx::render(report),
+        Format::Html => report::html::render(report, &html_meta(view.fail_on)),
     };
     // A last pass over the whole text, whatever a renderer missed: no secret, and nothing a
     // card or a server wrote reaches the terminal as a control sequence.
@@ -205,6 +237,8 @@ pub fn print_report(
     let text = match format {
         Format::Table | Format::Markdown => sanitize::block(&text),
         Format::Json | Format::Sarif | Format::Cyclonedx => sanitize::json(&text),
+        // Every value was escaped for HTML, invisible characters included.
+        Format::Html => std::borrow::Cow::Borrowed(&*text),
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())

@@ -13,6 +13,7 @@ pub use crate::vocab::{
     Availability, ElementVerdict, ErrorKind, Evidence, Gating, HardwareClass, LicenseScope,
     LineageStatus, MofClass, Osaid, Relation, Risk, RiskCode, Severity, Verdict, YesNo,
 };
+pub use provider_terms::{ProviderTerms, TermsDocument, TermsFact, TermsSource};
 
 pub const SCHEMA: &str = "isopen.report.v1";
 
@@ -94,6 +95,9 @@ pub struct ModelReport {
     /// a front matter that would not parse, a renamed repository).
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Extension: a closed API model's provider terms, from the catalog (`source: api` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_terms: Option<ProviderTerms>,
 }
 
 impl ModelReport {
@@ -117,6 +121,7 @@ impl ModelReport {
             note: None,
             owner: None,
             notes: Vec::new(),
+            provider_terms: None,
         }
     }
 }
@@ -285,9 +290,11 @@ pub struct Answer<A> {
 
 pub mod cyclonedx;
 pub mod gate;
+pub mod html;
 pub mod identify;
 pub mod knowledge;
 pub mod markdown;
+pub mod provider_terms;
 pub mod sanitize;
 pub mod sarif;
 pub mod summary;

@@ -342,7 +342,7 @@ fn indent(s: &str) -> String {
 }
 
 /// 8030261248 → "8.03B" (parameters are counted in thousands, millions, billions).
-fn count(n: f64) -> String {
+pub(crate) fn count(n: f64) -> String {
     match n {
         n if n >= 1e12 => format!("{:.2}T", n / 1e12),
         n if n >= 1e9 => format!("{:.2}B", n / 1e9),

@@ -29,6 +29,17 @@ impl Date {
             .then_some(Date { year, month, day })
     }
 
+    /// Days since 1970-01-01 (Howard Hinnant's algorithm, the inverse of `from_days`).
+    pub fn days(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// The civil date of a count of days since 1970-01-01 (Howard Hinnant's algorithm).
     pub fn from_days(days: i64) -> Date {
         let z = days + 719_468;
@@ -47,5 +58,20 @@ impl Date {
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Date;
+
+    #[test]
+    fn days_is_the_inverse_of_from_days() {
+        for d in [
+            -800_000, -1, 0, 59, 60, 365, 11_016, 20_000, 20_427, 100_000,
+        ] {
+            assert_eq!(Date::from_days(d).days(), d, "{d}");
+        }
+        assert_eq!(Date::parse("2026-12-05").unwrap().days(), 20_792);
     }
 }

@@ -31,10 +31,12 @@ pub enum RiskCode {
     NotOsiApproved,
     UndeclaredBaseModel,
     EvidenceUnread,
+    OutputUseRestriction,
+    ProviderDataRetention,
 }
 
 impl RiskCode {
-    pub const ALL: [RiskCode; 17] = [
+    pub const ALL: [RiskCode; 19] = [
         RiskCode::EvidenceUnread,
         RiskCode::LicenseMissing,
         RiskCode::LicenseUnrecognized,
@@ -47,6 +49,8 @@ impl RiskCode {
         RiskCode::UndeclaredBaseModel,
         RiskCode::DatasetNonCommercial,
         RiskCode::WeightsAbsent,
+        RiskCode::OutputUseRestriction,
+        RiskCode::ProviderDataRetention,
         RiskCode::UnsafeWeightFormat,
         RiskCode::RemoteCode,
         RiskCode::WeightsGated,
@@ -73,6 +77,8 @@ impl RiskCode {
             RiskCode::NotOsiApproved => "not-osi-approved",
             RiskCode::UndeclaredBaseModel => "undeclared-base-model",
             RiskCode::EvidenceUnread => "evidence-unread",
+            RiskCode::OutputUseRestriction => "output-use-restriction",
+            RiskCode::ProviderDataRetention => "provider-data-retention",
         }
     }
 
@@ -90,8 +96,15 @@ impl RiskCode {
             | InheritedLicenseConflict
             | GateTermsConflict
             | EvidenceUnread => Severity::High,
-            CommercialConditions | UseRestrictions | DatasetNonCommercial | WeightsAbsent
-            | UnsafeWeightFormat | RemoteCode | UndeclaredBaseModel => Severity::Medium,
+            CommercialConditions
+            | UseRestrictions
+            | DatasetNonCommercial
+            | WeightsAbsent
+            | UnsafeWeightFormat
+            | RemoteCode
+            | UndeclaredBaseModel
+            | OutputUseRestriction
+            | ProviderDataRetention => Severity::Medium,
             WeightsGated | TrainingDataUndisclosed | NotOsiApproved => Severity::Low,
         }
     }
@@ -121,6 +134,12 @@ impl RiskCode {
             }
             EvidenceUnread => {
                 "a license or card source exists but was not read completely; never `allowed`"
+            }
+            OutputUseRestriction => {
+                "the provider's terms forbid using outputs to build competing models"
+            }
+            ProviderDataRetention => {
+                "the provider keeps prompts and outputs, or may train on them, by default"
             }
         }
     }

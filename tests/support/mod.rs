@@ -56,6 +56,15 @@ pub fn isopen(endpoint: &str) -> (Command, tempfile::TempDir) {
     (cmd, home)
 }
 
+/// The path of a shortlist in `fixtures/shortlists/`.
+pub fn shortlist(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/shortlists")
+        .join(name)
+        .display()
+        .to_string()
+}
+
 /// The report's JSON from standard output.
 pub fn json(output: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
