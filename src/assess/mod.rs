@@ -386,6 +386,7 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
         note: None,
         owner: None,
         notes,
+        found_at: Vec::new(),
     }
 }
 

@@ -39,6 +39,10 @@ impl Default for View {
 pub struct Report {
     pub schema: String,
     pub models: Vec<ModelReport>,
+    /// Extension: for `isopen scan`, what was scanned, the project's license, and the files
+    /// left unread.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan: Option<crate::vocab::ScanSummary>,
 }
 
 impl Report {
@@ -46,6 +50,7 @@ impl Report {
         Report {
             schema: SCHEMA.to_string(),
             models,
+            scan: None,
         }
     }
 }
@@ -94,6 +99,9 @@ pub struct ModelReport {
     /// a front matter that would not parse, a renamed repository).
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Extension: for `isopen scan`, every place the scanned codebase references this model.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub found_at: Vec<crate::vocab::FoundAt>,
 }
 
 impl ModelReport {
@@ -117,6 +125,7 @@ impl ModelReport {
             note: None,
             owner: None,
             notes: Vec::new(),
+            found_at: Vec::new(),
         }
     }
 }
@@ -284,6 +293,7 @@ pub struct Answer<A> {
 }
 
 pub mod cyclonedx;
+pub mod found;
 pub mod gate;
 pub mod identify;
 pub mod knowledge;

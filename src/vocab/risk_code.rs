@@ -31,11 +31,16 @@ pub enum RiskCode {
     NotOsiApproved,
     UndeclaredBaseModel,
     EvidenceUnread,
+    ModelTermsNotPassedOn,
+    ModelNoticeMissing,
+    ModelLicenseIncompatible,
 }
 
 impl RiskCode {
-    pub const ALL: [RiskCode; 17] = [
+    pub const ALL: [RiskCode; 20] = [
         RiskCode::EvidenceUnread,
+        RiskCode::ModelTermsNotPassedOn,
+        RiskCode::ModelLicenseIncompatible,
         RiskCode::LicenseMissing,
         RiskCode::LicenseUnrecognized,
         RiskCode::LicenseMismatch,
@@ -45,6 +50,7 @@ impl RiskCode {
         RiskCode::CommercialConditions,
         RiskCode::UseRestrictions,
         RiskCode::UndeclaredBaseModel,
+        RiskCode::ModelNoticeMissing,
         RiskCode::DatasetNonCommercial,
         RiskCode::WeightsAbsent,
         RiskCode::UnsafeWeightFormat,
@@ -73,6 +79,9 @@ impl RiskCode {
             RiskCode::NotOsiApproved => "not-osi-approved",
             RiskCode::UndeclaredBaseModel => "undeclared-base-model",
             RiskCode::EvidenceUnread => "evidence-unread",
+            RiskCode::ModelTermsNotPassedOn => "model-terms-not-passed-on",
+            RiskCode::ModelNoticeMissing => "model-notice-missing",
+            RiskCode::ModelLicenseIncompatible => "model-license-incompatible",
         }
     }
 
@@ -89,9 +98,13 @@ impl RiskCode {
             | NonCommercial
             | InheritedLicenseConflict
             | GateTermsConflict
-            | EvidenceUnread => Severity::High,
+            | EvidenceUnread
+            | ModelTermsNotPassedOn
+            | ModelLicenseIncompatible => Severity::High,
             CommercialConditions | UseRestrictions | DatasetNonCommercial | WeightsAbsent
-            | UnsafeWeightFormat | RemoteCode | UndeclaredBaseModel => Severity::Medium,
+            | UnsafeWeightFormat | RemoteCode | UndeclaredBaseModel | ModelNoticeMissing => {
+                Severity::Medium
+            }
             WeightsGated | TrainingDataUndisclosed | NotOsiApproved => Severity::Low,
         }
     }
@@ -121,6 +134,15 @@ impl RiskCode {
             }
             EvidenceUnread => {
                 "a license or card source exists but was not read completely; never `allowed`"
+            }
+            ModelTermsNotPassedOn => {
+                "the project's license allows commercial use; the model's terms forbid it"
+            }
+            ModelNoticeMissing => {
+                "the model's terms require a notice the repository does not carry"
+            }
+            ModelLicenseIncompatible => {
+                "the model's terms are copyleft or share-alike; the project is permissive"
             }
         }
     }
