@@ -17,7 +17,7 @@ use isopen::batch::{Gate, Job};
 use isopen::codebase::{self, Budget, Inventory};
 use isopen::report::{ModelReport, Report, found, sanitize};
 use isopen::rules::RuleSet;
-use isopen::scan::{self, SKIPPED_LISTED, ScanSummary, terms};
+use isopen::scan::{self, SKIPPED_LISTED, ScanSummary, SkipReason, terms};
 
 pub fn run(args: ScanArgs) -> Result<u8> {
     let budget = Budget {
@@ -140,7 +140,12 @@ fn summary(args: &ScanArgs, inv: &Inventory, rules: &RuleSet) -> ScanSummary {
         root: args.path.display().to_string(),
         files_read: inv.files_read,
         project_license: scan::project::declarations(&inv.project_files, rules),
-        skipped: inv.skipped.iter().take(SKIPPED_LISTED).cloned().collect(),
+        // The rarer reasons first: a long run of files over the budget must not hide them.
+        skipped: {
+            let mut listed: Vec<_> = inv.skipped.iter().collect();
+            listed.sort_by_key(|s| s.reason == SkipReason::OverFileBudget);
+            listed.into_iter().take(SKIPPED_LISTED).cloned().collect()
+        },
         skipped_total: inv.skipped.len(),
         unread,
     }
