@@ -1,7 +1,7 @@
 //! Finding the models a codebase uses, by reading its text (never running it): which kind of
 //! file a name is, the references each kind holds (`code`, `config`, `shell`), the project's
 //! own license (`project`), and what the model's terms ask of that project (`terms`). Pure:
-//! the tree walk, the reads and their budgets are the shell's (`crate::codebase`).
+//! the tree walk, the reads and their budgets are the shell's (the `codebase` module).
 //!
 //! Only a string literal that is a model id or ref is a reference: it must parse as one
 //! (`model_ref::parse_text`) and not look like something else that has the same shape (a
