@@ -140,7 +140,7 @@ pub struct ScanArgs {
     /// The folder to scan; SARIF and `found_at` paths are relative to it.
     #[arg(value_name = "PATH", default_value = ".")]
     pub path: PathBuf,
-    /// Append each audit to this JSON Lines file the moment it completes (as `batch --out`).
+    /// Append each audit to this JSON Lines file the moment it completes (as `batch` does).
     #[arg(long, value_name = "FILE.jsonl")]
     pub out: Option<PathBuf>,
     /// Continue the run in the --out file: skip the models done there and audit again those
