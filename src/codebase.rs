@@ -183,14 +183,15 @@ pub fn walk(root: &Path, budget: Budget) -> Result<Inventory, CodebaseError> {
             cards_in.insert(folder.clone());
         }
         let at_root = entry.depth() == 1;
-        if at_root && (scan::project::wanted(&name) || scan::terms::carries_notices(&name)) {
-            if let Ok(text) = read(path, budget.max_file_bytes) {
-                if scan::project::wanted(&name) {
-                    inv.project_files.push((name.clone(), text.clone()));
-                }
-                if scan::terms::carries_notices(&name) {
-                    inv.notice_files.push((name.clone(), text));
-                }
+        if at_root
+            && (scan::project::wanted(&name) || scan::terms::carries_notices(&name))
+            && let Ok(text) = read(path, budget.max_file_bytes)
+        {
+            if scan::project::wanted(&name) {
+                inv.project_files.push((name.clone(), text.clone()));
+            }
+            if scan::terms::carries_notices(&name) {
+                inv.notice_files.push((name.clone(), text));
             }
         }
         let Some(kind) = scan::kind_of(&rel) else {

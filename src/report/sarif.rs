@@ -41,7 +41,9 @@ pub fn render(report: &Report) -> String {
                 "locations": [location(&m.model, None, None)],
                 "properties": {"model": m.model, "kind": e.map(|e| e.kind)},
             }));
-            results.last_mut().map(|r| at_code(r, &m.found_at));
+            if let Some(r) = results.last_mut() {
+                at_code(r, &m.found_at);
+            }
             continue;
         }
         for r in &m.risks {
@@ -57,7 +59,9 @@ pub fn render(report: &Report) -> String {
                     "evidence": r.evidence,
                 },
             }));
-            results.last_mut().map(|r| at_code(r, &m.found_at));
+            if let Some(r) = results.last_mut() {
+                at_code(r, &m.found_at);
+            }
         }
     }
     let sarif = json!({
