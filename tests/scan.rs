@@ -104,6 +104,8 @@ fn expected() -> BTreeSet<Place> {
             "llama-index",
         ),
         ("microsoft/phi-2", "app/serve.py", 9, 32, "hf-inference"),
+        // A name assigned once to a literal, then passed: the literal is the reference.
+        ("mistralai/Mixtral-8x7B-v0.1", "app/serve.py", 11, 14, "vllm"),
         (
             "meta-llama/Llama-2-7b-hf",
             "configs/adapter.json",
@@ -209,7 +211,7 @@ fn the_sample_repository_holds_exactly_these_references() {
         "expected but not found"
     );
     // One entry per model, however many places name it.
-    assert_eq!(refs.len(), 21);
+    assert_eq!(refs.len(), 22);
     assert_eq!(r["scan"]["project_license"][0]["id"], "MIT");
     assert_eq!(r["scan"]["project_license"][0]["file"], "LICENSE");
     assert_eq!(r["scan"]["unread"], 0);

@@ -4,6 +4,8 @@
 //! argument is a plain string literal. A variable, an f-string or an expression is not read:
 //! what it holds is known only when the program runs.
 
+use std::collections::HashMap;
+
 use super::lexer::{self, Kind, Syntax, Token};
 use super::{Found, Strictness, accept};
 use crate::vocab::Form;
@@ -209,6 +211,7 @@ fn not_a_model_repo(args: &[Arg]) -> bool {
 /// References in a Python or JavaScript/TypeScript source.
 pub fn find(text: &str, syntax: Syntax) -> Vec<Found> {
     let tokens = lexer::tokens(text, syntax);
+    let constants = constants(&tokens);
     let mut out = Vec::new();
     for i in 0..tokens.len() {
         let Some(name) = ident(tokens.get(i)) else {
@@ -246,7 +249,16 @@ pub fn find(text: &str, syntax: Syntax) -> Vec<Found> {
             if !wanted {
                 continue;
             }
-            if let Some(t) = literal(a.value)
+            let t = literal(a.value).or_else(|| match a.value {
+                [
+                    Token {
+                        kind: Kind::Ident(name),
+                        ..
+                    },
+                ] => constants.get(name.as_str()).copied(),
+                _ => None,
+            });
+            if let Some(t) = t
                 && let Kind::Str { value, .. } = &t.kind
                 && let Some(model) = accept(value, call.strictness)
             {
@@ -263,6 +275,57 @@ pub fn find(text: &str, syntax: Syntax) -> Vec<Found> {
         out.extend(inference_objects(&tokens));
     }
     out
+}
+
+/// Names assigned once in the file, at the start of a statement, to a plain string literal
+/// alone (`MODEL_ID = "org/x"`, `const MODEL = "org/x"`): a call that passes the name passes
+/// that literal. A name assigned twice, or to anything else, is not resolved: which value a
+/// call sees is then known only when the program runs.
+fn constants(tokens: &[Token]) -> HashMap<&str, &Token> {
+    let mut assigned: HashMap<&str, Option<&Token>> = HashMap::new();
+    // Inside `(...)` or `[...]` a `name=` is a keyword argument, not an assignment.
+    let mut depth = 0usize;
+    for i in 0..tokens.len() {
+        match tokens[i].kind {
+            Kind::Punct('(' | '[') => depth += 1,
+            Kind::Punct(')' | ']') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > 0 {
+            continue;
+        }
+        let Some(name) = ident(tokens.get(i)) else {
+            continue;
+        };
+        let starts_statement = match i.checked_sub(1).map(|p| &tokens[p]) {
+            None => true,
+            Some(prev) => {
+                prev.line < tokens[i].line
+                    || matches!(prev.kind, Kind::Punct(';'))
+                    || matches!(&prev.kind, Kind::Ident(k) if matches!(k.as_str(), "const" | "let" | "var"))
+            }
+        };
+        let is_assignment = matches!(tokens.get(i + 1).map(|t| &t.kind), Some(Kind::Punct('=')))
+            && !matches!(tokens.get(i + 2).map(|t| &t.kind), Some(Kind::Punct('=')));
+        if !starts_statement || !is_assignment {
+            continue;
+        }
+        let value = tokens.get(i + 2).filter(|t| {
+            matches!(t.kind, Kind::Str { plain: true, .. })
+                // The literal alone: not `"org/" + name`, `"a".join(...)`, `"x"[0]`.
+                && tokens.get(i + 3).is_none_or(|n| {
+                    n.line > t.line || matches!(n.kind, Kind::Punct(';'))
+                })
+        });
+        assigned
+            .entry(name)
+            .and_modify(|v| *v = None)
+            .or_insert(value);
+    }
+    assigned
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|t| (k, t)))
+        .collect()
 }
 
 /// `{ model: "org/name" }` in a file that uses `@huggingface/inference`: every task method
@@ -317,6 +380,20 @@ mod tests {
                 ("org/b".into(), 2, 39, Form::Pipeline),
                 ("org/adapter".into(), 5, 37, Form::FromPretrained),
             ]
+        );
+    }
+
+    #[test]
+    fn a_name_assigned_once_to_a_literal() {
+        let text = "MODEL_ID = \"org/const\"\nTWICE = \"org/one\"\nTWICE = \"org/two\"\n\
+                    BUILT = \"org/\" + suffix\n\
+                    def f(model_name):\n    a = AutoModel.from_pretrained(MODEL_ID)\n\
+                    \x20   b = AutoModel.from_pretrained(TWICE)\n    c = AutoModel.from_pretrained(BUILT)\n\
+                    \x20   d = AutoModel.from_pretrained(model_name)\n    e = f(MODEL_ID=\"org/kw\")\n\
+                    g(\n    model_name=\"org/kwarg\",\n)\n";
+        assert_eq!(
+            found(text, Syntax::Python),
+            [("org/const".into(), 1, 12, Form::FromPretrained)]
         );
     }
 
