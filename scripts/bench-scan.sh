@@ -42,9 +42,10 @@ s = r["scan"]
 read = s["files_read"]
 places = sum(len(m["found_at"]) for m in r["references"])
 rate = read / max(float(secs), 1e-3)
+walk_rate = int(walked) / max(float(secs), 1e-3)
 print(f"{tree}: {walked} files in the tree, {read} read, {len(r['references'])} models at {places} places, "
       f"{s['skipped_total']} skipped ({s['unread']} unread); best of {runs}: {float(secs):.2f} s, "
-      f"{rate:,.0f} files read/s, {int(rss_kb) / 1024:.0f} MiB")
+      f"{rate:,.0f} files read/s ({walk_rate:,.0f} files walked/s), {int(rss_kb) / 1024:.0f} MiB")
 PY
 done
 
@@ -57,7 +58,7 @@ found = {(m["model"], f["file"], f["line"]) for m in r["references"] for f in m[
 src = open("tests/scan.rs").read()
 block = src[src.index("fn expected()"):src.index("fn the_sample_repository")]
 want = {(m if not m.startswith("./") else "fixtures/scan/sample-repo/" + m[2:], f, int(l))
-        for m, f, l in re.findall(r'\("([^"]+)", "([^"]+)", (\d+), \d+, "[^"]+"\)', block)}
+        for m, f, l in re.findall(r'\(\s*"([^"]+)",\s*"([^"]+)",\s*(\d+),\s*\d+,\s*"[^"]+",?\s*\)', block)}
 found = {(m.removeprefix("./"), f, l) for m, f, l in found}
 want = {(m.removeprefix("./"), f, l) for m, f, l in want}
 tp = len(found & want)
