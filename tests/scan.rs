@@ -105,7 +105,13 @@ fn expected() -> BTreeSet<Place> {
         ),
         ("microsoft/phi-2", "app/serve.py", 9, 32, "hf-inference"),
         // A name assigned once to a literal, then passed: the literal is the reference.
-        ("mistralai/Mixtral-8x7B-v0.1", "app/serve.py", 11, 14, "vllm"),
+        (
+            "mistralai/Mixtral-8x7B-v0.1",
+            "app/serve.py",
+            11,
+            14,
+            "vllm",
+        ),
         (
             "meta-llama/Llama-2-7b-hf",
             "configs/adapter.json",

@@ -131,13 +131,15 @@ pub fn risks(model: &ModelReport, project: Project, found_at: &[FoundAt]) -> Vec
         .notices
         .iter()
         .any(|(n, _)| n.to_ascii_uppercase().starts_with("NOTICE"));
+    // The agreement's full name: an id (`llama3.1`) also appears in commands and model
+    // names, and would pass for a reference to the agreement.
     let names: Vec<String> = model
         .license
         .iter()
-        .flat_map(|l| [Some(l.id.clone()), l.name.clone()])
-        .flatten()
-        .filter(|n| n.len() >= 4 && n != "unknown" && n != "other")
-        .map(|n| normalize(&n))
+        .filter_map(|l| l.name.as_deref())
+        .map(|n| n.trim_end_matches(" (revision unverified)"))
+        .filter(|n| n.len() >= 12)
+        .map(normalize)
         .collect();
     let mut missing: Vec<(String, Evidence)> = Vec::new();
     for o in &use_.obligations {
@@ -292,6 +294,12 @@ mod tests {
             ],
         );
         assert_eq!(codes(&m, &[]), [RiskCode::ModelNoticeMissing]);
+        // The license id in a command is no reference to the agreement.
+        let id_only = vec![(
+            "README.md".to_string(),
+            "Built with Llama. Run `ollama run llama3.1`.".to_string(),
+        )];
+        assert_eq!(codes(&m, &id_only), [RiskCode::ModelNoticeMissing]);
         let readme = vec![(
             "README.md".to_string(),
             "Built  with\nLlama. Licensed under the Llama 3.1 Community License Agreement."
