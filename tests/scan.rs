@@ -127,6 +127,8 @@ fn expected() -> BTreeSet<Place> {
             "config-key",
         ),
         ("google/gemma-7b", "configs/train.yaml", 2, 21, "config-key"),
+        // A notebook's code cell, at the notebook's own line.
+        ("google-t5/t5-11b", "notebooks/explore.ipynb", 26, 52, "from-pretrained"),
         (
             "bigcode/starcoder2-15b",
             "docker-compose.yml",
@@ -217,7 +219,7 @@ fn the_sample_repository_holds_exactly_these_references() {
         "expected but not found"
     );
     // One entry per model, however many places name it.
-    assert_eq!(refs.len(), 22);
+    assert_eq!(refs.len(), 23);
     assert_eq!(r["scan"]["project_license"][0]["id"], "MIT");
     assert_eq!(r["scan"]["project_license"][0]["file"], "LICENSE");
     assert_eq!(r["scan"]["unread"], 0);

@@ -1,5 +1,5 @@
 //! Finding the models a codebase uses, by reading its text (never running it): which kind of
-//! file a name is, the references each kind holds (`code`, `config`, `shell`), the project's
+//! file a name is, the references each kind holds (`code`, `notebook`, `config`, `shell`), the project's
 //! own license (`project`), and what the model's terms ask of that project (`terms`). Pure:
 //! the tree walk, the reads and their budgets are the shell's (the `codebase` module).
 //!
@@ -10,6 +10,7 @@
 pub mod code;
 pub mod config;
 pub mod lexer;
+pub mod notebook;
 pub mod project;
 pub mod shell;
 pub mod terms;
@@ -34,6 +35,8 @@ pub struct Found {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Python,
+    /// A Jupyter notebook: its code cells are Python.
+    Notebook,
     JavaScript,
     Yaml,
     Json,
@@ -71,6 +74,7 @@ pub fn kind_of(path: &str) -> Option<Kind> {
     let compose = lower.starts_with("docker-compose") || lower.starts_with("compose.");
     match ext {
         "py" | "pyi" => Some(Kind::Python),
+        "ipynb" => Some(Kind::Notebook),
         "js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx" => Some(Kind::JavaScript),
         "yaml" | "yml" if workflow || compose => Some(Kind::ComposeYaml),
         "yaml" | "yml" => Some(Kind::Yaml),
@@ -85,6 +89,7 @@ pub fn kind_of(path: &str) -> Option<Kind> {
 pub fn find(kind: Kind, text: &str) -> Vec<Found> {
     match kind {
         Kind::Python => code::find(text, lexer::Syntax::Python),
+        Kind::Notebook => notebook::find(text),
         Kind::JavaScript => code::find(text, lexer::Syntax::JavaScript),
         Kind::Yaml => config::yaml(text),
         Kind::Json => config::json(text),
