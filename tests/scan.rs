@@ -128,7 +128,13 @@ fn expected() -> BTreeSet<Place> {
         ),
         ("google/gemma-7b", "configs/train.yaml", 2, 21, "config-key"),
         // A notebook's code cell, at the notebook's own line.
-        ("google-t5/t5-11b", "notebooks/explore.ipynb", 26, 52, "from-pretrained"),
+        (
+            "google-t5/t5-11b",
+            "notebooks/explore.ipynb",
+            26,
+            52,
+            "from-pretrained",
+        ),
         (
             "bigcode/starcoder2-15b",
             "docker-compose.yml",

@@ -358,6 +358,32 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Whatever a file holds, every finder returns (never panics), and every place it
+        /// gives is inside the text.
+        #[test]
+        fn any_text_any_kind(text in "(?s).{0,400}", pick in 0usize..10) {
+            let kinds = [
+                Kind::Python, Kind::Notebook, Kind::JavaScript, Kind::Yaml, Kind::Json,
+                Kind::Toml, Kind::Dotenv, Kind::Commands, Kind::ComposeYaml, Kind::Modelfile,
+            ];
+            let lines = text.split('\n').count();
+            for f in find(kinds[pick], &text) {
+                proptest::prop_assert!(f.line >= 1 && f.line <= lines, "{f:?}");
+                proptest::prop_assert!(f.column >= 1);
+            }
+        }
+
+        /// Code-shaped text: the call around an arbitrary argument.
+        #[test]
+        fn any_argument(arg in "(?s).{0,80}") {
+            let text = format!("AutoModel.from_pretrained({arg})\npipeline('x', {arg})\n");
+            for f in find(Kind::Python, &text) {
+                proptest::prop_assert!(model_ref::parse_text(&f.model).is_ok(), "{f:?}");
+            }
+        }
+    }
+
     #[test]
     fn kinds_by_name() {
         assert_eq!(kind_of("a/b.py"), Some(Kind::Python));
