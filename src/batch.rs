@@ -90,6 +90,9 @@ pub struct Resumed {
 pub struct Outcome {
     /// One report per job, in input order; `None` for jobs not reached before a cancellation.
     pub reports: Vec<Option<ModelReport>>,
+    /// The assessment behind each report, before any policy (in the same order): what a
+    /// caller adding findings of its own judges again (`isopen scan`).
+    pub assessed: Vec<Option<ModelReport>>,
     pub cancelled: bool,
     pub resumed: Resumed,
 }
@@ -113,6 +116,7 @@ pub async fn run(
 ) -> Result<Outcome, ReporterFailed> {
     let keys: Vec<ModelKey> = jobs.iter().map(|j| ModelKey::of(&j.model)).collect();
     let mut results: HashMap<ModelKey, ModelReport> = HashMap::new();
+    let mut assessments: HashMap<ModelKey, ModelReport> = HashMap::new();
     let mut failed: HashSet<ModelKey> = HashSet::new();
     for assessed in earlier {
         let assessed = gate.clean(assessed);
@@ -121,7 +125,8 @@ pub async fn run(
             // Audited again: the failure may have been passing (a network error, a token).
             failed.insert(key);
         } else {
-            results.insert(key, gate.judge(&assessed));
+            results.insert(key.clone(), gate.judge(&assessed));
+            assessments.insert(key, assessed);
         }
     }
     // Each distinct model once, in input order.
@@ -149,28 +154,31 @@ pub async fn run(
                     let judged = gate.judge(&assessed);
                     reporter.completed(&judged, &assessed).map_err(ReporterFailed)?;
                     results.insert(key.clone(), judged);
+                    assessments.insert(key.clone(), assessed);
                 }
                 None => break false,
             },
             () = &mut cancel => break true,
         }
     };
-    let reports = jobs
-        .iter()
-        .zip(&keys)
-        .map(|(j, k)| {
-            results.get(k).map(|r| {
-                let mut r = r.clone();
-                // The user's spelling of this entry, whichever spelling was audited.
-                r.model = j.model.clone();
-                r.note = j.note.clone().or(r.note);
-                r.owner = j.owner.clone().or(r.owner);
-                r
+    let per_job = |of: &HashMap<ModelKey, ModelReport>| {
+        jobs.iter()
+            .zip(&keys)
+            .map(|(j, k)| {
+                of.get(k).map(|r| {
+                    let mut r = r.clone();
+                    // The user's spelling of this entry, whichever spelling was audited.
+                    r.model = j.model.clone();
+                    r.note = j.note.clone().or(r.note);
+                    r.owner = j.owner.clone().or(r.owner);
+                    r
+                })
             })
-        })
-        .collect();
+            .collect()
+    };
     Ok(Outcome {
-        reports,
+        reports: per_job(&results),
+        assessed: per_job(&assessments),
         cancelled,
         resumed,
     })

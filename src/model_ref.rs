@@ -556,6 +556,30 @@ fn validate_revision(rev: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A ref read from a text (a string in code or configuration), parsed without the file
+/// system: a prefixed ref or a Hub id, never a path (a `./models/x` or `/data/x` in code is a
+/// path on the machine that runs it, not in the tree being read).
+pub fn parse_text(input: &str) -> Result<ModelRef, RefError> {
+    let err = |reason: &str| RefError {
+        input: input.to_string(),
+        reason: reason.to_string(),
+    };
+    if input.is_empty() || input.chars().any(char::is_control) {
+        return Err(err("it is empty or contains control characters"));
+    }
+    if let Some(r) = parse_prefixed(input) {
+        return r.map_err(|r| err(&r));
+    }
+    if input.contains("://")
+        || input.starts_with(['.', '/', '~'])
+        || input.contains('\\')
+        || input.to_ascii_lowercase().ends_with(".gguf")
+    {
+        return Err(err("it is a URL or a path"));
+    }
+    parse_hub(input).map_err(|r| err(&r))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,6 +27,7 @@ fn every_option_is_documented() {
     for cmd in [
         vec!["audit", "--help"],
         vec!["batch", "--help"],
+        vec!["scan", "--help"],
         vec!["policy", "init", "--help"],
         vec!["policy", "check", "--help"],
         vec!["license", "identify", "--help"],

@@ -387,6 +387,7 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
         owner: None,
         notes,
         provider_terms: None,
+        found_at: Vec::new(),
     }
 }
 

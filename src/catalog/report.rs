@@ -198,6 +198,7 @@ pub fn report(provider: &Provider, model: &Model, today: Date) -> ModelReport {
             last_modified: None,
         }),
         notes,
+        found_at: Vec::new(),
         provider_terms: Some(ProviderTerms {
             provider: provider.id.clone(),
             provider_name: provider.name.clone(),

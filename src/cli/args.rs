@@ -28,6 +28,9 @@ pub enum Command {
     Audit(AuditArgs),
     /// Audit a shortlist: .txt (one ref a line, # comments), .yaml, or .csv (a `model` column).
     Batch(BatchArgs),
+    /// Find the models a codebase uses (code, configuration, commands, model files), audit
+    /// each, and say where each is referenced.
+    Scan(ScanArgs),
     /// Policy files: write a starter policy, or validate one.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -130,6 +133,34 @@ pub struct BatchArgs {
     /// current policy) and audit again those that failed.
     #[arg(long, requires = "out")]
     pub resume: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// The folder to scan; SARIF and `found_at` paths are relative to it.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub path: PathBuf,
+    /// Append each audit to this JSON Lines file the moment it completes (as `batch` does).
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub out: Option<PathBuf>,
+    /// Continue the run in the --out file: skip the models done there and audit again those
+    /// that failed.
+    #[arg(long, requires = "out")]
+    pub resume: bool,
+    /// Files larger than this many bytes are not read (listed as unread).
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    pub max_file_size: u64,
+    /// Files read at most; the rest are listed as unread.
+    #[arg(long, value_name = "N", default_value_t = 50_000)]
+    pub max_files: usize,
+    /// Folders deeper than this below PATH are not entered (listed as unread).
+    #[arg(long, value_name = "N", default_value_t = 32)]
+    pub max_depth: usize,
+    /// Only list the references found (no audit, no network): `found_at` per model.
+    #[arg(long)]
+    pub list: bool,
     #[command(flatten)]
     pub common: CommonArgs,
 }

@@ -8,6 +8,7 @@ mod jsonl;
 mod license;
 mod policy;
 mod run;
+mod scan;
 
 use std::process::ExitCode;
 use std::sync::OnceLock;
@@ -30,6 +31,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         args::Command::Audit(a) => audit::run(a),
         args::Command::Batch(b) => batch::run(b),
+        args::Command::Scan(s) => scan::run(s),
         args::Command::License(c) => license::run(c),
         args::Command::Policy(c) => policy::run(c),
     };

@@ -109,6 +109,13 @@ fn component(m: &ModelReport, refs: &mut HashSet<String>) -> Value {
         properties
             .push(json!({"name": format!("isopen:risk:{}", r.code), "value": r.severity.as_str()}));
     }
+    // `isopen scan`: where the codebase references the model, `file:line:column (form)`.
+    for f in &m.found_at {
+        properties.push(json!({
+            "name": "isopen:found_at",
+            "value": format!("{}:{}:{} ({})", f.file, f.line, f.column, f.form.as_str()),
+        }));
+    }
     let datasets: Vec<Value> = m
         .datasets
         .iter()

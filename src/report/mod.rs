@@ -40,6 +40,10 @@ impl Default for View {
 pub struct Report {
     pub schema: String,
     pub models: Vec<ModelReport>,
+    /// Extension: for `isopen scan`, what was scanned, the project's license, and the files
+    /// left unread.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan: Option<crate::vocab::ScanSummary>,
 }
 
 impl Report {
@@ -47,6 +51,7 @@ impl Report {
         Report {
             schema: SCHEMA.to_string(),
             models,
+            scan: None,
         }
     }
 }
@@ -98,6 +103,9 @@ pub struct ModelReport {
     /// Extension: a closed API model's provider terms, from the catalog (`source: api` only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_terms: Option<ProviderTerms>,
+    /// Extension: for `isopen scan`, every place the scanned codebase references this model.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub found_at: Vec<crate::vocab::FoundAt>,
 }
 
 impl ModelReport {
@@ -122,6 +130,7 @@ impl ModelReport {
             owner: None,
             notes: Vec::new(),
             provider_terms: None,
+            found_at: Vec::new(),
         }
     }
 }
@@ -289,6 +298,7 @@ pub struct Answer<A> {
 }
 
 pub mod cyclonedx;
+pub mod found;
 pub mod gate;
 pub mod html;
 pub mod identify;

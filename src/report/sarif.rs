@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::{Report, Severity, Status};
-use crate::vocab::RiskCode;
+use crate::vocab::{FoundAt, RiskCode};
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -41,6 +41,9 @@ pub fn render(report: &Report) -> String {
                 "locations": [location(&m.model, None, None)],
                 "properties": {"model": m.model, "kind": e.map(|e| e.kind)},
             }));
+            if let Some(r) = results.last_mut() {
+                at_code(r, &m.found_at);
+            }
             continue;
         }
         for r in &m.risks {
@@ -56,6 +59,9 @@ pub fn render(report: &Report) -> String {
                     "evidence": r.evidence,
                 },
             }));
+            if let Some(r) = results.last_mut() {
+                at_code(r, &m.found_at);
+            }
         }
     }
     let sarif = json!({
@@ -74,6 +80,36 @@ pub fn render(report: &Report) -> String {
     let mut s = serde_json::to_string_pretty(&sarif).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// A model a scan found in code: its results are located at the lines that reference it, so
+/// code scanning annotates them (the first place, the others as related locations); the
+/// evidence stays in the properties.
+fn at_code(result: &mut Value, found_at: &[FoundAt]) {
+    let Some(first) = found_at.first() else {
+        return;
+    };
+    let place = |f: &FoundAt| {
+        json!({"physicalLocation": {
+            "artifactLocation": {"uri": uri_path(&f.file), "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": f.line, "startColumn": f.column},
+        }})
+    };
+    result["locations"] = json!([place(first)]);
+    if found_at.len() > 1 {
+        result["relatedLocations"] = found_at[1..]
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let mut p = place(f);
+                p["id"] = json!(i + 1);
+                p["message"] =
+                    json!({"text": format!("also referenced here ({})", f.form.as_str())});
+                p
+            })
+            .collect();
+    }
+    result["properties"]["found_at"] = json!(found_at);
 }
 
 /// Percent-encodes a path for a URI (RFC 3986): the unreserved characters and `/` are kept,

@@ -9,10 +9,12 @@ mod clause;
 mod date;
 mod error_kind;
 mod finding;
+mod found_at;
 mod gate;
 mod lineage;
 mod openness;
 mod risk_code;
+mod scan;
 mod scope;
 mod verdict;
 mod weights;
@@ -22,10 +24,12 @@ pub use clause::{Clause, ClauseKind, Effect};
 pub use date::Date;
 pub use error_kind::ErrorKind;
 pub use finding::{Evidence, Risk, Severity};
+pub use found_at::{Form, FoundAt};
 pub use gate::{Action, Decision, PolicyResult, PolicyRule};
 pub use lineage::{LineageStatus, Relation};
 pub use openness::{ElementVerdict, MofClass, Osaid};
 pub use risk_code::RiskCode;
+pub use scan::{Declaration, SKIPPED_LISTED, ScanSummary, SkipReason, Skipped};
 pub use scope::LicenseScope;
 pub use verdict::Verdict;
 pub use weights::{Availability, Gating};
@@ -47,6 +51,11 @@ mod tests {
             assert_eq!(serde_json::from_value::<T>(json).unwrap(), v);
             assert!(seen.insert(as_str(v)), "{v:?} repeats a text");
         }
+    }
+
+    #[test]
+    fn forms_round_trip() {
+        round_trips(&Form::ALL, Form::as_str);
     }
 
     #[test]

@@ -33,11 +33,16 @@ pub enum RiskCode {
     EvidenceUnread,
     OutputUseRestriction,
     ProviderDataRetention,
+    ModelTermsNotPassedOn,
+    ModelNoticeMissing,
+    ModelLicenseIncompatible,
 }
 
 impl RiskCode {
-    pub const ALL: [RiskCode; 19] = [
+    pub const ALL: [RiskCode; 22] = [
         RiskCode::EvidenceUnread,
+        RiskCode::ModelTermsNotPassedOn,
+        RiskCode::ModelLicenseIncompatible,
         RiskCode::LicenseMissing,
         RiskCode::LicenseUnrecognized,
         RiskCode::LicenseMismatch,
@@ -47,6 +52,7 @@ impl RiskCode {
         RiskCode::CommercialConditions,
         RiskCode::UseRestrictions,
         RiskCode::UndeclaredBaseModel,
+        RiskCode::ModelNoticeMissing,
         RiskCode::DatasetNonCommercial,
         RiskCode::WeightsAbsent,
         RiskCode::OutputUseRestriction,
@@ -79,6 +85,9 @@ impl RiskCode {
             RiskCode::EvidenceUnread => "evidence-unread",
             RiskCode::OutputUseRestriction => "output-use-restriction",
             RiskCode::ProviderDataRetention => "provider-data-retention",
+            RiskCode::ModelTermsNotPassedOn => "model-terms-not-passed-on",
+            RiskCode::ModelNoticeMissing => "model-notice-missing",
+            RiskCode::ModelLicenseIncompatible => "model-license-incompatible",
         }
     }
 
@@ -95,7 +104,9 @@ impl RiskCode {
             | NonCommercial
             | InheritedLicenseConflict
             | GateTermsConflict
-            | EvidenceUnread => Severity::High,
+            | EvidenceUnread
+            | ModelTermsNotPassedOn
+            | ModelLicenseIncompatible => Severity::High,
             CommercialConditions
             | UseRestrictions
             | DatasetNonCommercial
@@ -104,7 +115,8 @@ impl RiskCode {
             | RemoteCode
             | UndeclaredBaseModel
             | OutputUseRestriction
-            | ProviderDataRetention => Severity::Medium,
+            | ProviderDataRetention
+            | ModelNoticeMissing => Severity::Medium,
             WeightsGated | TrainingDataUndisclosed | NotOsiApproved => Severity::Low,
         }
     }
@@ -140,6 +152,15 @@ impl RiskCode {
             }
             ProviderDataRetention => {
                 "the provider keeps prompts and outputs, or may train on them, by default"
+            }
+            ModelTermsNotPassedOn => {
+                "the project's license allows commercial use; the model's terms forbid it"
+            }
+            ModelNoticeMissing => {
+                "the model's terms require a notice the repository does not carry"
+            }
+            ModelLicenseIncompatible => {
+                "the model's terms are copyleft or share-alike; the project is permissive"
             }
         }
     }
