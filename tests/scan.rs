@@ -378,7 +378,7 @@ fn exit_codes_as_for_batch_and_every_format() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    for format in ["table", "markdown", "cyclonedx"] {
+    for format in ["table", "markdown", "cyclonedx", "html"] {
         let out = scan_in(&sample(), &hub.url, &[".", "--format", format]);
         assert_eq!(out.status.code(), Some(0), "{format}");
         let text = String::from_utf8(out.stdout).unwrap();

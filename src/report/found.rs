@@ -77,10 +77,7 @@ fn render(report: &Report, md: bool) -> String {
         out.push_str(&format!(
             "{item}not read: {} ({})\n",
             e(&s.file),
-            serde_json::to_value(s.reason)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()
+            s.reason.as_str()
         ));
     }
     if scan.skipped_total > scan.skipped.len() {

@@ -25,6 +25,18 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
+    /// The reason as the report spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::TooLarge => "too-large",
+            SkipReason::OverFileBudget => "over-file-budget",
+            SkipReason::TooDeep => "too-deep",
+            SkipReason::SymlinkOutsideRoot => "symlink-outside-root",
+            SkipReason::Binary => "binary",
+            SkipReason::Unreadable => "unreadable",
+        }
+    }
+
     /// Whether the file could have held a reference and was left unread for a budget: the
     /// scan is then incomplete, and a gate does not pass it.
     pub fn leaves_evidence_unread(self) -> bool {
@@ -77,3 +89,23 @@ pub struct ScanSummary {
 
 /// How many skipped files a summary lists by name.
 pub const SKIPPED_LISTED: usize = 100;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skip_reasons_are_spelled_as_serialised() {
+        use SkipReason::*;
+        for r in [
+            TooLarge,
+            OverFileBudget,
+            TooDeep,
+            SymlinkOutsideRoot,
+            Binary,
+            Unreadable,
+        ] {
+            assert_eq!(serde_json::to_value(r).unwrap(), r.as_str());
+        }
+    }
+}

@@ -126,6 +126,7 @@ pub fn section(i: usize, m: &ModelReport) -> String {
             e(r)
         ))
     );
+    out.push_str(&super::codebase::found_at(m));
     if let Some(err) = &m.error {
         let _ = writeln!(
             out,

@@ -7,6 +7,7 @@
 //! hash). Every text from the report is escaped (`escape::text`), in content and attributes.
 
 mod charts;
+mod codebase;
 mod detail;
 mod escape;
 mod format;
@@ -125,7 +126,9 @@ pub fn render(report: &Report, meta: &HtmlMeta) -> String {
     out.push_str("<h2 id=\"charts\">At a glance</h2>\n<div class=\"charts\">");
     out.push_str(&charts::memory(report));
     out.push_str(&charts::mix(report));
-    out.push_str("</div><h2 id=\"details\">Each model</h2>\n");
+    out.push_str("</div>");
+    out.push_str(&codebase::project(report));
+    out.push_str("<h2 id=\"details\">Each model</h2>\n");
     for (i, m) in report.models.iter().enumerate() {
         out.push_str(&detail::section(i, m));
     }
