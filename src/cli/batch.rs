@@ -79,15 +79,7 @@ pub fn run(args: BatchArgs) -> Result<u8> {
     let complete = outcome.reports.iter().filter(|r| r.is_some()).count();
     let report = Report::new(outcome.reports.into_iter().flatten().collect());
     if outcome.cancelled {
-        super::say(&format!(
-            "isopen: interrupted: {complete} of {} models audited{}",
-            jobs.len(),
-            if args.out.is_some() {
-                "; run again with --resume to finish"
-            } else {
-                ""
-            }
-        ));
+        run::interrupted(complete, jobs.len(), args.out.is_some());
         return Ok(EXIT_INTERRUPTED);
     }
     print_report(

@@ -83,3 +83,15 @@ pub fn run(
     }
     Ok(outcome?)
 }
+
+/// Says what an interrupted run completed, and how to finish it when its results were written.
+pub fn interrupted(complete: usize, total: usize, written: bool) {
+    super::say(&format!(
+        "isopen: interrupted: {complete} of {total} models audited{}",
+        if written {
+            "; run again with --resume to finish"
+        } else {
+            ""
+        }
+    ));
+}

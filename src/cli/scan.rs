@@ -79,15 +79,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     )?;
     if outcome.cancelled {
         let complete = outcome.reports.iter().filter(|r| r.is_some()).count();
-        super::say(&format!(
-            "isopen: interrupted: {complete} of {} models audited{}",
-            jobs.len(),
-            if args.out.is_some() {
-                "; run again with --resume to finish"
-            } else {
-                ""
-            }
-        ));
+        run::interrupted(complete, jobs.len(), args.out.is_some());
         return Ok(EXIT_INTERRUPTED);
     }
     let project = terms::Project {
