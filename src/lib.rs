@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod gguf;
 pub mod hub;
 pub mod license;
+pub mod linked;
 pub mod model_ref;
 pub mod normalize;
 pub mod policy;

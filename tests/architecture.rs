@@ -94,6 +94,7 @@ fn the_core_never_reaches_the_shell() {
         "normalize",
         "license",
         "assess",
+        "linked",
         "policy",
         "report",
         "snapshot",
