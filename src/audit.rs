@@ -89,6 +89,8 @@ pub struct Auditor {
     modelscope: HubClient,
     /// The local ModelScope cache, for offline audits.
     modelscope_cache: Option<PathBuf>,
+    /// The openness look-ups behind a card (`--links`); None: not made.
+    links: Option<Arc<crate::audit_links::Links>>,
 }
 
 /// A client configuration for another source: the Hub's limits, retries and offline flag,
@@ -148,7 +150,27 @@ impl Auditor {
             ollama_store: None,
             modelscope,
             modelscope_cache: None,
+            links: None,
         })
+    }
+
+    /// Follows the links behind each card (code repositories, papers) and matches the public
+    /// openness indexes' records (`--links`), with these endpoints.
+    pub fn with_links(
+        mut self,
+        cfg: crate::audit_links::LinkConfig,
+    ) -> Result<Auditor, SourceError> {
+        let links = crate::audit_links::Links::new(self.client.config(), cfg)?;
+        self.links = Some(Arc::new(links));
+        Ok(self)
+    }
+
+    /// Why an openness index could not be loaded this run, for one warning each.
+    pub fn index_errors(&self) -> Vec<String> {
+        self.links
+            .as_ref()
+            .map(|l| l.index_errors())
+            .unwrap_or_default()
     }
 
     /// The Ollama registry at `endpoint`, and the local store at `store` (`OLLAMA_MODELS`).
@@ -327,11 +349,21 @@ impl Auditor {
                 datasets.len()
             ));
         }
+        let linked = match &self.links {
+            Some(links) => {
+                let body = snap.file("README.md").and_then(|f| f.text());
+                links
+                    .gather(&snap, body, &self.client, &self.rules, net)
+                    .await
+            }
+            None => crate::linked::LinkedEvidence::default(),
+        };
         let ctx = Context {
             ancestors,
             datasets,
             clarifications: self.clarifications.to_vec(),
             own_terms_only: false,
+            linked,
         };
         self.assess(snap, ctx, input, source).await
     }

@@ -5,6 +5,7 @@
 
 pub mod assess;
 pub mod audit;
+pub mod audit_links;
 pub mod batch;
 pub mod card;
 pub mod diagnostic;
