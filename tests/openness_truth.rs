@@ -11,49 +11,15 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 use support::fake_hub::{FakeHub, TOKEN_APPROVED};
+use support::fake_links::FakeLinks;
 use support::{isopen, json};
 
 /// Disagreements we expect, and why: (model, field, explanation).
 const EXPLAINED: &[(&str, &str, &str)] = &[
     (
-        "EleutherAI/pythia-70m",
-        "osaid",
-        "The Pile is `license: other` on the Hub, so the data-information element cannot be shown to be openly licensed from metadata; OSI judged the Pythia family with curated evidence",
-    ),
-    (
-        "EleutherAI/pythia-70m",
-        "mof_class",
-        "Classes I and II need components whose licenses Hub metadata does not show (paper or technical report, evaluation code and data, intermediate checkpoints, preprocessing code); MOT's curators recorded them, so isopen leaves the class undetermined instead of guessing",
-    ),
-    (
-        "EleutherAI/pythia-1b",
-        "osaid",
-        "the card names `the_pile`, a dataset id the Hub no longer serves, and links no training code of its own; the family verdict rests on OSI's curated review",
-    ),
-    (
-        "EleutherAI/pythia-1b",
-        "mof_class",
-        "Classes I and II need components whose licenses Hub metadata does not show (paper or technical report, evaluation code and data, intermediate checkpoints, preprocessing code); MOT's curators recorded them, so isopen leaves the class undetermined instead of guessing",
-    ),
-    (
-        "allenai/OLMo-7B",
-        "mof_class",
-        "Classes I and II need components whose licenses Hub metadata does not show (paper or technical report, evaluation code and data, intermediate checkpoints, preprocessing code); MOT's curators recorded them, so isopen leaves the class undetermined instead of guessing",
-    ),
-    (
-        "LLM360/Amber",
-        "osaid",
-        "the training data is linked in the prose (LLM360/AmberDatasets) but not declared in `datasets:`, so the data-information element has no metadata evidence",
-    ),
-    (
-        "LLM360/Amber",
-        "mof_class",
-        "Classes I and II need components whose licenses Hub metadata does not show (paper or technical report, evaluation code and data, intermediate checkpoints, preprocessing code); MOT's curators recorded them, so isopen leaves the class undetermined instead of guessing",
-    ),
-    (
         "google-t5/t5-11b",
         "osaid",
-        "the card names `c4`, an id the Hub moved to allenai/c4, and links no training code; OSI's pass for T5 rests on its review of the paper and code",
+        "the card names `c4`, an id the Hub moved to allenai/c4, so the data-information element stays unknown; code and parameters pass (the Model Openness Tool's record and the Apache-2.0 weights), and the OSAI index has no record of this checkpoint to speak for the data",
     ),
     (
         "google-t5/t5-11b",
@@ -63,12 +29,7 @@ const EXPLAINED: &[(&str, &str, &str)] = &[
     (
         "xai-org/grok-1",
         "osaid",
-        "OSI failed it for missing data information and training code; the card neither provides nor disclaims them in a way isopen can verify, and a license restriction (isopen's only ground for a fail) is absent, so it says unknown",
-    ),
-    (
-        "microsoft/phi-2",
-        "osaid",
-        "OSI failed it for missing data information and training code; the card neither provides nor disclaims them in a way isopen can verify, and a license restriction (isopen's only ground for a fail) is absent, so it says unknown",
+        "OSI failed it for missing data information and training code; the card neither provides nor disclaims them in a way isopen can verify, its linked repository (xai-org/grok-1) is not among the test fake's GitHub repositories, no index record names this checkpoint, and a license restriction is absent, so it says unknown",
     ),
     (
         "microsoft/phi-2",
@@ -78,7 +39,7 @@ const EXPLAINED: &[(&str, &str, &str)] = &[
     (
         "mistralai/Mixtral-8x7B-v0.1",
         "osaid",
-        "OSI failed it for missing data information and training code; the card neither provides nor disclaims them in a way isopen can verify, and a license restriction (isopen's only ground for a fail) is absent, so it says unknown",
+        "OSI failed it for missing data information and training code; the card links no code repository and no index record names this checkpoint (the OSAI index judges a newer Mistral), and a license restriction is absent, so it says unknown",
     ),
     (
         "mistralai/Mixtral-8x7B-v0.1",
@@ -89,16 +50,6 @@ const EXPLAINED: &[(&str, &str, &str)] = &[
         "mistralai/Mistral-7B-v0.1",
         "mof_class",
         "MOT's record lacks required components (or lists them without open licenses); from the Hub isopen sees an OSI-licensed model with no missing Class III component it can prove, so the class stays undetermined",
-    ),
-    (
-        "EleutherAI/gpt-neox-20b",
-        "mof_class",
-        "Class III needs a technical report and evaluation results under open licenses; the arXiv paper's license is not in Hub metadata, so isopen cannot confirm the class",
-    ),
-    (
-        "EleutherAI/polyglot-ko-12.8b",
-        "mof_class",
-        "Classes I and II need components whose licenses Hub metadata does not show (paper or technical report, evaluation code and data, intermediate checkpoints, preprocessing code); MOT's curators recorded them, so isopen leaves the class undetermined instead of guessing",
     ),
 ];
 
@@ -127,6 +78,7 @@ fn agreement_with_the_public_indexes() {
     );
 
     let hub = FakeHub::fixtures();
+    let links = FakeLinks::start(corpus.clone());
     let (mut cmd, _home) = isopen(&hub.url);
     let ids: Vec<&str> = sample
         .iter()
@@ -138,6 +90,8 @@ fn agreement_with_the_public_indexes() {
         // A reviewer reads gated cards with a token whose access was approved: unread gated
         // files would keep every gated model at `unknown`.
         .args(["--format", "json", "-j", "8", "--token", TOKEN_APPROVED])
+        // The links behind each card (code repositories, papers) and the indexes' records.
+        .args(links.args())
         .output()
         .unwrap();
     let report = json(&out);
