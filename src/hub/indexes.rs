@@ -126,10 +126,10 @@ pub async fn load(
         d.index = index;
         d
     });
-    if let Some(d) = cached {
-        if base.offline || recent(&d.date) {
-            return Ok(Arc::new(d));
-        }
+    if let Some(d) = cached
+        && (base.offline || recent(&d.date))
+    {
+        return Ok(Arc::new(d));
     }
     if base.offline {
         return Err(SourceError::Offline(format!(

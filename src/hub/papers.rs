@@ -25,7 +25,7 @@ pub fn valid_id(id: &str) -> bool {
 
 /// The text of the first `<tag …>…</tag>` in `xml`, entities for `&amp;`, `&lt;`, `&gt;` undone
 /// and whitespace collapsed.
-fn element<'a>(xml: &'a str, tag: &str) -> Option<String> {
+fn element(xml: &str, tag: &str) -> Option<String> {
     let open = format!("<{tag}");
     let start = xml.find(&open)?;
     let after = &xml[start + open.len()..];
