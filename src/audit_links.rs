@@ -145,9 +145,11 @@ impl Links {
     ) -> LinkedEvidence {
         let indexes = self.indexes().await;
         let (repos, papers) = openness_links::links(&snap.info, body);
+        let unavailable_indexes = self.index_errors();
         if !net {
             return LinkedEvidence {
                 indexes,
+                unavailable_indexes,
                 skipped: (!repos.is_empty() || !papers.is_empty()).then(|| {
                     "no request is sent offline or for a local audit without --lookups".into()
                 }),
@@ -194,6 +196,7 @@ impl Links {
             papers,
             indexes,
             skipped: None,
+            unavailable_indexes,
         }
     }
 }

@@ -140,4 +140,6 @@ pub struct LinkedEvidence {
     pub indexes: Vec<std::sync::Arc<IndexData>>,
     /// Why the look-ups were not made, when they were not (offline, a local audit, no budget).
     pub skipped: Option<String>,
+    /// The indexes that could not be loaded, and why (not fetched, offline and not cached).
+    pub unavailable_indexes: Vec<String>,
 }

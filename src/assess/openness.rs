@@ -304,6 +304,13 @@ pub fn assess(input: &OpennessInput) -> Openness {
             .iter()
             .map(|u| format!("an index record could not be read: {u}")),
     );
+    reasons.extend(
+        input
+            .linked
+            .unavailable_indexes
+            .iter()
+            .map(|u| format!("an openness index could not be loaded: {u}")),
+    );
     Openness {
         osaid,
         reasons,
@@ -634,10 +641,14 @@ fn mof(input: &OpennessInput, code_link: bool, j: &Judged) -> (Option<MofClass>,
             }
         }
     }
-    // A class is denied only on evidence that a required Class III component is missing or
-    // not open; otherwise it is the best class the found components reach, or undecided.
+    // A class is denied only on evidence that a required Class III component is closed: under a
+    // license that is not open, or — for the weights — absent from the model's own repository.
+    // A file not found (no config.json, no README) is a lack of evidence, not a denial: the
+    // component may live in a linked repository or a paper. Otherwise the class is the best
+    // the found components reach, or undecided.
     let decided_none = c.iter().any(|e| {
-        matches!(e.verdict, ElementVerdict::Missing | ElementVerdict::NotOpen)
+        (e.verdict == ElementVerdict::NotOpen
+            || (e.verdict == ElementVerdict::Missing && e.name == "model parameters (final)"))
             && mot::COMPONENTS.iter().any(|(n, class, required, _)| {
                 *class == MofClass::ClassIII && *required && n.to_ascii_lowercase() == e.name
             })
@@ -750,6 +761,53 @@ fn osai_index(input: &OpennessInput) -> Vec<Element> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn weights(availability: Availability) -> Weights {
+        serde_json::from_value(serde_json::json!({
+            "availability": availability, "gating": null, "formats": [],
+            "parameters": null, "bytes": null
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_class_is_never_denied_for_a_file_not_found() {
+        // Open weights, no config.json, no README, under no identified license: nothing shows a
+        // required component closed, so the class is undecided, not `none`.
+        let info = ModelInfo {
+            id: "acme/open".into(),
+            siblings: vec![crate::snapshot::Sibling {
+                rfilename: "model.safetensors".into(),
+                ..Default::default()
+            }],
+            ..ModelInfo::default()
+        };
+        let linked = LinkedEvidence::default();
+        let w = weights(Availability::Open);
+        let o = assess(&OpennessInput {
+            rule: None,
+            verdict: Verdict::Unknown,
+            weights: &w,
+            datasets: &[],
+            info: &info,
+            readme_body: None,
+            model_id: "acme/open",
+            linked: &linked,
+        });
+        assert_eq!(o.mof_class, None, "{:?}", o.mof_components);
+        let w = weights(Availability::Absent);
+        let o = assess(&OpennessInput {
+            weights: &w,
+            rule: None,
+            verdict: Verdict::Unknown,
+            datasets: &[],
+            info: &info,
+            readme_body: None,
+            model_id: "acme/open",
+            linked: &linked,
+        });
+        assert_eq!(o.mof_class, Some(MofClass::NoClass));
+    }
 
     #[test]
     fn training_code_needs_words_and_a_link() {

@@ -3,7 +3,8 @@
 //! git/trees/HEAD?recursive=1` with `tree[].{path,type}` and `truncated`), arXiv's Atom query
 //! API (`/api/query?id_list=`), and the two openness indexes served as GitHub contents listings
 //! (`[{name, type, download_url}]`) whose records are read from ../shared/corpus at run time.
-//! Every request is logged, to count the requests the look-ups add.
+//! Every request is logged (with ` [auth]` when it carried a token, never the token), to count
+//! the requests the look-ups add.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -202,8 +203,14 @@ async fn handle(State(state): State<Arc<LinksState>>, req: Request) -> Response 
     let uri = req.uri().clone();
     let path = uri.path().to_string();
     let query = uri.query().unwrap_or("").to_string();
+    // Whether a token came with the request (never its value).
+    let auth = if req.headers().contains_key("authorization") {
+        " [auth]"
+    } else {
+        ""
+    };
     state.log.lock().unwrap().push(format!(
-        "{path}{}{query}",
+        "{path}{}{query}{auth}",
         if query.is_empty() { "" } else { "?" }
     ));
     let path = path.replace("%20", " ");
