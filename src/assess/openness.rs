@@ -185,6 +185,10 @@ pub fn assess(input: &OpennessInput) -> Openness {
     // OSAID: code. The linked repositories first, then the indexes' records, then a card line.
     let code_link = input.readme_body.and_then(training_code_link);
     let osai_code = j.osai.as_ref().and_then(|m| {
+        // A record of a model built on this one judges that model's code, not this one's.
+        if j.osai_role != Some(super::openness_osai::Role::End) {
+            return None;
+        }
         let class = m.record.class("trainingcode")?;
         let verdict = match class {
             "open" => ElementVerdict::Pass,
@@ -220,11 +224,18 @@ pub fn assess(input: &OpennessInput) -> Openness {
         e
     } else {
         match &code_link {
+            // A link read but not followed is not a pass: the OSAID needs the code under
+            // OSI-approved terms, and only the repository's host can say which.
             Some(url) => element(
                 "code",
-                ElementVerdict::Pass,
+                ElementVerdict::Unknown,
                 format!(
-                    "the card links training code at {url} (its completeness and license are not verified)"
+                    "the card links training code at {url}; its license and contents were not verified{}",
+                    match (&input.linked.skipped, j.items.is_empty()) {
+                        (Some(why), _) => format!(" ({why})"),
+                        (None, true) => " (follow it with --links)".to_string(),
+                        (None, false) => String::new(),
+                    }
                 ),
             ),
             None => element(
@@ -350,7 +361,12 @@ fn looked_for_code(linked: &LinkedEvidence, j: &Judged) -> String {
 fn index_data(j: &Judged) -> Option<Element> {
     if let Some(m) = &j.osai {
         let base = m.record.class("datasources_basemodel");
-        let end = m.record.class("datasources_endmodel");
+        // For a model another record builds on, only the base model's data speaks for it.
+        let end = if j.osai_role == Some(super::openness_osai::Role::End) {
+            m.record.class("datasources_endmodel")
+        } else {
+            None
+        };
         let verdict = match (base, end) {
             (Some("closed"), _) | (_, Some("closed")) => Some(ElementVerdict::Fail),
             (Some("open"), Some("open") | None) => Some(ElementVerdict::Pass),
@@ -425,9 +441,10 @@ fn index_judgements(
         });
     }
     if let Some(m) = &j.osai {
+        let end = j.osai_role == Some(super::openness_osai::Role::End);
         let mut disagreements = Vec::new();
         let code = elements.iter().find(|e| e.name == "code");
-        if let (Some(e), Some(c)) = (code, m.record.class("trainingcode")) {
+        if let (Some(e), Some(c), true) = (code, m.record.class("trainingcode"), end) {
             let from_index = e.source.as_deref() == Some(record_source(m).as_str());
             if !from_index
                 && ((e.verdict == ElementVerdict::Pass && c != "open")
@@ -440,7 +457,7 @@ fn index_judgements(
                 ));
             }
         }
-        for p in osai_params {
+        for p in osai_params.iter().filter(|_| end) {
             let key = match p.name.as_str() {
                 "weights" => "weights_endmodel",
                 "data" => "datasources_endmodel",
@@ -464,12 +481,22 @@ fn index_judgements(
             url: m.data.url.clone(),
             date: m.data.date.clone(),
             attribution: m.data.index.attribution().into(),
-            judgement: m
-                .record
-                .parameters
-                .iter()
-                .map(|(p, c, _)| format!("{p}: {c}"))
-                .collect(),
+            judgement: std::iter::once(if end {
+                format!("the record judges this model ({})", m.record.system.name)
+            } else {
+                format!(
+                    "the record judges {}, built on this model: only its base-model parameters speak for this one",
+                    m.record.system.name
+                )
+            })
+            .chain(
+                m.record
+                    .parameters
+                    .iter()
+                    .filter(|(p, ..)| end || p.ends_with("_basemodel"))
+                    .map(|(p, c, _)| format!("{p}: {c}")),
+            )
+            .collect(),
             disagreements,
         });
     }

@@ -36,6 +36,8 @@ pub struct Judged<'a> {
     pub items: Vec<LinkedItem>,
     pub mot: Option<Matched<'a, mot::Record>>,
     pub osai: Option<Matched<'a, osai::Record>>,
+    /// How the OSAI index's record names the model.
+    pub osai_role: Option<osai::Role>,
     /// Index records that matched but could not be read.
     pub unreadable: Vec<String>,
 }
@@ -260,26 +262,32 @@ pub fn judge<'a>(model_id: &str, linked: &'a LinkedEvidence) -> Judged<'a> {
                     }
                     Err(_) => {}
                 },
-                IndexName::OsaiIndex if j.osai.is_none() => match osai::parse(&rec.text) {
-                    Ok(r) if osai::matches(&r, model_id) => {
-                        j.osai = Some(Matched {
-                            data,
-                            file: &rec.file,
-                            record: r,
-                        })
+                IndexName::OsaiIndex if j.osai_role != Some(osai::Role::End) => {
+                    match osai::parse(&rec.text) {
+                        // A record judging this very model wins over one built on it.
+                        Ok(r) => match osai::matches(&r, model_id) {
+                            Some(role) if j.osai.is_none() || role == osai::Role::End => {
+                                j.osai = Some(Matched {
+                                    data,
+                                    file: &rec.file,
+                                    record: r,
+                                });
+                                j.osai_role = Some(role);
+                            }
+                            _ => {}
+                        },
+                        Err(e)
+                            if rec
+                                .text
+                                .to_ascii_lowercase()
+                                .contains(&model_id.to_ascii_lowercase()) =>
+                        {
+                            j.unreadable
+                                .push(format!("{}: {}: {e}", data.index.as_str(), rec.file))
+                        }
+                        Err(_) => {}
                     }
-                    Ok(_) => {}
-                    Err(e)
-                        if rec
-                            .text
-                            .to_ascii_lowercase()
-                            .contains(&model_id.to_ascii_lowercase()) =>
-                    {
-                        j.unreadable
-                            .push(format!("{}: {}: {e}", data.index.as_str(), rec.file))
-                    }
-                    Err(_) => {}
-                },
+                }
                 _ => {}
             }
         }

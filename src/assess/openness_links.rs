@@ -198,11 +198,9 @@ pub fn classify_tree(paths: &[String]) -> TreeFindings {
                 v.push(path.clone());
             }
         };
-        if code
-            && has(&[
-                "train", "pretrain", "finetun", "fine_tun", "sft", "dpo", "rlhf",
-            ])
-        {
+        // Training code, not a fine-tuning example: a `finetune.py` beside a released model
+        // does not show how the model itself was trained.
+        if code && has(&["train"]) && !has(&["finetun", "fine_tun", "fine-tun"]) {
             push(&mut f.training);
         } else if config && has(&["train", "pretrain", "config"]) && !lower.starts_with('.') {
             push(&mut f.configs);
@@ -269,6 +267,7 @@ mod tests {
         let paths: Vec<String> = [
             "README.md",
             "scripts/train.py",
+            "examples/finetune.py",
             "configs/pretrain/7b.yaml",
             "tools/preprocess_data.py",
             "eval/run_eval.py",

@@ -84,23 +84,37 @@ pub fn parse(text: &str) -> Result<Record, String> {
     Ok(Record { system, parameters })
 }
 
-/// Does this record judge this very Hub model?
-pub fn matches(record: &Record, model_id: &str) -> bool {
+/// How a record names a model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The record judges this model (its link or its end model).
+    End,
+    /// The record judges a model built on this one: only its `*_basemodel` parameters speak
+    /// for this model.
+    Base,
+}
+
+/// Does this record name this very Hub model, and as what?
+pub fn matches(record: &Record, model_id: &str) -> Option<Role> {
     let id = model_id.to_ascii_lowercase();
-    if record
+    let repo = id.rsplit('/').next().unwrap_or(&id);
+    let named = |n: &Option<String>| {
+        n.as_deref()
+            .is_some_and(|n| n.trim().to_ascii_lowercase() == repo)
+    };
+    let linked = record
         .system
         .link
         .as_deref()
         .and_then(hub_id_of_url)
-        .is_some_and(|l| l == id)
-    {
-        return true;
+        .is_some_and(|l| l == id);
+    if linked || named(&record.system.endmodelname) {
+        Some(Role::End)
+    } else if named(&record.system.basemodelname) {
+        Some(Role::Base)
+    } else {
+        None
     }
-    let repo = id.rsplit('/').next().unwrap_or(&id);
-    [&record.system.endmodelname, &record.system.basemodelname]
-        .into_iter()
-        .flatten()
-        .any(|n| n.trim().to_ascii_lowercase() == repo)
 }
 
 #[cfg(test)]
@@ -121,8 +135,13 @@ mod tests {
         assert_eq!(r.class("trainingcode"), Some("open"));
         assert_eq!(r.class("datasources_basemodel"), Some("partial"));
         assert_eq!(r.class("licenses"), None);
-        assert!(matches(&r, "EleutherAI/pythia-12b"));
-        assert!(!matches(&r, "EleutherAI/pythia-70m"));
+        assert_eq!(matches(&r, "EleutherAI/pythia-12b"), Some(Role::End));
+        assert_eq!(matches(&r, "EleutherAI/pythia-70m"), None);
+        let tuned = parse(
+            "system:\n    name: Tuned\n    basemodelname: pythia-12b\n    endmodelname: tuned-chat\n",
+        )
+        .unwrap();
+        assert_eq!(matches(&tuned, "EleutherAI/pythia-12b"), Some(Role::Base));
         assert!(parse("a: [").is_err());
         assert!(parse("org: {}").is_err());
     }

@@ -66,6 +66,22 @@ pub const REPOS: &[(&str, Option<&str>, &[&str])] = &[
             "t5/models/mesh_transformer_main.py",
         ],
     ),
+    (
+        "xai-org/grok-1",
+        Some("Apache-2.0"),
+        &[
+            "run.py",
+            "model.py",
+            "checkpoint.py",
+            "runners.py",
+            "requirements.txt",
+        ],
+    ),
+    (
+        "bigcode-project/starcoder2",
+        Some("Apache-2.0"),
+        &["finetune.py", "requirements.txt", "README.md"],
+    ),
     // A repository whose LICENSE GitHub cannot name: isopen reads the text itself.
     ("acme/unnamed", None, &["train.py"]),
 ];
