@@ -150,6 +150,7 @@ impl Links {
             return LinkedEvidence {
                 indexes,
                 unavailable_indexes,
+                enabled: true,
                 skipped: (!repos.is_empty() || !papers.is_empty()).then(|| {
                     "no request is sent offline or for a local audit without --lookups".into()
                 }),
@@ -197,6 +198,7 @@ impl Links {
             indexes,
             skipped: None,
             unavailable_indexes,
+            enabled: true,
         }
     }
 }

@@ -142,4 +142,6 @@ pub struct LinkedEvidence {
     pub skipped: Option<String>,
     /// The indexes that could not be loaded, and why (not fetched, offline and not cached).
     pub unavailable_indexes: Vec<String>,
+    /// The look-ups were asked for (`--links`): the datasets' provenance is reported too.
+    pub enabled: bool,
 }

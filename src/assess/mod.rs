@@ -367,6 +367,7 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
         readme_body: parsed.as_ref().map(|c| c.body.as_str()),
         model_id: &snap.info.id,
         linked: &ctx.linked,
+        dataset_lookups: &ctx.datasets,
     });
     let business = business::assess(
         terms.commercial.verdict,

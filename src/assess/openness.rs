@@ -30,6 +30,8 @@ pub struct OpennessInput<'a> {
     pub model_id: &'a str,
     /// What the links behind the card held.
     pub linked: &'a LinkedEvidence,
+    /// The declared datasets' look-ups, for their provenance.
+    pub dataset_lookups: &'a [super::datasets::DatasetLookup],
 }
 
 /// Licenses the MOF counts as open beyond the OSI list: the open-data licenses and OpenMDW.
@@ -180,7 +182,11 @@ pub fn assess(input: &OpennessInput) -> Openness {
         )
     };
 
-    let j = judge(input.model_id, input.linked);
+    let mut j = judge(input.model_id, input.linked);
+    if input.linked.enabled {
+        j.items
+            .extend(super::openness_evidence::provenance(input.dataset_lookups));
+    }
 
     // OSAID: code. The linked repositories first, then the indexes' records, then a card line.
     let code_link = input.readme_body.and_then(training_code_link);
@@ -820,6 +826,7 @@ mod tests {
             readme_body: None,
             model_id: "acme/open",
             linked: &linked,
+            dataset_lookups: &[],
         });
         assert_eq!(o.mof_class, None, "{:?}", o.mof_components);
         let w = weights(Availability::Absent);
@@ -832,6 +839,7 @@ mod tests {
             readme_body: None,
             model_id: "acme/open",
             linked: &linked,
+            dataset_lookups: &[],
         });
         assert_eq!(o.mof_class, Some(MofClass::NoClass));
     }

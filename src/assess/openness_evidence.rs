@@ -71,6 +71,59 @@ fn examples(v: &[String]) -> String {
     v.join(", ")
 }
 
+/// The declared datasets' provenance as their data cards state it: the card's license and its
+/// `source_datasets` (`original`, `extended|other-name`), each dataset one evidence item.
+pub fn provenance(lookups: &[super::datasets::DatasetLookup]) -> Vec<LinkedItem> {
+    lookups
+        .iter()
+        .map(|d| {
+            let url = format!("https://huggingface.co/datasets/{}", d.id);
+            match &d.result {
+                Err(e) => LinkedItem {
+                    kind: "dataset".into(),
+                    url,
+                    license: None,
+                    found: Vec::new(),
+                    error: Some(e.clone()),
+                },
+                Ok(info) => {
+                    let card = info.card_data.as_ref();
+                    let text = |v: &serde_json::Value| match v {
+                        serde_json::Value::String(s) => vec![s.clone()],
+                        serde_json::Value::Array(a) => a
+                            .iter()
+                            .filter_map(|x| x.as_str().map(str::to_string))
+                            .take(20)
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    let license = card
+                        .and_then(|c| c.get("license"))
+                        .map(text)
+                        .filter(|l| !l.is_empty())
+                        .map(|l| l.join(", "));
+                    let sources = card
+                        .and_then(|c| c.get("source_datasets"))
+                        .map(text)
+                        .unwrap_or_default();
+                    let found = vec![if sources.is_empty() {
+                        "the data card states no provenance (source_datasets)".to_string()
+                    } else {
+                        format!("provenance (source_datasets): {}", sources.join(", "))
+                    }];
+                    LinkedItem {
+                        kind: "dataset".into(),
+                        url,
+                        license,
+                        found,
+                        error: None,
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
 /// Judges the look-ups' results for `model_id`.
 pub fn judge<'a>(model_id: &str, linked: &'a LinkedEvidence) -> Judged<'a> {
     let mut j = Judged::default();
@@ -298,6 +351,35 @@ pub fn judge<'a>(model_id: &str, linked: &'a LinkedEvidence) -> Judged<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dataset_provenance_from_the_data_card() {
+        use super::super::datasets::DatasetLookup;
+        let lookups = vec![
+            DatasetLookup {
+                id: "acme/web".into(),
+                result: Ok(crate::snapshot::DatasetInfo {
+                    id: "acme/web".into(),
+                    card_data: Some(serde_json::json!({
+                        "license": "odc-by",
+                        "source_datasets": ["original", "extended|common_crawl"]
+                    })),
+                    ..Default::default()
+                }),
+            },
+            DatasetLookup {
+                id: "acme/gone".into(),
+                result: Err("not-found: no such dataset".into()),
+            },
+        ];
+        let items = provenance(&lookups);
+        assert_eq!(items[0].license.as_deref(), Some("odc-by"));
+        assert_eq!(
+            items[0].found,
+            ["provenance (source_datasets): original, extended|common_crawl"]
+        );
+        assert!(items[1].error.is_some());
+    }
 
     #[test]
     fn paper_licenses_from_urls() {

@@ -4,10 +4,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// One link followed: a code repository or a paper, what it held, or why it could not be read.
+/// One link followed: a code repository, a paper or a declared dataset's card, what it held, or
+/// why it could not be read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LinkedItem {
-    /// `code-repository` or `paper`.
+    /// `code-repository`, `paper` or `dataset`.
     pub kind: String,
     pub url: String,
     /// The license the host or source states (an SPDX id where it gives one), when it states one.
