@@ -19,6 +19,7 @@ use tokio::sync::OnceCell;
 use crate::assess::datasets::{DatasetLookup, NOT_LOOKED_UP};
 use crate::assess::lineage::{Ancestor, MAX_DEPTH, Outcome};
 use crate::assess::{self, Context};
+use crate::audit_links::source_config;
 use crate::hub::local::{
     cache_snapshot, snapshot_from_cache_folder, snapshot_from_dir, snapshot_from_gguf,
 };
@@ -91,18 +92,6 @@ pub struct Auditor {
     modelscope_cache: Option<PathBuf>,
     /// The openness look-ups behind a card (`--links`); None: not made.
     links: Option<Arc<crate::audit_links::Links>>,
-}
-
-/// A client configuration for another source: the Hub's limits, retries and offline flag,
-/// this source's endpoint and token, and its own folder in the same cache.
-fn source_config(base: &ClientConfig, endpoint: &str, token: Option<Token>) -> ClientConfig {
-    let mut cfg = base.clone();
-    cfg.endpoint = endpoint.trim_end_matches('/').to_string();
-    cfg.token = token;
-    cfg.cache = base.cache.as_ref().map(|c| c.for_endpoint(&cfg.endpoint));
-    cfg.accept = None;
-    cfg.redirect_any_host = false;
-    cfg
 }
 
 /// ModelScope's client: a file download may be redirected to its storage host (not

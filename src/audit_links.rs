@@ -62,18 +62,28 @@ pub struct Links {
     index_errors: Mutex<Vec<String>>,
 }
 
-fn client(
+/// A client configuration for another source: the Hub's limits, retries and offline flag,
+/// this source's endpoint and token, and its own folder in the same cache.
+pub(crate) fn source_config(
     base: &ClientConfig,
     endpoint: &str,
     token: Option<Token>,
-) -> Result<HubClient, SourceError> {
+) -> ClientConfig {
     let mut cfg = base.clone();
     cfg.endpoint = endpoint.trim_end_matches('/').to_string();
     cfg.token = token;
     cfg.cache = base.cache.as_ref().map(|c| c.for_endpoint(&cfg.endpoint));
     cfg.accept = None;
     cfg.redirect_any_host = false;
-    HubClient::new(cfg)
+    cfg
+}
+
+fn client(
+    base: &ClientConfig,
+    endpoint: &str,
+    token: Option<Token>,
+) -> Result<HubClient, SourceError> {
+    HubClient::new(source_config(base, endpoint, token))
 }
 
 fn cell<K: std::hash::Hash + Eq + Clone, T>(

@@ -345,6 +345,9 @@ fn looked_for_code(linked: &LinkedEvidence, j: &Judged) -> String {
     if let Some(f) = &j.code {
         return f.reason.clone();
     }
+    if !linked.enabled {
+        return "the card links no training code".into();
+    }
     let mut s = "no training code found; looked for: a card line linking training code".to_string();
     match &linked.skipped {
         Some(why) => s.push_str(&format!(
@@ -401,6 +404,24 @@ fn index_data(j: &Judged) -> Option<Element> {
     })
 }
 
+/// An index's judgement, cited: the index, the record, where and when its data was fetched, and
+/// the attribution its license asks for.
+fn cite<R>(
+    m: &super::openness_evidence::Matched<R>,
+    judgement: Vec<String>,
+    disagreements: Vec<String>,
+) -> IndexJudgement {
+    IndexJudgement {
+        index: m.data.index.as_str().into(),
+        record: m.file.to_string(),
+        url: m.data.url.clone(),
+        date: m.data.date.clone(),
+        attribution: m.data.index.attribution().into(),
+        judgement,
+        disagreements,
+    }
+}
+
 /// The indexes' own judgements beside isopen's, with each disagreement.
 fn index_judgements(
     j: &Judged,
@@ -426,13 +447,9 @@ fn index_judgements(
             )),
             _ => {}
         }
-        out.push(IndexJudgement {
-            index: m.data.index.as_str().into(),
-            record: m.file.to_string(),
-            url: m.data.url.clone(),
-            date: m.data.date.clone(),
-            attribution: m.data.index.attribution().into(),
-            judgement: vec![
+        out.push(cite(
+            m,
+            vec![
                 format!("MOF class: {theirs}"),
                 format!(
                     "components included under an open license: {}",
@@ -444,7 +461,7 @@ fn index_judgements(
                 ),
             ],
             disagreements,
-        });
+        ));
     }
     if let Some(m) = &j.osai {
         let end = j.osai_role == Some(super::openness_osai::Role::End);
@@ -481,13 +498,9 @@ fn index_judgements(
                 ));
             }
         }
-        out.push(IndexJudgement {
-            index: m.data.index.as_str().into(),
-            record: m.file.to_string(),
-            url: m.data.url.clone(),
-            date: m.data.date.clone(),
-            attribution: m.data.index.attribution().into(),
-            judgement: std::iter::once(if end {
+        out.push(cite(
+            m,
+            std::iter::once(if end {
                 format!("the record judges this model ({})", m.record.system.name)
             } else {
                 format!(
@@ -504,7 +517,7 @@ fn index_judgements(
             )
             .collect(),
             disagreements,
-        });
+        ));
     }
     out
 }

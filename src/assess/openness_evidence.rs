@@ -292,8 +292,17 @@ pub fn judge<'a>(model_id: &str, linked: &'a LinkedEvidence) -> Judged<'a> {
             }
         }
     }
+    let id = model_id.to_ascii_lowercase();
     for data in &linked.indexes {
         for rec in &data.records {
+            // A record that does not parse is reported only when it seems to be about this
+            // model; the others are not this model's concern.
+            let mut unreadable = |e: String| {
+                if rec.text.to_ascii_lowercase().contains(&id) {
+                    j.unreadable
+                        .push(format!("{}: {}: {e}", data.index.as_str(), rec.file));
+                }
+            };
             match data.index {
                 IndexName::ModelOpennessTool if j.mot.is_none() => match mot::parse(&rec.text) {
                     Ok(r) if mot::matches(&r, model_id) => {
@@ -304,16 +313,7 @@ pub fn judge<'a>(model_id: &str, linked: &'a LinkedEvidence) -> Judged<'a> {
                         })
                     }
                     Ok(_) => {}
-                    Err(e)
-                        if rec
-                            .text
-                            .to_ascii_lowercase()
-                            .contains(&model_id.to_ascii_lowercase()) =>
-                    {
-                        j.unreadable
-                            .push(format!("{}: {}: {e}", data.index.as_str(), rec.file))
-                    }
-                    Err(_) => {}
+                    Err(e) => unreadable(e),
                 },
                 IndexName::OsaiIndex if j.osai_role != Some(osai::Role::End) => {
                     match osai::parse(&rec.text) {
@@ -329,16 +329,7 @@ pub fn judge<'a>(model_id: &str, linked: &'a LinkedEvidence) -> Judged<'a> {
                             }
                             _ => {}
                         },
-                        Err(e)
-                            if rec
-                                .text
-                                .to_ascii_lowercase()
-                                .contains(&model_id.to_ascii_lowercase()) =>
-                        {
-                            j.unreadable
-                                .push(format!("{}: {}: {e}", data.index.as_str(), rec.file))
-                        }
-                        Err(_) => {}
+                        Err(e) => unreadable(e),
                     }
                 }
                 _ => {}
