@@ -126,7 +126,16 @@ fn offline_the_indexes_come_from_the_cache_and_no_link_is_followed() {
     let report = json(&out);
     let o = &report["models"][0]["openness"];
     assert_eq!(links.requests().len(), before, "offline sent requests");
-    assert!(o["evidence"].is_null(), "links were followed offline: {o}");
+    // Only the datasets' provenance is listed, each saying it was not looked up offline.
+    assert!(
+        o["evidence"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|e| e["kind"] == "dataset"
+                && e["error"].as_str().is_some_and(|x| x.contains("offline"))),
+        "links were followed offline: {o}"
+    );
     assert!(
         o["indexes"]
             .as_array()
@@ -173,6 +182,41 @@ fn the_github_token_goes_to_github_only_and_is_never_printed() {
             .iter()
             .any(|r| format!("{r:?}").contains(token)),
         "the GitHub token reached the Hub"
+    );
+}
+
+#[test]
+fn a_license_github_cannot_name_is_read_with_isopens_rules() {
+    let Some(corpus) = support::corpus() else {
+        return;
+    };
+    let hub = FakeHub::fixtures();
+    let links = FakeLinks::start(corpus);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("README.md"),
+        "---\nlicense: apache-2.0\n---\n# A model\n\nTraining code: https://github.com/acme/unnamed\n",
+    )
+    .unwrap();
+    let (mut cmd, _home) = isopen(&hub.url);
+    let out = cmd
+        .arg("audit")
+        .arg(dir.path())
+        .args(["--format", "json", "--lookups"])
+        .args(links.args())
+        .output()
+        .unwrap();
+    let report = json(&out);
+    let o = &report["models"][0]["openness"];
+    let repo = &o["evidence"][0];
+    assert_eq!(repo["url"], "https://github.com/acme/unnamed", "{o}");
+    // GitHub said NOASSERTION; the LICENSE text it returned names Apache-2.0 by reference.
+    assert_eq!(repo["license"], "Apache-2.0", "{o}");
+    assert!(
+        repo["found"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("training code: train.py")
     );
 }
 

@@ -276,10 +276,13 @@ async fn handle(State(state): State<Arc<LinksState>>, req: Request) -> Response 
             return not_found();
         };
         if parts[2] == "license" {
-            let (spdx_id, key, text) = match spdx {
-                Some(id) => (*id, id.to_ascii_lowercase(), format!("{id} license text")),
+            // GitHub's answer for a license it cannot name: key `other`, name `Other`, spdx_id
+            // `NOASSERTION`.
+            let (spdx_id, name, key, text) = match spdx {
+                Some(id) => (*id, *id, id.to_ascii_lowercase(), format!("{id} license text")),
                 None => (
                     "NOASSERTION",
+                    "Other",
                     "other".to_string(),
                     "Licensed under the Apache License, Version 2.0 (the \"License\"); you may not use \
                      this file except in compliance with the License."
@@ -289,7 +292,7 @@ async fn handle(State(state): State<Arc<LinksState>>, req: Request) -> Response 
             return json(serde_json::json!({
                 "name": "LICENSE", "path": "LICENSE", "sha": "0", "size": text.len(),
                 "type": "file", "content": b64(text.as_bytes()), "encoding": "base64",
-                "license": {"key": key, "name": spdx_id, "spdx_id": spdx_id,
+                "license": {"key": key, "name": name, "spdx_id": spdx_id,
                             "url": null, "node_id": "MDc6TGljZW5zZTA="}
             }));
         }
