@@ -59,6 +59,8 @@ pub struct Links {
     repos: Mutex<HashMap<RepoLink, Shared<Result<RepoFacts, String>>>>,
     papers: Mutex<HashMap<String, Shared<Result<PaperFacts, String>>>>,
     indexes: OnceCell<Vec<Arc<IndexData>>>,
+    /// The indexes as the cache alone holds them, for look-ups that may send no request.
+    cached_indexes: OnceCell<Vec<Arc<IndexData>>>,
     index_errors: Mutex<Vec<String>>,
 }
 
@@ -105,34 +107,42 @@ impl Links {
             repos: Mutex::default(),
             papers: Mutex::default(),
             indexes: OnceCell::new(),
+            cached_indexes: OnceCell::new(),
             index_errors: Mutex::default(),
         })
     }
 
     /// The indexes' data, loaded once per run; an index that cannot be loaded is left out and
-    /// its error kept for the notes.
-    async fn indexes(&self) -> Vec<Arc<IndexData>> {
-        self.indexes
-            .get_or_init(|| async {
-                let mut out = Vec::new();
-                for (index, url) in [
-                    (IndexName::ModelOpennessTool, &self.cfg.mot_url),
-                    (IndexName::OsaiIndex, &self.cfg.osai_url),
-                ] {
-                    let Some(url) = url else { continue };
-                    match indexes::load(&self.base, index, url).await {
-                        Ok(d) => out.push(d),
-                        Err(e) => self
-                            .index_errors
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .push(format!("{}: {e}", index.as_str())),
-                    }
+    /// its error kept for the notes. `net` false: from the cache alone (a local audit without
+    /// `--lookups` sends no request).
+    async fn indexes(&self, net: bool) -> Vec<Arc<IndexData>> {
+        let (cell, base) = if net {
+            (&self.indexes, self.base.clone())
+        } else {
+            let mut cached = self.base.clone();
+            cached.offline = true;
+            (&self.cached_indexes, cached)
+        };
+        cell.get_or_init(|| async {
+            let mut out = Vec::new();
+            for (index, url) in [
+                (IndexName::ModelOpennessTool, &self.cfg.mot_url),
+                (IndexName::OsaiIndex, &self.cfg.osai_url),
+            ] {
+                let Some(url) = url else { continue };
+                match indexes::load(&base, index, url).await {
+                    Ok(d) => out.push(d),
+                    Err(e) => self
+                        .index_errors
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push(format!("{}: {e}", index.as_str())),
                 }
-                out
-            })
-            .await
-            .clone()
+            }
+            out
+        })
+        .await
+        .clone()
     }
 
     /// Why an index could not be loaded, for the notes.
@@ -153,7 +163,7 @@ impl Links {
         rules: &RuleSet,
         net: bool,
     ) -> LinkedEvidence {
-        let indexes = self.indexes().await;
+        let indexes = self.indexes(net).await;
         let (repos, papers) = openness_links::links(&snap.info, body);
         let unavailable_indexes = self.index_errors();
         if !net {

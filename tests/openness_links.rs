@@ -221,6 +221,37 @@ fn a_license_github_cannot_name_is_read_with_isopens_rules() {
 }
 
 #[test]
+fn a_local_audit_without_lookups_sends_nothing() {
+    let Some(corpus) = support::corpus() else {
+        return;
+    };
+    let hub = FakeHub::fixtures();
+    let links = FakeLinks::start(corpus);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("README.md"),
+        "# A model\n\nTraining code: https://github.com/acme/unnamed\n",
+    )
+    .unwrap();
+    let (mut cmd, _home) = isopen(&hub.url);
+    let out = cmd
+        .arg("audit")
+        .arg(dir.path())
+        .args(["--format", "json"])
+        .args(links.args())
+        .output()
+        .unwrap();
+    let report = json(&out);
+    assert!(links.requests().is_empty(), "{:?}", links.requests());
+    let code = &report["models"][0]["openness"]["osaid_elements"][1];
+    assert_eq!(code["verdict"], "unknown", "{code}");
+    assert!(
+        code["reason"].as_str().unwrap().contains("--lookups"),
+        "{code}"
+    );
+}
+
+#[test]
 fn without_links_nothing_is_looked_up() {
     let hub = FakeHub::fixtures();
     let (mut cmd, _home) = isopen(&hub.url);

@@ -8,6 +8,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use futures_util::future::join_all;
 use serde::{Deserialize, Serialize};
 
 use super::cache::Key;
@@ -28,6 +29,8 @@ pub const MAX_AGE_DAYS: i64 = 7;
 pub const MAX_RECORDS: usize = 2_000;
 /// The largest record read.
 const MAX_RECORD_BYTES: usize = 256 * 1024;
+/// The most bytes of records kept from one index (the real ones hold about 2 MB).
+const MAX_INDEX_BYTES: usize = 64 * 1024 * 1024;
 
 #[derive(Deserialize)]
 struct Listed {
@@ -187,7 +190,7 @@ async fn fetch(base: &ClientConfig, index: IndexName, url: &str) -> Result<Index
     let listed: Vec<Listed> = serde_json::from_slice(&body.bytes)
         .map_err(|e| SourceError::BadResponse(format!("{url}: not a contents listing: {e}")))?;
     let mut clients: Vec<(String, HubClient)> = vec![(origin, listing_client)];
-    let mut records = Vec::new();
+    let mut wanted = Vec::new();
     for l in listed
         .into_iter()
         .filter(|l| l.kind == "file" && is_record(index, &l.name))
@@ -204,20 +207,37 @@ async fn fetch(base: &ClientConfig, index: IndexName, url: &str) -> Result<Index
                 c
             }
         };
-        let body = client
+        wanted.push((l.name, path, client));
+    }
+    // Fetched together: each host's request limiter bounds what is in flight.
+    let bodies = join_all(wanted.iter().map(|(_, path, client)| async move {
+        client
             .get_path(
-                &Key::Page { path: &path },
-                &path,
+                &Key::Page { path },
+                path,
                 MAX_RECORD_BYTES,
                 BodyRead::Truncate,
             )
-            .await?;
+            .await
+    }))
+    .await;
+    let mut records = Vec::new();
+    let mut total = 0usize;
+    for ((name, ..), body) in wanted.into_iter().zip(bodies) {
+        let body = body?;
         // A cut-off record is not read: half a record could drop a component.
         if body.truncated {
             continue;
         }
+        total += body.bytes.len();
+        if total > MAX_INDEX_BYTES {
+            return Err(SourceError::BadResponse(format!(
+                "{url}: the records exceed {} MiB",
+                MAX_INDEX_BYTES / (1024 * 1024)
+            )));
+        }
         records.push(IndexRecord {
-            file: l.name,
+            file: name,
             text: String::from_utf8_lossy(&body.bytes).into_owned(),
         });
     }
