@@ -185,28 +185,34 @@ fn the_github_token_goes_to_github_only_and_is_never_printed() {
     );
 }
 
-#[test]
-fn a_license_github_cannot_name_is_read_with_isopens_rules() {
-    let Some(corpus) = support::corpus() else {
-        return;
-    };
+/// Audits a local folder whose README is `readme` with `--links` (and `extra` flags) against
+/// the fakes: the report, and what the fake code hosts were asked.
+fn audit_local(readme: &str, extra: &[&str]) -> Option<(serde_json::Value, Vec<String>)> {
+    let corpus = support::corpus()?;
     let hub = FakeHub::fixtures();
     let links = FakeLinks::start(corpus);
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("README.md"),
-        "---\nlicense: apache-2.0\n---\n# A model\n\nTraining code: https://github.com/acme/unnamed\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("README.md"), readme).unwrap();
     let (mut cmd, _home) = isopen(&hub.url);
     let out = cmd
         .arg("audit")
         .arg(dir.path())
-        .args(["--format", "json", "--lookups"])
+        .args(["--format", "json"])
+        .args(extra)
         .args(links.args())
         .output()
         .unwrap();
-    let report = json(&out);
+    Some((json(&out), links.requests()))
+}
+
+#[test]
+fn a_license_github_cannot_name_is_read_with_isopens_rules() {
+    let Some((report, _)) = audit_local(
+        "---\nlicense: apache-2.0\n---\n# A model\n\nTraining code: https://github.com/acme/unnamed\n",
+        &["--lookups"],
+    ) else {
+        return;
+    };
     let o = &report["models"][0]["openness"];
     let repo = &o["evidence"][0];
     assert_eq!(repo["url"], "https://github.com/acme/unnamed", "{o}");
@@ -222,27 +228,13 @@ fn a_license_github_cannot_name_is_read_with_isopens_rules() {
 
 #[test]
 fn a_local_audit_without_lookups_sends_nothing() {
-    let Some(corpus) = support::corpus() else {
+    let Some((report, requests)) = audit_local(
+        "# A model\n\nTraining code: https://github.com/acme/unnamed\n",
+        &[],
+    ) else {
         return;
     };
-    let hub = FakeHub::fixtures();
-    let links = FakeLinks::start(corpus);
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("README.md"),
-        "# A model\n\nTraining code: https://github.com/acme/unnamed\n",
-    )
-    .unwrap();
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .arg("audit")
-        .arg(dir.path())
-        .args(["--format", "json"])
-        .args(links.args())
-        .output()
-        .unwrap();
-    let report = json(&out);
-    assert!(links.requests().is_empty(), "{:?}", links.requests());
+    assert!(requests.is_empty(), "{requests:?}");
     let code = &report["models"][0]["openness"]["osaid_elements"][1];
     assert_eq!(code["verdict"], "unknown", "{code}");
     assert!(

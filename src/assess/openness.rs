@@ -829,32 +829,23 @@ mod tests {
             ..ModelInfo::default()
         };
         let linked = LinkedEvidence::default();
-        let w = weights(Availability::Open);
-        let o = assess(&OpennessInput {
-            rule: None,
-            verdict: Verdict::Unknown,
-            weights: &w,
-            datasets: &[],
-            info: &info,
-            readme_body: None,
-            model_id: "acme/open",
-            linked: &linked,
-            dataset_lookups: &[],
-        });
-        assert_eq!(o.mof_class, None, "{:?}", o.mof_components);
-        let w = weights(Availability::Absent);
-        let o = assess(&OpennessInput {
-            weights: &w,
-            rule: None,
-            verdict: Verdict::Unknown,
-            datasets: &[],
-            info: &info,
-            readme_body: None,
-            model_id: "acme/open",
-            linked: &linked,
-            dataset_lookups: &[],
-        });
-        assert_eq!(o.mof_class, Some(MofClass::NoClass));
+        let class = |availability| {
+            let w = weights(availability);
+            assess(&OpennessInput {
+                rule: None,
+                verdict: Verdict::Unknown,
+                weights: &w,
+                datasets: &[],
+                info: &info,
+                readme_body: None,
+                model_id: "acme/open",
+                linked: &linked,
+                dataset_lookups: &[],
+            })
+            .mof_class
+        };
+        assert_eq!(class(Availability::Open), None);
+        assert_eq!(class(Availability::Absent), Some(MofClass::NoClass));
     }
 
     #[test]
