@@ -5,6 +5,7 @@
 
 pub mod assess;
 pub mod audit;
+pub mod audit_links;
 pub mod batch;
 pub mod card;
 pub mod catalog;
@@ -13,6 +14,7 @@ pub mod diagnostic;
 pub mod gguf;
 pub mod hub;
 pub mod license;
+pub mod linked;
 pub mod model_ref;
 pub mod normalize;
 pub mod policy;

@@ -85,7 +85,7 @@ fn the_vocabulary_is_a_leaf() {
 #[test]
 fn the_core_never_reaches_the_shell() {
     let edges = graph();
-    let shell = ["hub", "audit", "cli", "codebase", "batch"];
+    let shell = ["hub", "audit", "audit_links", "cli", "codebase", "batch"];
     for core in [
         "card",
         "catalog",
@@ -95,6 +95,7 @@ fn the_core_never_reaches_the_shell() {
         "normalize",
         "license",
         "assess",
+        "linked",
         "policy",
         "report",
         "snapshot",

@@ -1,9 +1,12 @@
 //! Agreement with the public openness indexes (`../shared/corpus/openness/truth.yaml`): a sample
 //! of the judged models has fixtures showing what the Hub shows for them (fixtures/OPENNESS.md
-//! says where each fact came from). The test prints the agreement per framework and fails when a
+//! says where each fact came from), audited with `--links` against fake code hosts, arXiv and the
+//! indexes' records (tests/support/fake_links.rs). The test prints the agreement per framework
+//! (OSAID, MOF class, training code, training data, weights, commercial use) and fails when a
 //! disagreement is not explained below, when an explanation has gone stale, or — whatever the
 //! explanations say — when isopen is more permissive than the indexes: `allowed` where they say
-//! otherwise, or an OSAID `pass` where OSI said `fail`.
+//! otherwise, an OSAID `pass` where OSI said `fail`, or training code or data `open` where the
+//! index said `closed`.
 
 mod support;
 
@@ -11,49 +14,86 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 use support::fake_hub::{FakeHub, TOKEN_APPROVED};
+use support::fake_links::FakeLinks;
 use support::{isopen, json};
+
+/// Training code an index judged closed or partial while isopen found nothing to decide it: the
+/// card links no repository with training scripts, and no index record names this very model.
+const CODE_NOT_FOUND: &str = "isopen found no training code to judge (no linked repository holds training scripts, and no index record names this very checkpoint: the indexes judge the family's newest member), so it says unknown rather than inferring closed";
+/// A linked repository the test's fake GitHub does not hold.
+const REPO_NOT_IN_FAKE: &str = "the card links its code repository, which the test's fake GitHub does not hold (its real license and tree are not recorded in the fixtures), so the code is unverified and stays unknown";
 
 /// Disagreements we expect, and why: (model, field, explanation).
 const EXPLAINED: &[(&str, &str, &str)] = &[
     (
-        "EleutherAI/pythia-70m",
-        "osaid",
-        "The Pile is `license: other` on the Hub, so the data-information element cannot be shown to be openly licensed from metadata; OSI judged the Pythia family with curated evidence",
+        "google-t5/t5-11b",
+        "training_code",
+        "the sources conflict (the OSAI index says partial, the Model Openness Tool's record lists the training code under Apache-2.0); isopen cites the Tool's record, the truth set prefers the index",
     ),
     (
-        "EleutherAI/pythia-70m",
+        "google-t5/t5-11b",
+        "training_data",
+        "the card names `c4`, an id the Hub moved, so no named dataset is shown openly licensed and the index parameter isopen decides is closed; the index's partial rests on its curators' reading of the paper",
+    ),
+    (
+        "meta-llama/Llama-2-7b-hf",
+        "training_code",
+        REPO_NOT_IN_FAKE,
+    ),
+    (
+        "meta-llama/Llama-2-7b-chat-hf",
+        "training_code",
+        REPO_NOT_IN_FAKE,
+    ),
+    ("bigscience/bloom", "training_code", REPO_NOT_IN_FAKE),
+    (
+        "xai-org/grok-1",
         "mof_class",
-        "Classes I and II need components whose licenses Hub metadata does not show (paper or technical report, evaluation code and data, intermediate checkpoints, preprocessing code); MOT's curators recorded them, so isopen leaves the class undetermined instead of guessing",
+        "the repository has no config.json, which isopen no longer counts as a closed component (a file not found is a lack of evidence); the Tool's record reaches no class, and nothing isopen reads shows a required component closed",
     ),
     (
-        "EleutherAI/pythia-1b",
-        "osaid",
-        "the card names `the_pile`, a dataset id the Hub no longer serves, and links no training code of its own; the family verdict rests on OSI's curated review",
+        "bigcode/starcoder2-15b",
+        "training_code",
+        "the linked repository holds a fine-tuning example (finetune.py), not the code that trained the model, and the OSAI index's StarCoder record judges the family's newest member, not this checkpoint",
     ),
     (
-        "EleutherAI/pythia-1b",
-        "mof_class",
-        "Classes I and II need components whose licenses Hub metadata does not show (paper or technical report, evaluation code and data, intermediate checkpoints, preprocessing code); MOT's curators recorded them, so isopen leaves the class undetermined instead of guessing",
+        "mistralai/Mixtral-8x7B-v0.1",
+        "training_code",
+        CODE_NOT_FOUND,
+    ),
+    ("tiiuae/falcon-180B", "training_code", CODE_NOT_FOUND),
+    (
+        "tiiuae/falcon-180B",
+        "training_data",
+        "the card names tiiuae/falcon-refinedweb, openly licensed (ODC-By) and downloadable, so the data-information element passes; the sources conflict too (the Tool lists the data under ODC-By, the older index says partial)",
+    ),
+    ("mistralai/Mistral-7B-v0.1", "training_code", CODE_NOT_FOUND),
+    ("google/gemma-7b", "training_code", CODE_NOT_FOUND),
+    (
+        "meta-llama/Meta-Llama-3-8B-Instruct",
+        "training_code",
+        CODE_NOT_FOUND,
+    ),
+    ("meta-llama/Llama-3.1-8B", "training_code", CODE_NOT_FOUND),
+    (
+        "meta-llama/Llama-3.1-8B-Instruct",
+        "training_code",
+        CODE_NOT_FOUND,
     ),
     (
-        "allenai/OLMo-7B",
-        "mof_class",
-        "Classes I and II need components whose licenses Hub metadata does not show (paper or technical report, evaluation code and data, intermediate checkpoints, preprocessing code); MOT's curators recorded them, so isopen leaves the class undetermined instead of guessing",
+        "CohereForAI/c4ai-command-r-v01",
+        "training_code",
+        CODE_NOT_FOUND,
     ),
     (
-        "LLM360/Amber",
-        "osaid",
-        "the training data is linked in the prose (LLM360/AmberDatasets) but not declared in `datasets:`, so the data-information element has no metadata evidence",
-    ),
-    (
-        "LLM360/Amber",
-        "mof_class",
-        "Classes I and II need components whose licenses Hub metadata does not show (paper or technical report, evaluation code and data, intermediate checkpoints, preprocessing code); MOT's curators recorded them, so isopen leaves the class undetermined instead of guessing",
+        "CohereForAI/c4ai-command-r-v01",
+        "training_data",
+        "the card names no training data, so the index parameter isopen decides is closed; the older index found the fine-tuning data open elsewhere",
     ),
     (
         "google-t5/t5-11b",
         "osaid",
-        "the card names `c4`, an id the Hub moved to allenai/c4, and links no training code; OSI's pass for T5 rests on its review of the paper and code",
+        "the card names `c4`, an id the Hub moved to allenai/c4, so the data-information element stays unknown; code and parameters pass (the Model Openness Tool's record and the Apache-2.0 weights), and the OSAI index has no record of this checkpoint to speak for the data",
     ),
     (
         "google-t5/t5-11b",
@@ -63,12 +103,7 @@ const EXPLAINED: &[(&str, &str, &str)] = &[
     (
         "xai-org/grok-1",
         "osaid",
-        "OSI failed it for missing data information and training code; the card neither provides nor disclaims them in a way isopen can verify, and a license restriction (isopen's only ground for a fail) is absent, so it says unknown",
-    ),
-    (
-        "microsoft/phi-2",
-        "osaid",
-        "OSI failed it for missing data information and training code; the card neither provides nor disclaims them in a way isopen can verify, and a license restriction (isopen's only ground for a fail) is absent, so it says unknown",
+        "OSI failed it for missing data information and training code; the card neither provides nor disclaims them in a way isopen can verify, its linked repository (xai-org/grok-1) holds inference code only, no index record names this checkpoint, and a license restriction is absent, so it says unknown",
     ),
     (
         "microsoft/phi-2",
@@ -78,7 +113,7 @@ const EXPLAINED: &[(&str, &str, &str)] = &[
     (
         "mistralai/Mixtral-8x7B-v0.1",
         "osaid",
-        "OSI failed it for missing data information and training code; the card neither provides nor disclaims them in a way isopen can verify, and a license restriction (isopen's only ground for a fail) is absent, so it says unknown",
+        "OSI failed it for missing data information and training code; the card links no code repository and no index record names this checkpoint (the OSAI index judges a newer Mistral), and a license restriction is absent, so it says unknown",
     ),
     (
         "mistralai/Mixtral-8x7B-v0.1",
@@ -89,16 +124,6 @@ const EXPLAINED: &[(&str, &str, &str)] = &[
         "mistralai/Mistral-7B-v0.1",
         "mof_class",
         "MOT's record lacks required components (or lists them without open licenses); from the Hub isopen sees an OSI-licensed model with no missing Class III component it can prove, so the class stays undetermined",
-    ),
-    (
-        "EleutherAI/gpt-neox-20b",
-        "mof_class",
-        "Class III needs a technical report and evaluation results under open licenses; the arXiv paper's license is not in Hub metadata, so isopen cannot confirm the class",
-    ),
-    (
-        "EleutherAI/polyglot-ko-12.8b",
-        "mof_class",
-        "Classes I and II need components whose licenses Hub metadata does not show (paper or technical report, evaluation code and data, intermediate checkpoints, preprocessing code); MOT's curators recorded them, so isopen leaves the class undetermined instead of guessing",
     ),
 ];
 
@@ -127,6 +152,7 @@ fn agreement_with_the_public_indexes() {
     );
 
     let hub = FakeHub::fixtures();
+    let links = FakeLinks::start(corpus.clone());
     let (mut cmd, _home) = isopen(&hub.url);
     let ids: Vec<&str> = sample
         .iter()
@@ -138,6 +164,8 @@ fn agreement_with_the_public_indexes() {
         // A reviewer reads gated cards with a token whose access was approved: unread gated
         // files would keep every gated model at `unknown`.
         .args(["--format", "json", "-j", "8", "--token", TOKEN_APPROVED])
+        // The links behind each card (code repositories, papers) and the indexes' records.
+        .args(links.args())
         .output()
         .unwrap();
     let report = json(&out);
@@ -180,6 +208,31 @@ fn agreement_with_the_public_indexes() {
                     .to_string(),
             ),
         ];
+        let element = |list: &str, name: &str| {
+            m["openness"][list]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|e| e["name"] == name)
+                .and_then(|e| e["verdict"].as_str())
+                .unwrap_or("unknown")
+                .to_string()
+        };
+        // Training code and data as the indexes grade them: the OSAID element's pass or fail,
+        // else the OSAI-index parameter isopen decided.
+        let training_code = match element("osaid_elements", "code").as_str() {
+            "pass" => "open".to_string(),
+            "fail" => "closed".to_string(),
+            _ => "unknown".to_string(),
+        };
+        let training_data = match element("osaid_elements", "data information").as_str() {
+            "pass" => "open".to_string(),
+            "fail" => "closed".to_string(),
+            _ => element("osai_index", "data"),
+        };
+        let mut ours = ours.to_vec();
+        ours.push(("training_code", training_code));
+        ours.push(("training_data", training_data));
         for (field, mine) in &ours {
             let theirs = truth_value(entry, field);
             if theirs == "unknown" {
@@ -194,7 +247,7 @@ fn agreement_with_the_public_indexes() {
             table.push(format!(
                 "{id:<45} {field:<18} isopen {mine:<12} index {theirs}"
             ));
-            if *field == "osaid" {
+            if *field == "osaid" || field.starts_with("training") {
                 for e in m["openness"]["osaid_elements"]
                     .as_array()
                     .into_iter()
@@ -208,6 +261,7 @@ fn agreement_with_the_public_indexes() {
             }
             if (*field == "commercial_use" && mine == "allowed")
                 || (*field == "osaid" && mine == "pass" && theirs == "fail")
+                || (field.starts_with("training_") && mine == "open" && theirs == "closed")
             {
                 dangerous.push(format!("{id}: {field} isopen {mine}, index {theirs}"));
             }

@@ -9,6 +9,10 @@ mod findings;
 pub mod inferred;
 pub mod lineage;
 pub mod openness;
+pub mod openness_evidence;
+pub mod openness_links;
+pub mod openness_mot;
+pub mod openness_osai;
 pub mod risks;
 pub mod terms;
 pub mod weights;
@@ -41,6 +45,8 @@ pub struct Context {
     /// Judge the model on its own terms: the caller follows its base models separately (an
     /// ancestor in a lineage walk). Otherwise unlooked-up base models are gaps.
     pub own_terms_only: bool,
+    /// What the links behind the card held (code repositories, papers, index records).
+    pub linked: crate::linked::LinkedEvidence,
 }
 
 /// The card as the audit reads it: README front matter, else the Hub's cardData.
@@ -359,6 +365,9 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
         datasets: &datasets,
         info: &snap.info,
         readme_body: parsed.as_ref().map(|c| c.body.as_str()),
+        model_id: &snap.info.id,
+        linked: &ctx.linked,
+        dataset_lookups: &ctx.datasets,
     });
     let business = business::assess(
         terms.commercial.verdict,

@@ -8,10 +8,14 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::report::{DatasetReport, Element, Openness, Weights};
+use crate::linked::LinkedEvidence;
+use crate::report::{DatasetReport, Element, IndexJudgement, Openness, Weights};
 use crate::rules::Rule;
 use crate::snapshot::ModelInfo;
 use crate::vocab::{Availability, ElementVerdict, MofClass, Osaid, Verdict};
+
+use super::openness_evidence::{Finding, Judged, judge};
+use super::openness_mot as mot;
 
 /// What the openness judgement reads.
 pub struct OpennessInput<'a> {
@@ -22,6 +26,12 @@ pub struct OpennessInput<'a> {
     pub info: &'a ModelInfo,
     /// The README's prose, when it could be read.
     pub readme_body: Option<&'a str>,
+    /// The model's id, to match the indexes' records.
+    pub model_id: &'a str,
+    /// What the links behind the card held.
+    pub linked: &'a LinkedEvidence,
+    /// The declared datasets' look-ups, for their provenance.
+    pub dataset_lookups: &'a [super::datasets::DatasetLookup],
 }
 
 /// Licenses the MOF counts as open beyond the OSI list: the open-data licenses and OpenMDW.
@@ -51,7 +61,22 @@ fn element(name: &str, verdict: ElementVerdict, reason: impl Into<String>) -> El
         name: name.into(),
         verdict,
         reason: reason.into(),
+        source: None,
     }
+}
+
+fn from_finding(name: &str, f: &Finding) -> Element {
+    Element {
+        name: name.into(),
+        verdict: f.verdict,
+        reason: f.reason.clone(),
+        source: Some(f.source.clone()),
+    }
+}
+
+/// An index record's reference, as an element's source.
+fn record_source<R>(m: &super::openness_evidence::Matched<R>) -> String {
+    format!("{}: {}", m.data.index.as_str(), m.file)
 }
 
 /// A line of the card that links a code repository and says it holds training code
@@ -157,21 +182,74 @@ pub fn assess(input: &OpennessInput) -> Openness {
         )
     };
 
-    // OSAID: code.
+    let mut j = judge(input.model_id, input.linked);
+    if input.linked.enabled {
+        j.items
+            .extend(super::openness_evidence::provenance(input.dataset_lookups));
+    }
+
+    // OSAID: code. The linked repositories first, then the indexes' records, then a card line.
     let code_link = input.readme_body.and_then(training_code_link);
-    let code = match &code_link {
-        Some(url) => element(
-            "code",
-            ElementVerdict::Pass,
-            format!(
-                "the card links training code at {url} (its completeness and license are not verified)"
+    let osai_code = j.osai.as_ref().and_then(|m| {
+        // A record of a model built on this one judges that model's code, not this one's.
+        if j.osai_role != Some(super::openness_osai::Role::End) {
+            return None;
+        }
+        let class = m.record.class("trainingcode")?;
+        let verdict = match class {
+            "open" => ElementVerdict::Pass,
+            "closed" => ElementVerdict::Fail,
+            _ => return None,
+        };
+        Some(Element {
+            name: "code".into(),
+            verdict,
+            reason: format!("the European Open Source AI Index judges its training code {class}"),
+            source: Some(record_source(m)),
+        })
+    });
+    let mot_code = j.mot.as_ref().and_then(|m| {
+        m.record
+            .counted()
+            .contains(&"Training code")
+            .then(|| Element {
+                name: "code".into(),
+                verdict: ElementVerdict::Pass,
+                reason:
+                    "the Model Openness Tool record lists the training code under an open license"
+                        .into(),
+                source: Some(record_source(m)),
+            })
+    });
+    let linked_code = j
+        .code
+        .as_ref()
+        .filter(|f| f.verdict != ElementVerdict::Unknown)
+        .map(|f| from_finding("code", f));
+    let code = if let Some(e) = linked_code.or(osai_code).or(mot_code) {
+        e
+    } else {
+        match &code_link {
+            // A link read but not followed is not a pass: the OSAID needs the code under
+            // OSI-approved terms, and only the repository's host can say which.
+            Some(url) => element(
+                "code",
+                ElementVerdict::Unknown,
+                format!(
+                    "the card links training code at {url}; its license and contents were not verified{}",
+                    match (&input.linked.skipped, j.items.is_empty()) {
+                        (Some(why), _) => format!(" ({why})"),
+                        (None, true) => " (follow it with --links)".to_string(),
+                        (None, false) => String::new(),
+                    }
+                ),
             ),
-        ),
-        None => element(
-            "code",
-            ElementVerdict::Unknown,
-            "the card links no training code",
-        ),
+            None => element(
+                "code",
+                ElementVerdict::Unknown,
+                looked_for_code(input.linked, &j),
+            ),
+        }
     };
 
     // OSAID: data information.
@@ -215,6 +293,12 @@ pub fn assess(input: &OpennessInput) -> Openness {
         )
     };
 
+    let data = if data.verdict == ElementVerdict::Unknown {
+        index_data(&j).unwrap_or(data)
+    } else {
+        data
+    };
+
     let elements = vec![parameters, code, data];
     let osaid = if elements.iter().any(|e| e.verdict == ElementVerdict::Fail) {
         Osaid::Fail
@@ -228,21 +312,220 @@ pub fn assess(input: &OpennessInput) -> Openness {
         .map(|e| format!("{}: {} - {}", e.name, e.verdict.as_str(), e.reason))
         .collect();
 
-    let (mof_class, mof_components) = mof(input, code_link.is_some());
+    let (own_class, mof_components) = mof(input, code_link.is_some(), &j);
+    let osai_params = osai_index(input);
+    let indexes = index_judgements(&j, own_class, &elements, &osai_params);
+    let mut reasons: Vec<String> = reasons;
+    reasons.extend(
+        j.unreadable
+            .iter()
+            .map(|u| format!("an index record could not be read: {u}")),
+    );
+    reasons.extend(
+        input
+            .linked
+            .unavailable_indexes
+            .iter()
+            .map(|u| format!("an openness index could not be loaded: {u}")),
+    );
     Openness {
         osaid,
         reasons,
-        mof_class,
+        mof_class: own_class,
         osaid_elements: elements,
         mof_components,
-        osai_index: osai_index(input),
+        osai_index: osai_params,
+        evidence: j.items,
+        indexes,
     }
+}
+
+/// What was looked for when no training code was found.
+fn looked_for_code(linked: &LinkedEvidence, j: &Judged) -> String {
+    if let Some(f) = &j.code {
+        return f.reason.clone();
+    }
+    if !linked.enabled {
+        return "the card links no training code".into();
+    }
+    let mut s = "no training code found; looked for: a card line linking training code".to_string();
+    match &linked.skipped {
+        Some(why) => s.push_str(&format!(
+            "; linked repositories and indexes not read ({why})"
+        )),
+        None => {
+            s.push_str(&format!(
+                ", training scripts in {} linked code repositories",
+                linked.repos.len()
+            ));
+            if !linked.indexes.is_empty() {
+                s.push_str(", and a record of this model in the public indexes");
+            }
+        }
+    }
+    s
+}
+
+/// OSAID data information from an index record, when the card's datasets did not decide it.
+fn index_data(j: &Judged) -> Option<Element> {
+    if let Some(m) = &j.osai {
+        let base = m.record.class("datasources_basemodel");
+        // For a model another record builds on, only the base model's data speaks for it.
+        let end = if j.osai_role == Some(super::openness_osai::Role::End) {
+            m.record.class("datasources_endmodel")
+        } else {
+            None
+        };
+        let verdict = match (base, end) {
+            (Some("closed"), _) | (_, Some("closed")) => Some(ElementVerdict::Fail),
+            (Some("open"), Some("open") | None) => Some(ElementVerdict::Pass),
+            _ => None,
+        };
+        if let Some(verdict) = verdict {
+            return Some(Element {
+                name: "data information".into(),
+                verdict,
+                reason: format!(
+                    "the European Open Source AI Index judges its training data sources {} (base model) and {} (end model)",
+                    base.unwrap_or("unjudged"),
+                    end.unwrap_or("unjudged")
+                ),
+                source: Some(record_source(m)),
+            });
+        }
+    }
+    let m = j.mot.as_ref()?;
+    m.record.counted().contains(&"Datasets").then(|| Element {
+        name: "data information".into(),
+        verdict: ElementVerdict::Pass,
+        reason: "the Model Openness Tool record lists the training datasets under an open license"
+            .into(),
+        source: Some(record_source(m)),
+    })
+}
+
+/// An index's judgement, cited: the index, the record, where and when its data was fetched, and
+/// the attribution its license asks for.
+fn cite<R>(
+    m: &super::openness_evidence::Matched<R>,
+    judgement: Vec<String>,
+    disagreements: Vec<String>,
+) -> IndexJudgement {
+    IndexJudgement {
+        index: m.data.index.as_str().into(),
+        record: m.file.to_string(),
+        url: m.data.url.clone(),
+        date: m.data.date.clone(),
+        attribution: m.data.index.attribution().into(),
+        judgement,
+        disagreements,
+    }
+}
+
+/// The indexes' own judgements beside isopen's, with each disagreement.
+fn index_judgements(
+    j: &Judged,
+    own_class: Option<MofClass>,
+    elements: &[Element],
+    osai_params: &[Element],
+) -> Vec<IndexJudgement> {
+    let mut out = Vec::new();
+    if let Some(m) = &j.mot {
+        let counted = m.record.counted();
+        let class = mot::class_of(&counted);
+        let theirs = class.map_or("none", MofClass::as_str);
+        let mut disagreements = Vec::new();
+        match own_class {
+            Some(c) if Some(c) != class && !(c == MofClass::NoClass && class.is_none()) => {
+                disagreements.push(format!(
+                    "MOF class: isopen {} from its own evidence, the Tool's record {theirs}",
+                    c.as_str()
+                ))
+            }
+            None if class.is_some() => disagreements.push(format!(
+                "MOF class: the Tool's record reaches {theirs}; isopen's own evidence does not decide it"
+            )),
+            _ => {}
+        }
+        out.push(cite(
+            m,
+            vec![
+                format!("MOF class: {theirs}"),
+                format!(
+                    "components included under an open license: {}",
+                    if counted.is_empty() {
+                        "none".to_string()
+                    } else {
+                        counted.join(", ")
+                    }
+                ),
+            ],
+            disagreements,
+        ));
+    }
+    if let Some(m) = &j.osai {
+        let end = j.osai_role == Some(super::openness_osai::Role::End);
+        let mut disagreements = Vec::new();
+        let code = elements.iter().find(|e| e.name == "code");
+        if let (Some(e), Some(c), true) = (code, m.record.class("trainingcode"), end) {
+            let from_index = e.source.as_deref() == Some(record_source(m).as_str());
+            if !from_index
+                && ((e.verdict == ElementVerdict::Pass && c != "open")
+                    || (e.verdict == ElementVerdict::Fail && c == "open"))
+            {
+                disagreements.push(format!(
+                    "training code: isopen {} ({}), the index {c}",
+                    e.verdict.as_str(),
+                    e.reason
+                ));
+            }
+        }
+        for p in osai_params.iter().filter(|_| end) {
+            let key = match p.name.as_str() {
+                "weights" => "weights_endmodel",
+                "data" => "datasources_endmodel",
+                "preprint" => "preprint",
+                "model card" => "modelcard",
+                _ => continue,
+            };
+            if let Some(c) = m.record.class(key)
+                && c != p.verdict.as_str()
+            {
+                disagreements.push(format!(
+                    "{key}: isopen {} ({}), the index {c}",
+                    p.verdict.as_str(),
+                    p.reason
+                ));
+            }
+        }
+        out.push(cite(
+            m,
+            std::iter::once(if end {
+                format!("the record judges this model ({})", m.record.system.name)
+            } else {
+                format!(
+                    "the record judges {}, built on this model: only its base-model parameters speak for this one",
+                    m.record.system.name
+                )
+            })
+            .chain(
+                m.record
+                    .parameters
+                    .iter()
+                    .filter(|(p, ..)| end || p.ends_with("_basemodel"))
+                    .map(|(p, c, _)| format!("{p}: {c}")),
+            )
+            .collect(),
+            disagreements,
+        ));
+    }
+    out
 }
 
 /// MOF components from the repository, and the class when the evidence decides it. Class III
 /// needs architecture, final parameters, model card, data card, technical report and evaluation
 /// results, each under an open license; a missing or closed one means no class at all.
-fn mof(input: &OpennessInput, code_link: bool) -> (Option<MofClass>, Vec<Element>) {
+fn mof(input: &OpennessInput, code_link: bool, j: &Judged) -> (Option<MofClass>, Vec<Element>) {
     let open = is_open(input.rule);
     let license = input
         .rule
@@ -369,11 +652,66 @@ fn mof(input: &OpennessInput, code_link: bool) -> (Option<MofClass>, Vec<Element
             "no training code is linked",
         )
     });
-    let decided_none = c
+    // The linked repositories' and papers' findings replace what the repository alone left
+    // unknown.
+    for (component, f) in &j.components {
+        let name = component.to_ascii_lowercase();
+        match c.iter_mut().find(|e| e.name == name) {
+            Some(e) if e.verdict == ElementVerdict::Unknown => *e = from_finding(&name, f),
+            Some(_) => {}
+            None => c.push(from_finding(&name, f)),
+        }
+    }
+    // The Tool's record, cited, for the components isopen's own evidence left unknown.
+    if let Some(m) = &j.mot {
+        for name in m.record.counted() {
+            let lower = name.to_ascii_lowercase();
+            let license = m
+                .record
+                .release
+                .components
+                .iter()
+                .find(|x| x.name == name)
+                .and_then(|x| m.record.license_of(x))
+                .unwrap_or_default();
+            let e = Element {
+                name: lower.clone(),
+                verdict: ElementVerdict::Found,
+                reason: format!("the Model Openness Tool record lists it under {license}"),
+                source: Some(record_source(m)),
+            };
+            match c.iter_mut().find(|x| x.name == lower) {
+                Some(x) if x.verdict == ElementVerdict::Unknown => *x = e,
+                Some(_) => {}
+                None => c.push(e),
+            }
+        }
+    }
+    // A class is denied only on evidence that a required Class III component is closed: under a
+    // license that is not open, or — for the weights — absent from the model's own repository.
+    // A file not found (no config.json, no README) is a lack of evidence, not a denial: the
+    // component may live in a linked repository or a paper. Otherwise the class is the best
+    // the found components reach, or undecided.
+    let decided_none = c.iter().any(|e| {
+        (e.verdict == ElementVerdict::NotOpen
+            || (e.verdict == ElementVerdict::Missing && e.name == "model parameters (final)"))
+            && mot::COMPONENTS.iter().any(|(n, class, required, _)| {
+                *class == MofClass::ClassIII && *required && n.to_ascii_lowercase() == e.name
+            })
+    });
+    let found: Vec<&str> = mot::COMPONENTS
         .iter()
-        .take(6)
-        .any(|e| matches!(e.verdict, ElementVerdict::Missing | ElementVerdict::NotOpen));
-    let class = decided_none.then_some(MofClass::NoClass);
+        .map(|(n, ..)| *n)
+        .filter(|n| {
+            c.iter()
+                .any(|e| e.name == n.to_ascii_lowercase() && e.verdict == ElementVerdict::Found)
+        })
+        .collect();
+    let class = if decided_none {
+        Some(MofClass::NoClass)
+    } else {
+        mot::class_of(&found)
+    };
     (class, c)
 }
 
@@ -469,6 +807,46 @@ fn osai_index(input: &OpennessInput) -> Vec<Element> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn weights(availability: Availability) -> Weights {
+        serde_json::from_value(serde_json::json!({
+            "availability": availability, "gating": null, "formats": [],
+            "parameters": null, "bytes": null
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_class_is_never_denied_for_a_file_not_found() {
+        // Open weights, no config.json, no README, under no identified license: nothing shows a
+        // required component closed, so the class is undecided, not `none`.
+        let info = ModelInfo {
+            id: "acme/open".into(),
+            siblings: vec![crate::snapshot::Sibling {
+                rfilename: "model.safetensors".into(),
+                ..Default::default()
+            }],
+            ..ModelInfo::default()
+        };
+        let linked = LinkedEvidence::default();
+        let class = |availability| {
+            let w = weights(availability);
+            assess(&OpennessInput {
+                rule: None,
+                verdict: Verdict::Unknown,
+                weights: &w,
+                datasets: &[],
+                info: &info,
+                readme_body: None,
+                model_id: "acme/open",
+                linked: &linked,
+                dataset_lookups: &[],
+            })
+            .mof_class
+        };
+        assert_eq!(class(Availability::Open), None);
+        assert_eq!(class(Availability::Absent), Some(MofClass::NoClass));
+    }
 
     #[test]
     fn training_code_needs_words_and_a_link() {

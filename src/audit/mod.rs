@@ -19,6 +19,7 @@ use tokio::sync::OnceCell;
 use crate::assess::datasets::{DatasetLookup, NOT_LOOKED_UP};
 use crate::assess::lineage::{Ancestor, Outcome};
 use crate::assess::{self, Context};
+use crate::audit_links::source_config;
 use crate::catalog::{Catalog, CatalogError};
 use crate::hub::local::{
     cache_snapshot, snapshot_from_cache_folder, snapshot_from_dir, snapshot_from_gguf,
@@ -97,18 +98,8 @@ pub struct Auditor {
     catalog: Arc<Result<Catalog, CatalogError>>,
     /// The audit's date, against which a catalog entry's age is judged (today by default).
     today: Option<Date>,
-}
-
-/// A client configuration for another source: the Hub's limits, retries and offline flag,
-/// this source's endpoint and token, and its own folder in the same cache.
-fn source_config(base: &ClientConfig, endpoint: &str, token: Option<Token>) -> ClientConfig {
-    let mut cfg = base.clone();
-    cfg.endpoint = endpoint.trim_end_matches('/').to_string();
-    cfg.token = token;
-    cfg.cache = base.cache.as_ref().map(|c| c.for_endpoint(&cfg.endpoint));
-    cfg.accept = None;
-    cfg.redirect_any_host = false;
-    cfg
+    /// The openness look-ups behind a card (`--links`); None: not made.
+    links: Option<Arc<crate::audit_links::Links>>,
 }
 
 /// ModelScope's client: a file download may be redirected to its storage host (not
@@ -158,7 +149,27 @@ impl Auditor {
             modelscope_cache: None,
             catalog: Arc::new(Catalog::builtin()),
             today: None,
+            links: None,
         })
+    }
+
+    /// Follows the links behind each card (code repositories, papers) and matches the public
+    /// openness indexes' records (`--links`), with these endpoints.
+    pub fn with_links(
+        mut self,
+        cfg: crate::audit_links::LinkConfig,
+    ) -> Result<Auditor, SourceError> {
+        let links = crate::audit_links::Links::new(self.client.config(), cfg)?;
+        self.links = Some(Arc::new(links));
+        Ok(self)
+    }
+
+    /// Why an openness index could not be loaded this run, for one warning each.
+    pub fn index_errors(&self) -> Vec<String> {
+        self.links
+            .as_ref()
+            .map(|l| l.index_errors())
+            .unwrap_or_default()
     }
 
     /// The Ollama registry at `endpoint`, and the local store at `store` (`OLLAMA_MODELS`).
@@ -368,11 +379,21 @@ impl Auditor {
                 datasets.len()
             ));
         }
+        let linked = match &self.links {
+            Some(links) => {
+                let body = snap.file("README.md").and_then(|f| f.text());
+                links
+                    .gather(&snap, body, &self.client, &self.rules, net)
+                    .await
+            }
+            None => crate::linked::LinkedEvidence::default(),
+        };
         let ctx = Context {
             ancestors,
             datasets,
             clarifications: self.clarifications.to_vec(),
             own_terms_only: false,
+            linked,
         };
         self.assess(snap, ctx, input, source).await
     }

@@ -171,6 +171,8 @@ pub fn report(provider: &Provider, model: &Model, today: Date) -> ModelReport {
             osaid_elements: Vec::new(),
             mof_components: Vec::new(),
             osai_index: Vec::new(),
+            evidence: Vec::new(),
+            indexes: Vec::new(),
         }),
         risks,
         policy: None,

@@ -202,6 +202,32 @@ pub struct CommonArgs {
     /// sends no request and reads them from the caches only.
     #[arg(long, conflicts_with = "offline")]
     pub lookups: bool,
+    /// Openness evidence behind the card: follow its code-repository links (license, training
+    /// code in the file tree) and arXiv papers, and match the public indexes' records (Model
+    /// Openness Tool, European Open Source AI Index; cached a week, read from the cache when
+    /// offline). At most 4 repositories and 4 papers a model.
+    #[arg(long)]
+    pub links: bool,
+    /// GitHub API base URL for --links [default: https://api.github.com].
+    #[arg(long, value_name = "URL")]
+    pub github_endpoint: Option<String>,
+    /// GitHub token for --links [default: GITHUB_TOKEN]; sent only to the GitHub API. Never
+    /// printed or logged.
+    #[arg(long, value_name = "TOKEN", hide_env_values = true)]
+    pub github_token: Option<String>,
+    /// GitLab base URL for --links [default: https://gitlab.com].
+    #[arg(long, value_name = "URL")]
+    pub gitlab_endpoint: Option<String>,
+    /// arXiv API base URL for --links [default: https://export.arxiv.org].
+    #[arg(long, value_name = "URL")]
+    pub arxiv_endpoint: Option<String>,
+    /// The Model Openness Tool's records listing (a GitHub contents listing) for --links.
+    #[arg(long, value_name = "URL")]
+    pub mot_url: Option<String>,
+    /// The European Open Source AI Index's records listing (a GitHub contents listing) for
+    /// --links.
+    #[arg(long, value_name = "URL")]
+    pub osai_index_url: Option<String>,
     /// isopen's cache of Hub answers [default: the platform's cache folder, e.g. ~/.cache/isopen].
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,

@@ -150,6 +150,36 @@ pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>, Re
                 .map(|p| p.clarifications.clone())
                 .unwrap_or_default(),
         );
+    let auditor = if common.links {
+        let defaults = isopen::audit_links::LinkConfig::default();
+        let github_token = common
+            .github_token
+            .clone()
+            .or_else(|| std::env::var("GITHUB_TOKEN").ok())
+            .as_deref()
+            .and_then(token::Token::new);
+        auditor
+            .with_links(isopen::audit_links::LinkConfig {
+                github_endpoint: common
+                    .github_endpoint
+                    .clone()
+                    .unwrap_or(defaults.github_endpoint),
+                github_token,
+                gitlab_endpoint: common
+                    .gitlab_endpoint
+                    .clone()
+                    .unwrap_or(defaults.gitlab_endpoint),
+                arxiv_endpoint: common
+                    .arxiv_endpoint
+                    .clone()
+                    .unwrap_or(defaults.arxiv_endpoint),
+                mot_url: common.mot_url.clone().or(defaults.mot_url),
+                osai_url: common.osai_index_url.clone().or(defaults.osai_url),
+            })
+            .context("cannot set up the clients for --links")?
+    } else {
+        auditor
+    };
     Ok((auditor, policy, redactor))
 }
 

@@ -2,6 +2,7 @@
 //! field) and its renderers. Building a report is the core's job; rendering it is pure text.
 
 pub mod json;
+mod linked;
 pub mod table;
 
 use schemars::JsonSchema;
@@ -13,6 +14,7 @@ pub use crate::vocab::{
     Availability, ElementVerdict, ErrorKind, Evidence, Gating, HardwareClass, LicenseScope,
     LineageStatus, MofClass, Osaid, Relation, Risk, RiskCode, Severity, Verdict, YesNo,
 };
+pub use linked::{IndexJudgement, LinkedItem};
 pub use provider_terms::{ProviderTerms, TermsDocument, TermsFact, TermsSource};
 
 pub const SCHEMA: &str = "isopen.report.v1";
@@ -263,6 +265,14 @@ pub struct Openness {
     /// (`open`, `partial`, `closed`; the others are left out).
     #[serde(default)]
     pub osai_index: Vec<Element>,
+    /// Extension: what the links behind the card held (code repositories, papers), each with
+    /// where it was read; absent when nothing was looked up.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<LinkedItem>,
+    /// Extension: the public indexes' own judgements of this model, beside isopen's, with the
+    /// index, the record, the date and the attribution; absent when no index has a record.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indexes: Vec<IndexJudgement>,
 }
 
 /// One judged element: its name, the verdict and why.
@@ -271,6 +281,10 @@ pub struct Element {
     pub name: String,
     pub verdict: ElementVerdict,
     pub reason: String,
+    /// Extension: where the verdict's evidence was read when it was not the repository itself
+    /// (a linked repository's or paper's URL, an index record).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// Extension: the questions a business asks before adopting a model.

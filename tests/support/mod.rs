@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod fake_hub;
+pub mod fake_links;
 pub mod gguf;
 pub mod ollama;
 pub mod scenario;

@@ -1,0 +1,274 @@
+//! The public openness indexes' data: the Model Openness Tool's `models/*.yml` records and the
+//! European Open Source AI Index's `*.yaml` records, fetched as the index's own website does (a
+//! GitHub contents listing, then each record's `download_url`) from a configurable URL, and kept
+//! in the cache folder with the day they were fetched. Fetched at most once a run and once a
+//! week; `--offline` reads the cached copy whatever its age. A record file is bounded, and a
+//! listing is bounded in entries; a `download_url` must be http(s).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use futures_util::future::join_all;
+use serde::{Deserialize, Serialize};
+
+use super::cache::Key;
+use super::client::{BodyRead, ClientConfig, HubClient};
+use super::error::SourceError;
+use crate::linked::{IndexData, IndexName, IndexRecord};
+use crate::vocab::Date;
+
+/// The Model Openness Tool's records (GitHub contents API).
+pub const MOT_URL: &str = "https://api.github.com/repos/lfai/model_openness_tool/contents/models";
+/// The European Open Source AI Index's records (GitHub contents API).
+pub const OSAI_URL: &str =
+    "https://api.github.com/repos/Language-Technology-Assessment/main-database/contents/";
+
+/// Days a cached copy is used before it is fetched again.
+pub const MAX_AGE_DAYS: i64 = 7;
+/// The most records read from one index.
+pub const MAX_RECORDS: usize = 2_000;
+/// The largest record read.
+const MAX_RECORD_BYTES: usize = 256 * 1024;
+/// The most bytes of records kept from one index (the real ones hold about 2 MB).
+const MAX_INDEX_BYTES: usize = 64 * 1024 * 1024;
+
+#[derive(Deserialize)]
+struct Listed {
+    #[serde(default)]
+    name: String,
+    #[serde(rename = "type", default)]
+    kind: String,
+    #[serde(default)]
+    download_url: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Cached {
+    url: String,
+    date: String,
+    records: Vec<(String, String)>,
+}
+
+fn today_days() -> i64 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    (secs / 86_400) as i64
+}
+
+/// Today, UTC.
+pub fn today() -> String {
+    Date::from_days(today_days()).to_string()
+}
+
+/// `scheme://host[:port]` and the rest of an http(s) URL.
+fn split_url(url: &str) -> Option<(String, String)> {
+    let (scheme, rest) = url.split_once("://")?;
+    if !matches!(scheme, "http" | "https") {
+        return None;
+    }
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    if host.is_empty() {
+        return None;
+    }
+    let path = if path.is_empty() { "/" } else { path };
+    Some((format!("{scheme}://{host}"), path.to_string()))
+}
+
+/// Is this file a record of the index?
+fn is_record(index: IndexName, name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    match index {
+        IndexName::ModelOpennessTool => lower.ends_with(".yml") || lower.ends_with(".yaml"),
+        IndexName::OsaiIndex => {
+            lower.ends_with(".yaml")
+                && !lower.starts_with('_')
+                && !lower.starts_with("a_submission")
+        }
+    }
+}
+
+/// Where an index's data is kept.
+fn cache_file(cfg: &ClientConfig, index: IndexName) -> Option<PathBuf> {
+    let dir = cfg.cache.as_ref()?.dir().parent()?.to_path_buf();
+    Some(dir.join("indexes").join(format!("{}.json", index.as_str())))
+}
+
+/// Was this copy fetched in the last `MAX_AGE_DAYS` days?
+fn recent(date: &str) -> bool {
+    let today = today_days();
+    Date::parse(date)
+        .is_some_and(|d| d <= Date::from_days(today) && d > Date::from_days(today - MAX_AGE_DAYS))
+}
+
+fn read_cache(path: &PathBuf, url: &str) -> Option<IndexData> {
+    let text = std::fs::read(path).ok()?;
+    let c: Cached = serde_json::from_slice(&text).ok()?;
+    (c.url == url).then_some(())?;
+    Some(IndexData {
+        index: IndexName::ModelOpennessTool,
+        url: c.url,
+        date: c.date,
+        records: c
+            .records
+            .into_iter()
+            .map(|(file, text)| IndexRecord { file, text })
+            .collect(),
+    })
+}
+
+/// An index's data: the cached copy when it is recent (or offline), else fetched and cached.
+pub async fn load(
+    base: &ClientConfig,
+    index: IndexName,
+    url: &str,
+) -> Result<Arc<IndexData>, SourceError> {
+    let file = cache_file(base, index);
+    let cached = file.as_ref().and_then(|f| read_cache(f, url)).map(|mut d| {
+        d.index = index;
+        d
+    });
+    if let Some(d) = cached
+        && (base.offline || recent(&d.date))
+    {
+        return Ok(Arc::new(d));
+    }
+    if base.offline {
+        return Err(SourceError::Offline(format!(
+            "offline, and the {} data is not in the cache",
+            index.as_str()
+        )));
+    }
+    let data = fetch(base, index, url).await?;
+    if let Some(f) = &file {
+        let c = Cached {
+            url: data.url.clone(),
+            date: data.date.clone(),
+            records: data
+                .records
+                .iter()
+                .map(|r| (r.file.clone(), r.text.clone()))
+                .collect(),
+        };
+        if let Some(dir) = f.parent()
+            && std::fs::create_dir_all(dir).is_ok()
+            && let Ok(bytes) = serde_json::to_vec(&c)
+        {
+            let tmp = f.with_extension("json.tmp");
+            if std::fs::write(&tmp, bytes).is_ok() {
+                let _ = std::fs::rename(&tmp, f);
+            }
+        }
+    }
+    Ok(Arc::new(data))
+}
+
+fn client_for(base: &ClientConfig, origin: &str) -> Result<HubClient, SourceError> {
+    let mut cfg = base.clone();
+    cfg.endpoint = origin.to_string();
+    // The indexes are public: no token is sent to them.
+    cfg.token = None;
+    cfg.cache = None;
+    cfg.accept = None;
+    cfg.redirect_any_host = false;
+    HubClient::new(cfg)
+}
+
+async fn fetch(base: &ClientConfig, index: IndexName, url: &str) -> Result<IndexData, SourceError> {
+    let (origin, path) = split_url(url)
+        .ok_or_else(|| SourceError::InvalidRef(format!("not an http(s) URL: {url}")))?;
+    let listing_client = client_for(base, &origin)?;
+    let body = listing_client
+        .get_path(
+            &Key::Page { path: &path },
+            &path,
+            base.max_json_bytes,
+            BodyRead::Whole,
+        )
+        .await?;
+    let listed: Vec<Listed> = serde_json::from_slice(&body.bytes)
+        .map_err(|e| SourceError::BadResponse(format!("{url}: not a contents listing: {e}")))?;
+    let mut clients: Vec<(String, HubClient)> = vec![(origin, listing_client)];
+    let mut wanted = Vec::new();
+    for l in listed
+        .into_iter()
+        .filter(|l| l.kind == "file" && is_record(index, &l.name))
+        .take(MAX_RECORDS)
+    {
+        let Some((origin, path)) = l.download_url.as_deref().and_then(split_url) else {
+            continue;
+        };
+        let client = match clients.iter().find(|(o, _)| *o == origin) {
+            Some((_, c)) => c.clone(),
+            None => {
+                let c = client_for(base, &origin)?;
+                clients.push((origin, c.clone()));
+                c
+            }
+        };
+        wanted.push((l.name, path, client));
+    }
+    // Fetched together: each host's request limiter bounds what is in flight.
+    let bodies = join_all(wanted.iter().map(|(_, path, client)| async move {
+        client
+            .get_path(
+                &Key::Page { path },
+                path,
+                MAX_RECORD_BYTES,
+                BodyRead::Truncate,
+            )
+            .await
+    }))
+    .await;
+    let mut records = Vec::new();
+    let mut total = 0usize;
+    for ((name, ..), body) in wanted.into_iter().zip(bodies) {
+        let body = body?;
+        // A cut-off record is not read: half a record could drop a component.
+        if body.truncated {
+            continue;
+        }
+        total += body.bytes.len();
+        if total > MAX_INDEX_BYTES {
+            return Err(SourceError::BadResponse(format!(
+                "{url}: the records exceed {} MiB",
+                MAX_INDEX_BYTES / (1024 * 1024)
+            )));
+        }
+        records.push(IndexRecord {
+            file: name,
+            text: String::from_utf8_lossy(&body.bytes).into_owned(),
+        });
+    }
+    Ok(IndexData {
+        index,
+        url: url.to_string(),
+        date: today(),
+        records,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_and_record_names() {
+        assert_eq!(
+            split_url("https://raw.githubusercontent.com/a/b/main/x.yml"),
+            Some((
+                "https://raw.githubusercontent.com".into(),
+                "/a/b/main/x.yml".into()
+            ))
+        );
+        assert_eq!(split_url("file:///etc/passwd"), None);
+        assert!(is_record(IndexName::OsaiIndex, "OLMo.yaml"));
+        assert!(!is_record(IndexName::OsaiIndex, "_parameters.yml"));
+        assert!(!is_record(
+            IndexName::OsaiIndex,
+            "a_submission_template.yaml"
+        ));
+        assert_eq!(today().len(), 10);
+    }
+}

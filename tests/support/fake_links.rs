@@ -1,0 +1,310 @@
+//! An in-process fake of the hosts behind a card, in their real response shapes: a GitHub-style
+//! API (`/repos/{o}/{r}/license` with `license.spdx_id` and base64 `content`, `/repos/{o}/{r}/
+//! git/trees/HEAD?recursive=1` with `tree[].{path,type}` and `truncated`), arXiv's Atom query
+//! API (`/api/query?id_list=`), and the two openness indexes served as GitHub contents listings
+//! (`[{name, type, download_url}]`) whose records are read from ../shared/corpus at run time.
+//! Every request is logged (with ` [auth]` when it carried a token, never the token), to count
+//! the requests the look-ups add.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// A repository the fake GitHub knows: its SPDX id (None: a license file GitHub could not
+/// name) and its file paths. Facts about the real repositories, reduced.
+pub const REPOS: &[(&str, Option<&str>, &[&str])] = &[
+    (
+        "EleutherAI/gpt-neox",
+        Some("Apache-2.0"),
+        &[
+            "train.py",
+            "eval.py",
+            "generate.py",
+            "configs/pythia/70M.yml",
+            "tools/datasets/preprocess_data.py",
+            "megatron/training.py",
+        ],
+    ),
+    (
+        "EleutherAI/pythia",
+        Some("Apache-2.0"),
+        &[
+            "README.md",
+            "models/70M/pythia-70m.yml",
+            "evals/pythia-v1/README.md",
+        ],
+    ),
+    (
+        "allenai/OLMo",
+        Some("Apache-2.0"),
+        &[
+            "scripts/train.py",
+            "configs/official/OLMo-7B.yaml",
+            "scripts/prepare_memmap_dataset.py",
+            "olmo/eval/evaluator.py",
+        ],
+    ),
+    (
+        "LLM360/amber-train",
+        Some("Apache-2.0"),
+        &["train.py", "configs/amber.yaml"],
+    ),
+    (
+        "LLM360/amber-data-prep",
+        Some("Apache-2.0"),
+        &["preprocess/tokenize.py"],
+    ),
+    (
+        "google-research/text-to-text-transfer-transformer",
+        Some("Apache-2.0"),
+        &[
+            "t5/data/preprocessors.py",
+            "t5/models/mesh_transformer_main.py",
+        ],
+    ),
+    (
+        "xai-org/grok-1",
+        Some("Apache-2.0"),
+        &[
+            "run.py",
+            "model.py",
+            "checkpoint.py",
+            "runners.py",
+            "requirements.txt",
+        ],
+    ),
+    (
+        "bigcode-project/starcoder2",
+        Some("Apache-2.0"),
+        &["finetune.py", "requirements.txt", "README.md"],
+    ),
+    // A repository whose LICENSE GitHub cannot name: isopen reads the text itself.
+    ("acme/unnamed", None, &["train.py"]),
+];
+
+pub struct LinksState {
+    corpus: PathBuf,
+    base: Mutex<String>,
+    pub log: Mutex<Vec<String>>,
+}
+
+pub struct FakeLinks {
+    pub url: String,
+    pub state: Arc<LinksState>,
+}
+
+impl FakeLinks {
+    pub fn start(corpus: PathBuf) -> FakeLinks {
+        let state = Arc::new(LinksState {
+            corpus,
+            base: Mutex::new(String::new()),
+            log: Mutex::new(Vec::new()),
+        });
+        let (tx, rx) = std::sync::mpsc::channel();
+        let served = state.clone();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                tx.send(listener.local_addr().expect("addr")).expect("send");
+                let app = Router::new().fallback(handle).with_state(served);
+                axum::serve(listener, app).await.expect("serve");
+            });
+        });
+        let addr = rx.recv().expect("fake links started");
+        let url = format!("http://{addr}");
+        *state.base.lock().unwrap() = url.clone();
+        FakeLinks { url, state }
+    }
+
+    /// The flags that point `--links` at this server.
+    pub fn args(&self) -> Vec<String> {
+        [
+            "--links",
+            "--github-endpoint",
+            &self.url,
+            "--gitlab-endpoint",
+            &self.url,
+            "--arxiv-endpoint",
+            &self.url,
+            "--mot-url",
+            &format!("{}/mot/contents", self.url),
+            "--osai-index-url",
+            &format!("{}/osai/contents", self.url),
+        ]
+        .map(String::from)
+        .to_vec()
+    }
+
+    pub fn requests(&self) -> Vec<String> {
+        self.state.log.lock().unwrap().clone()
+    }
+}
+
+fn json(v: serde_json::Value) -> Response {
+    (
+        StatusCode::OK,
+        [("content-type", "application/json")],
+        v.to_string(),
+    )
+        .into_response()
+}
+
+fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        [("content-type", "application/json")],
+        r#"{"message":"Not Found","documentation_url":"https://docs.github.com/rest","status":"404"}"#,
+    )
+        .into_response()
+}
+
+fn b64(bytes: &[u8]) -> String {
+    const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut s = String::new();
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                s.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                s.push('=');
+            }
+        }
+    }
+    s
+}
+
+fn listing(state: &LinksState, index: &str, dir: &str, ext: &str) -> Response {
+    let base = state.base.lock().unwrap().clone();
+    let mut names: Vec<String> = std::fs::read_dir(state.corpus.join("openness").join(dir))
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(ext))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    json(serde_json::Value::Array(
+        names
+            .iter()
+            .map(|n| {
+                serde_json::json!({
+                    "name": n,
+                    "path": format!("{dir}/{n}"),
+                    "sha": "0000000000000000000000000000000000000000",
+                    "size": 1,
+                    "type": "file",
+                    "download_url": format!("{base}/raw/{index}/{}", n.replace(' ', "%20")),
+                })
+            })
+            .collect(),
+    ))
+}
+
+async fn handle(State(state): State<Arc<LinksState>>, req: Request) -> Response {
+    let uri = req.uri().clone();
+    let path = uri.path().to_string();
+    let query = uri.query().unwrap_or("").to_string();
+    // Whether a token came with the request (never its value).
+    let auth = if req.headers().contains_key("authorization") {
+        " [auth]"
+    } else {
+        ""
+    };
+    state.log.lock().unwrap().push(format!(
+        "{path}{}{query}{auth}",
+        if query.is_empty() { "" } else { "?" }
+    ));
+    let path = path.replace("%20", " ");
+    if path == "/mot/contents" {
+        return listing(&state, "mot", "model_openness_tool/models", ".yml");
+    }
+    if path == "/osai/contents" {
+        return listing(&state, "osai", "osai-index", ".yaml");
+    }
+    if let Some(rest) = path.strip_prefix("/raw/") {
+        let (index, file) = rest.split_once('/').unwrap_or(("", ""));
+        let dir = match index {
+            "mot" => "model_openness_tool/models",
+            "osai" => "osai-index",
+            _ => return not_found(),
+        };
+        if file.contains("..") || file.contains('/') {
+            return not_found();
+        }
+        return match std::fs::read(state.corpus.join("openness").join(dir).join(file)) {
+            Ok(b) => (StatusCode::OK, b).into_response(),
+            Err(_) => not_found(),
+        };
+    }
+    if path == "/api/query" {
+        let id = query.strip_prefix("id_list=").unwrap_or("");
+        return (
+            StatusCode::OK,
+            [("content-type", "application/atom+xml; charset=UTF-8")],
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\
+                 <id>https://arxiv.org/api/q</id><title>arXiv Query: id_list={id}</title>\
+                 <entry><id>http://arxiv.org/abs/{id}v1</id><title>Paper {id}</title>\
+                 <published>2023-04-03T17:58:10Z</published>\
+                 <arxiv:primary_category term=\"cs.CL\"/></entry></feed>"
+            ),
+        )
+            .into_response();
+    }
+    if let Some(rest) = path.strip_prefix("/repos/") {
+        let parts: Vec<&str> = rest.split('/').collect();
+        if parts.len() < 3 {
+            return not_found();
+        }
+        let name = format!("{}/{}", parts[0], parts[1]);
+        let Some((_, spdx, paths)) = REPOS.iter().find(|(n, ..)| *n == name) else {
+            return not_found();
+        };
+        if parts[2] == "license" {
+            // GitHub's answer for a license it cannot name: key `other`, name `Other`, spdx_id
+            // `NOASSERTION`.
+            let (spdx_id, name, key, text) = match spdx {
+                Some(id) => (*id, *id, id.to_ascii_lowercase(), format!("{id} license text")),
+                None => (
+                    "NOASSERTION",
+                    "Other",
+                    "other".to_string(),
+                    "Licensed under the Apache License, Version 2.0 (the \"License\"); you may not use \
+                     this file except in compliance with the License."
+                        .to_string(),
+                ),
+            };
+            return json(serde_json::json!({
+                "name": "LICENSE", "path": "LICENSE", "sha": "0", "size": text.len(),
+                "type": "file", "content": b64(text.as_bytes()), "encoding": "base64",
+                "license": {"key": key, "name": name, "spdx_id": spdx_id,
+                            "url": null, "node_id": "MDc6TGljZW5zZTA="}
+            }));
+        }
+        if parts[2] == "git" && parts.get(3) == Some(&"trees") {
+            return json(serde_json::json!({
+                "sha": "0", "url": "",
+                "tree": paths.iter().map(|p| serde_json::json!({
+                    "path": p, "mode": "100644", "type": "blob", "sha": "0", "size": 1
+                })).collect::<Vec<_>>(),
+                "truncated": false
+            }));
+        }
+    }
+    not_found()
+}
