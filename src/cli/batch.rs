@@ -12,7 +12,6 @@ use anyhow::{Context, Result};
 use super::EXIT_INTERRUPTED;
 use super::args::BatchArgs;
 use super::audit::{build_auditor, exit_code, explain, print_report};
-use super::jsonl::Jsonl;
 use super::run;
 use isopen::batch::{Gate, Job};
 use isopen::model_ref::ModelKey;
@@ -45,18 +44,11 @@ pub fn run(args: BatchArgs) -> Result<u8> {
         });
     }
     let (auditor, policy, redactor) = build_auditor(&args.common)?;
-    let (mut out, done) = match &args.out {
-        Some(path) => {
-            let mut inputs = vec![("shortlist", args.shortlist.as_path())];
-            if let Some(p) = &args.common.policy {
-                inputs.push(("policy", p.as_path()));
-            }
-            let (file, done) = Jsonl::open(path, args.resume, &inputs)?;
-            (Some(file), done)
-        }
-        None if args.resume => anyhow::bail!("--resume needs --out FILE.jsonl"),
-        None => (None, Vec::new()),
-    };
+    let mut inputs = vec![("shortlist", args.shortlist.as_path())];
+    if let Some(p) = &args.common.policy {
+        inputs.push(("policy", p.as_path()));
+    }
+    let (mut out, done) = run::results_file(args.out.as_deref(), args.resume, &inputs)?;
     let outcome = run::run(
         &auditor,
         &jobs,

@@ -95,3 +95,20 @@ pub fn interrupted(complete: usize, total: usize, written: bool) {
         }
     ));
 }
+
+/// The results file of `--out` (with what it already holds when resuming), with the inputs
+/// whose change makes a resume refuse; no file without `--out`, and `--resume` needs one.
+pub fn results_file(
+    out: Option<&std::path::Path>,
+    resume: bool,
+    inputs: &[(&str, &std::path::Path)],
+) -> Result<(Option<Jsonl>, Vec<ModelReport>)> {
+    match out {
+        Some(path) => {
+            let (file, done) = Jsonl::open(path, resume, inputs)?;
+            Ok((Some(file), done))
+        }
+        None if resume => anyhow::bail!("--resume needs --out FILE.jsonl"),
+        None => Ok((None, Vec::new())),
+    }
+}

@@ -10,7 +10,6 @@ use anyhow::{Context, Result};
 
 use super::args::{Format, ScanArgs};
 use super::audit::{build_auditor, exit_code, explain, print_report};
-use super::jsonl::Jsonl;
 use super::run;
 use super::{EXIT_GATE, EXIT_INTERRUPTED, EXIT_OK};
 use isopen::batch::{Gate, Job};
@@ -52,18 +51,11 @@ pub fn run(args: ScanArgs) -> Result<u8> {
             owner: None,
         })
         .collect();
-    let (mut out, done) = match &args.out {
-        Some(path) => {
-            let mut inputs = Vec::new();
-            if let Some(p) = &args.common.policy {
-                inputs.push(("policy", p.as_path()));
-            }
-            let (file, done) = Jsonl::open(path, args.resume, &inputs)?;
-            (Some(file), done)
-        }
-        None if args.resume => anyhow::bail!("--resume needs --out FILE.jsonl"),
-        None => (None, Vec::new()),
-    };
+    let mut inputs = Vec::new();
+    if let Some(p) = &args.common.policy {
+        inputs.push(("policy", p.as_path()));
+    }
+    let (mut out, done) = run::results_file(args.out.as_deref(), args.resume, &inputs)?;
     let gate = Gate {
         policy: policy.as_ref(),
         today: super::policy::today(),
