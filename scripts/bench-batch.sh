@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark: `isopen batch` on a 300-model shortlist against the in-process fake hub with 20 ms of
-# latency a request, at the default settings (-j 32 --requests 16), -j 8 and --requests 32
-# (ISOPEN_BENCH_RUNS="-j 64;..." adds others), and the same fetches made with the
-# huggingface_hub Python client on 8 threads (installed into a private virtualenv when PyPI can
-# be reached; skipped otherwise). Prints wall time, requests per model, peak memory, and how
-# close each run comes to the floor (requests x latency / concurrency).
+# latency a request, at the default settings (-j 64 --requests 32), at -j 8 and at the earlier
+# defaults (-j 32 --requests 16) (ISOPEN_BENCH_RUNS="-j 128;..." adds others), and the same
+# fetches made with the huggingface_hub Python client on 8 threads (installed into a private
+# virtualenv when PyPI can be reached; skipped otherwise). Prints wall time, requests per model,
+# peak memory, and how close each run comes to the floor (requests x latency / concurrency).
+# TMPDIR=/dev/shm keeps the file system's inode allocation out of the figures.
 #
 #   scripts/bench-batch.sh
 set -euo pipefail

@@ -119,7 +119,7 @@ fn batch_of_300_against_a_20ms_hub() {
     // (label, arguments, requests in flight the floor assumes). `ISOPEN_BENCH_OLD=1` runs an
     // older binary without --requests, at -j 8 (its default) and -j 32.
     let old = std::env::var_os("ISOPEN_BENCH_OLD").is_some();
-    // `ISOPEN_BENCH_RUNS="-j 32;-j 64 --requests 32"`: other settings to try, `;`-separated.
+    // `ISOPEN_BENCH_RUNS="-j 32;-j 128 --requests 64"`: other settings to try, `;`-separated.
     let extra = std::env::var("ISOPEN_BENCH_RUNS").unwrap_or_default();
     let mut runs: Vec<(&str, Vec<&str>, f64)> = if old {
         vec![
@@ -128,12 +128,13 @@ fn batch_of_300_against_a_20ms_hub() {
         ]
     } else {
         vec![
-            ("isopen (default settings)", vec![], 16.0),
-            ("isopen -j 8", vec!["-j", "8"], 16.0),
+            ("isopen (default settings)", vec![], 32.0),
+            ("isopen -j 8", vec!["-j", "8"], 32.0),
+            // The defaults before December 2026, for comparison.
             (
-                "isopen -j 32 --requests 32",
-                vec!["-j", "32", "--requests", "32"],
-                32.0,
+                "isopen -j 32 --requests 16",
+                vec!["-j", "32", "--requests", "16"],
+                16.0,
             ),
         ]
     };
@@ -144,7 +145,7 @@ fn batch_of_300_against_a_20ms_hub() {
             .position(|a| *a == "--requests")
             .and_then(|i| args.get(i + 1))
             .and_then(|n| n.parse().ok())
-            .unwrap_or(16.0);
+            .unwrap_or(32.0);
         runs.push((spec, args, requests));
     }
     for (label, args, in_flight) in runs {

@@ -232,11 +232,11 @@ pub struct CommonArgs {
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
     /// Models audited at once.
-    #[arg(short = 'j', long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=64))]
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: u16,
     /// Requests in flight to one host at the start: the limiter adapts between 1 and twice
     /// this, halving when the host answers 429 or 503. Shared by every model of the run.
-    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=128))]
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=128))]
     pub requests: u16,
     /// Extra license rules: every *.yaml file in DIR (same format as license-rules/).
     #[arg(long, value_name = "DIR")]
