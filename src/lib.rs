@@ -9,6 +9,7 @@ pub mod audit_links;
 pub mod batch;
 pub mod card;
 pub mod catalog;
+pub mod census;
 pub mod codebase;
 pub mod diagnostic;
 pub mod gguf;

@@ -28,6 +28,7 @@ fn every_option_is_documented() {
         vec!["audit", "--help"],
         vec!["batch", "--help"],
         vec!["scan", "--help"],
+        vec!["census", "--help"],
         vec!["policy", "init", "--help"],
         vec!["policy", "check", "--help"],
         vec!["license", "identify", "--help"],

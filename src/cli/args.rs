@@ -31,6 +31,9 @@ pub enum Command {
     /// Find the models a codebase uses (code, configuration, commands, model files), audit
     /// each, and say where each is referenced.
     Scan(ScanArgs),
+    /// The whole Hub (or a filtered part of it) from the list API: a metadata verdict for
+    /// every model, lineage joined inside the listing, Parquet parts in --out DIR, resumable.
+    Census(CensusArgs),
     /// Policy files: write a starter policy, or validate one.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -244,4 +247,56 @@ pub struct CommonArgs {
     /// Seconds one HTTP request may take.
     #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
     pub timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct CensusArgs {
+    /// The census folder: models/part-*.parquet, reports/part-*.jsonl, lineage.parquet,
+    /// checkpoint.json. A folder that holds a census needs --resume to continue it.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Continue the census in --out from its checkpoint (same filters).
+    #[arg(long)]
+    pub resume: bool,
+    /// Only models with this tag (`license:mit`, `gguf`, `base_model:finetune:org/x`); repeat
+    /// for several (all must match, as the Hub's `filter` does).
+    #[arg(long, value_name = "TAG")]
+    pub filter: Vec<String>,
+    /// Only models of this user or organisation.
+    #[arg(long, value_name = "NAME")]
+    pub author: Option<String>,
+    /// Only models whose id contains this text.
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    /// Models a listing call asks for.
+    #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub page_size: u64,
+    /// Stop after about this many models (whole pages); --resume continues from there.
+    #[arg(long, value_name = "N")]
+    pub max_models: Option<u64>,
+    /// Calls of the rate-limit window to leave unused: when the Hub's `RateLimit` header
+    /// says no more than this many are left, the census waits for the window to reset.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub reserve: u64,
+    /// The summary's format.
+    #[arg(long, value_enum, default_value_t = CensusFormat::Table)]
+    pub format: CensusFormat,
+    /// Hub base URL [env: HF_ENDPOINT] [default: https://huggingface.co].
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// Hub token [default: HF_TOKEN, then $HF_HOME/token]. Never printed or logged.
+    #[arg(long, value_name = "TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Extra license rules: every *.yaml file in DIR (same format as license-rules/).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Seconds one HTTP request may take.
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CensusFormat {
+    Table,
+    Json,
 }

@@ -79,15 +79,7 @@ pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>, Re
         Some(path) => Some(super::policy::load(path, &rules)?),
         None => None,
     };
-    let endpoint = common
-        .endpoint
-        .clone()
-        .or_else(|| {
-            std::env::var("HF_ENDPOINT")
-                .ok()
-                .filter(|s| !s.trim().is_empty())
-        })
-        .unwrap_or_else(|| "https://huggingface.co".to_string());
+    let endpoint = hub_endpoint(common.endpoint.as_deref());
     // A token that cannot be a Hub token fails here, before any request: sent, it would only
     // come back as a network error after every retry.
     let resolved = token::resolve(common.token.as_deref())?;
@@ -99,13 +91,7 @@ pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>, Re
     let mut cfg = ClientConfig::new(&endpoint, resolved.token);
     cfg.timeout = Duration::from_secs(common.timeout);
     cfg.max_requests = usize::from(common.requests);
-    // For tests and impatient users: the first retry's wait, doubled per attempt.
-    if let Some(ms) = std::env::var("ISOPEN_BACKOFF_MS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    {
-        cfg.backoff = Duration::from_millis(ms);
-    }
+    backoff_from_env(&mut cfg);
     let offline = common.offline || env_flag("HF_HUB_OFFLINE");
     if offline && common.lookups {
         eprintln!("isopen: warning: --lookups is ignored: HF_HUB_OFFLINE says no network");
@@ -186,6 +172,28 @@ pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>, Re
 /// A source's base URL: the flag, else the first environment variable set, else the
 /// default. A bare host name (`MODELSCOPE_DOMAIN=www.modelscope.ai`, as the ModelScope SDK
 /// takes it) gets `https://`.
+/// The Hub's base URL: `--endpoint`, else `HF_ENDPOINT`, else huggingface.co.
+pub(super) fn hub_endpoint(flag: Option<&str>) -> String {
+    flag.map(str::to_string)
+        .or_else(|| {
+            std::env::var("HF_ENDPOINT")
+                .ok()
+                .filter(|s| !s.trim().is_empty())
+        })
+        .unwrap_or_else(|| "https://huggingface.co".to_string())
+}
+
+/// For tests and impatient users: `ISOPEN_BACKOFF_MS`, the first retry's wait, doubled per
+/// attempt.
+pub(super) fn backoff_from_env(cfg: &mut ClientConfig) {
+    if let Some(ms) = std::env::var("ISOPEN_BACKOFF_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        cfg.backoff = Duration::from_millis(ms);
+    }
+}
+
 fn endpoint_from(flag: Option<&str>, vars: &[&str], default: &str) -> String {
     let value = flag
         .map(str::to_string)

@@ -4,6 +4,7 @@
 pub mod args;
 mod audit;
 mod batch;
+mod census;
 mod jsonl;
 mod license;
 mod policy;
@@ -33,6 +34,7 @@ pub fn main() -> ExitCode {
         args::Command::Batch(b) => batch::run(b),
         args::Command::Scan(s) => scan::run(s),
         args::Command::License(c) => license::run(c),
+        args::Command::Census(c) => census::run(c),
         args::Command::Policy(c) => policy::run(c),
     };
     match code {

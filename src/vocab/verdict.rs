@@ -37,6 +37,18 @@ impl Verdict {
         }
     }
 
+    /// A verdict as written by `as_str` (a census part read back), else `None`.
+    pub fn parse(s: &str) -> Option<Verdict> {
+        [
+            Verdict::Allowed,
+            Verdict::Conditional,
+            Verdict::Unknown,
+            Verdict::Prohibited,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+
     /// The more restrictive of two verdicts.
     pub fn stricter(self, other: Verdict) -> Verdict {
         if other.restrictiveness() > self.restrictiveness() {

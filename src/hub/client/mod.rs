@@ -104,7 +104,7 @@ pub enum BodyRead {
 }
 
 /// The bytes of a fetched file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct FileBody {
     pub bytes: Vec<u8>,
     pub truncated: bool,
@@ -112,6 +112,17 @@ pub struct FileBody {
     pub etag: Option<String>,
     /// 304: the cached copy is current (`bytes` is empty).
     pub not_modified: bool,
+    /// The paging and rate-limit headers, as sent (`Link`, `RateLimit`, `RateLimit-Policy`):
+    /// read by the census, never cached.
+    pub paging: Paging,
+}
+
+/// The headers a paged listing is driven by, verbatim (the census parses them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Paging {
+    pub link: Option<String>,
+    pub ratelimit: Option<String>,
+    pub ratelimit_policy: Option<String>,
 }
 
 /// What to do with a body larger than the limit.
@@ -295,6 +306,13 @@ impl HubClient {
         self.cached_get(key, path, limit, fit).await
     }
 
+    /// One page of a paged listing (`/api/models?…`), never cached (a listing changes by the
+    /// minute and a page can be tens of megabytes): the body, refused over `limit`, with the
+    /// paging and rate-limit headers. The same retries and per-host limits as every request.
+    pub async fn get_page(&self, path: &str, limit: usize) -> Result<FileBody, SourceError> {
+        self.get(path, limit, Fit::Refuse, None).await
+    }
+
     /// A GET through the cache: files at a commit are served from it without a request; info
     /// is revalidated with its ETag; offline, only the cache answers.
     async fn cached_get(
@@ -312,7 +330,7 @@ impl HubClient {
             bytes: e.body,
             truncated: e.truncated,
             etag: e.etag,
-            not_modified: false,
+            ..FileBody::default()
         };
         if let Some(entry) = &cached
             && (self.cfg.offline || Cache::immutable(key))
@@ -487,10 +505,8 @@ impl HubClient {
         let status = resp.status();
         if status == StatusCode::NOT_MODIFIED {
             return Ok(FileBody {
-                bytes: Vec::new(),
-                truncated: false,
-                etag: None,
                 not_modified: true,
+                ..FileBody::default()
             });
         }
         let response_etag = resp
@@ -523,8 +539,20 @@ impl HubClient {
                 url,
             ));
         }
+        let header = |name: &str| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let paging = Paging {
+            link: header("link"),
+            ratelimit: header("ratelimit"),
+            ratelimit_policy: header("ratelimit-policy"),
+        };
         let mut body = read_body(resp, limit, fit != Fit::Refuse).await?;
         body.etag = response_etag;
+        body.paging = paging;
         Ok(body)
     }
 }
@@ -542,8 +570,7 @@ async fn read_body(mut resp: Response, limit: usize, truncate: bool) -> Result<F
                         return Ok(FileBody {
                             bytes,
                             truncated: true,
-                            etag: None,
-                            not_modified: false,
+                            ..FileBody::default()
                         });
                     }
                     return Err(Failure {
@@ -560,9 +587,7 @@ async fn read_body(mut resp: Response, limit: usize, truncate: bool) -> Result<F
             Ok(None) => {
                 return Ok(FileBody {
                     bytes,
-                    truncated: false,
-                    etag: None,
-                    not_modified: false,
+                    ..FileBody::default()
                 });
             }
             Err(e) => {

@@ -31,6 +31,8 @@ pub enum Fault {
     /// A blob that claims to be this many bytes: 200 whatever the `Range`, the file's bytes
     /// then zeros, streamed (a server that ignores ranges, in front of a 4 GB model layer).
     Sparse(u64),
+    /// A listing page whose `Link: rel="next"` names this cursor (a listing that loops).
+    NextCursor(String),
 }
 
 #[derive(Debug)]

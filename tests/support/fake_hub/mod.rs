@@ -27,12 +27,15 @@ use serde_json::{Value, json};
 
 mod faults;
 mod info;
+mod listing;
 mod modelscope;
 mod ollama;
 
 pub use faults::Fault;
 use faults::*;
 use info::*;
+use listing::*;
+pub use listing::{Generated, Quota};
 use modelscope::*;
 use ollama::*;
 
@@ -71,6 +74,10 @@ pub struct HubState {
     faults: Mutex<Vec<Injected>>,
     log: Mutex<Vec<Logged>>,
     latency: Mutex<Duration>,
+    /// The listing (`/api/models`): generated instead of the fixtures, its window, its calls.
+    generated: Mutex<Option<Generated>>,
+    quota: Mutex<Quota>,
+    listing_calls: AtomicU64,
 }
 
 /// A running fake hub; it stops when the test process ends.
@@ -101,6 +108,12 @@ impl FakeHub {
             faults: Mutex::new(Vec::new()),
             log: Mutex::new(Vec::new()),
             latency: Mutex::new(Duration::ZERO),
+            generated: Mutex::new(None),
+            quota: Mutex::new(Quota {
+                quota: 1000,
+                reset: 0,
+            }),
+            listing_calls: AtomicU64::new(0),
         });
         let (tx, rx) = std::sync::mpsc::channel();
         let served = state.clone();
@@ -145,6 +158,16 @@ impl FakeHub {
     /// Latency added to every request.
     pub fn set_latency(&self, d: Duration) {
         *self.state.latency.lock().unwrap() = d;
+    }
+
+    /// Serves a generated listing instead of the fixtures' at `/api/models`.
+    pub fn set_listing(&self, listing: Generated) {
+        *self.state.generated.lock().unwrap() = Some(listing);
+    }
+
+    /// The rate-limit window the listing reports.
+    pub fn set_quota(&self, quota: Quota) {
+        *self.state.quota.lock().unwrap() = quota;
     }
 
     pub fn requests(&self) -> Vec<Logged> {
@@ -210,8 +233,10 @@ async fn respond(state: Arc<HubState>, req: Request) -> Response {
         Some(q) => format!("{path}?{q}"),
         None => path.clone(),
     };
+    let mut next_override = None;
     while let Some(fault) = take_fault(&state, &target) {
         match fault {
+            Fault::NextCursor(c) => next_override = Some(c),
             Fault::Latency(d) => tokio::time::sleep(d).await,
             Fault::Status(code) => {
                 let status =
@@ -307,6 +332,15 @@ async fn respond(state: Arc<HubState>, req: Request) -> Response {
             None,
             "Invalid credentials in Authorization header",
         );
+    }
+    if path == "/api/models" {
+        let host = req
+            .headers()
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("127.0.0.1")
+            .to_string();
+        return listing(&state, &host, query.as_deref(), next_override);
     }
     if let Some(id) = path.strip_prefix("/api/datasets/") {
         return dataset_info(&state, id, token, if_none_match.as_deref());

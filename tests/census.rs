@@ -1,0 +1,206 @@
+//! `isopen census` against the fake hub's listing: cursor pages, rate-limit headers and faults
+//! (a 429 storm mid-listing, a page cut off, a cursor that loops), the checkpoint and
+//! `--resume`, the Parquet parts read back, and the lineage joined inside the census.
+
+mod support;
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use isopen::census::table::{self, PartRow};
+use serde_json::Value;
+use support::fake_hub::{FakeHub, Fault, Quota, count};
+use support::isopen;
+
+/// The fixture models the listing shows: every folder but the private one.
+fn listed_fixtures() -> usize {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hub/models");
+    std::fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .map(|org| std::fs::read_dir(org.path()).unwrap().count())
+        .sum::<usize>()
+        - 1
+}
+
+struct Census {
+    code: Option<i32>,
+    stderr: String,
+    json: Value,
+}
+
+fn census(hub: &FakeHub, out: &Path, extra: &[&str]) -> Census {
+    let (mut cmd, _home) = isopen(&hub.url);
+    let o = cmd
+        .args(["census", "--format", "json", "--page-size", "7", "--out"])
+        .arg(out)
+        .args(extra)
+        .env("ISOPEN_BACKOFF_MS", "1")
+        .output()
+        .unwrap();
+    Census {
+        code: o.status.code(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        json: serde_json::from_slice(&o.stdout).unwrap_or(Value::Null),
+    }
+}
+
+fn rows(out: &Path) -> Vec<PartRow> {
+    let mut all = Vec::new();
+    let mut parts: Vec<_> = std::fs::read_dir(out.join("models"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    parts.sort();
+    for p in parts {
+        table::read_part(&p, &mut all).unwrap();
+    }
+    all
+}
+
+fn listing_calls(hub: &FakeHub) -> usize {
+    hub.requests()
+        .iter()
+        .filter(|r| r.path == "/api/models")
+        .count()
+}
+
+#[test]
+fn a_census_lists_every_model_across_pages_and_joins_the_lineage() {
+    let hub = FakeHub::fixtures();
+    let out = tempfile::tempdir().unwrap();
+    let c = census(&hub, out.path(), &[]);
+    assert_eq!(c.code, Some(0), "{}", c.stderr);
+    let n = listed_fixtures();
+    assert_eq!(c.json["summary"]["models"], n as u64);
+    assert_eq!(c.json["checkpoint"]["complete"], true);
+    let pages = n.div_ceil(7);
+    assert_eq!(listing_calls(&hub), pages);
+    assert_eq!(c.json["summary"]["calls"], pages as u64);
+    // Nothing but the listing was asked for: no model info, no file.
+    assert_eq!(hub.requests().len(), pages);
+    assert_eq!(count(&hub.requests(), "/api/models/"), 0);
+    let every = rows(out.path());
+    assert_eq!(every.len(), n);
+    let ids: HashSet<&str> = every.iter().map(|r| r.0.model.as_str()).collect();
+    assert_eq!(ids.len(), n, "no model twice");
+    assert!(!ids.contains("acme/private-model"));
+    // Metadata only: the card and license files were listed, not read.
+    assert!(
+        every
+            .iter()
+            .all(|r| r.0.verdict != isopen::vocab::Verdict::Allowed)
+    );
+    let nc = every
+        .iter()
+        .find(|r| r.0.model == "acme/card-says-nc")
+        .unwrap();
+    assert_ne!(nc.0.verdict, isopen::vocab::Verdict::Allowed);
+    // The Llama fine-tune tagged apache-2.0 contradicts its base, found by the join.
+    assert!(c.json["summary"]["relabelled"].as_u64().unwrap() >= 1);
+    assert!(
+        c.json["summary"]["relabelled_by_base"]["meta-llama/Llama-3.1-8B-Instruct"]
+            .as_u64()
+            .is_some(),
+        "{}",
+        c.json["summary"]
+    );
+    assert!(out.path().join("lineage.parquet").is_file());
+    assert!(out.path().join("reports/part-00000.jsonl").is_file());
+    // The reports beside the rows: one JSON report a model, marked metadata only.
+    let first = std::fs::read_to_string(out.path().join("reports/part-00000.jsonl")).unwrap();
+    let report: Value = serde_json::from_str(first.lines().next().unwrap()).unwrap();
+    assert!(report["notes"].to_string().contains("metadata only"));
+}
+
+#[test]
+fn a_429_storm_and_a_cut_off_page_lose_no_model() {
+    let hub = FakeHub::fixtures();
+    hub.fault(
+        "/api/models?cursor=c14",
+        Fault::RateLimit { retry_after: 0 },
+        6,
+    );
+    hub.fault("/api/models?cursor=c28", Fault::Truncate, 1);
+    let out = tempfile::tempdir().unwrap();
+    let c = census(&hub, out.path(), &[]);
+    assert_eq!(c.code, Some(0), "{}", c.stderr);
+    let n = listed_fixtures();
+    assert_eq!(rows(out.path()).len(), n);
+    // Every refused or cut-off call was made again, and nothing more.
+    assert_eq!(listing_calls(&hub), n.div_ceil(7) + 6 + 1);
+}
+
+#[test]
+fn a_cursor_that_loops_stops_the_census_and_keeps_what_was_listed() {
+    let hub = FakeHub::fixtures();
+    hub.fault("/api/models?cursor=c14", Fault::NextCursor("c0".into()), 1);
+    let out = tempfile::tempdir().unwrap();
+    let c = census(&hub, out.path(), &[]);
+    assert_eq!(c.code, Some(2), "{}", c.stderr);
+    assert!(c.stderr.contains("loops"), "{}", c.stderr);
+    assert_eq!(c.json["checkpoint"]["complete"], false);
+    // Pages 1 to 3 were written. Page 3 links back to the start under a new cursor, so the
+    // repeat shows in the models: page 4 is page 1 again, and is not written.
+    assert_eq!(rows(out.path()).len(), 21);
+    assert_eq!(listing_calls(&hub), 4);
+}
+
+#[test]
+fn a_stopped_census_resumes_at_its_cursor() {
+    let hub = FakeHub::fixtures();
+    let out = tempfile::tempdir().unwrap();
+    let first = census(&hub, out.path(), &["--max-models", "14"]);
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    assert_eq!(first.json["checkpoint"]["complete"], false);
+    assert_eq!(first.json["summary"]["models"], 14);
+    assert!(first.stderr.contains("--resume"), "{}", first.stderr);
+    // Without --resume the folder is not overwritten.
+    let again = census(&hub, out.path(), &[]);
+    assert_eq!(again.code, Some(2));
+    assert!(
+        again.stderr.contains("already holds a census"),
+        "{}",
+        again.stderr
+    );
+    // Other filters cannot continue it.
+    let other = census(&hub, out.path(), &["--resume", "--author", "acme"]);
+    assert_eq!(other.code, Some(2));
+    assert!(other.stderr.contains("other filters"), "{}", other.stderr);
+    let resumed = census(&hub, out.path(), &["--resume"]);
+    assert_eq!(resumed.code, Some(0), "{}", resumed.stderr);
+    let n = listed_fixtures();
+    assert_eq!(resumed.json["checkpoint"]["complete"], true);
+    let every = rows(out.path());
+    assert_eq!(every.len(), n);
+    let ids: HashSet<&str> = every.iter().map(|r| r.0.model.as_str()).collect();
+    assert_eq!(
+        ids.len(),
+        n,
+        "the resumed run starts at its cursor: no page twice"
+    );
+    assert_eq!(listing_calls(&hub), n.div_ceil(7));
+    assert_eq!(resumed.json["checkpoint"]["calls"], n.div_ceil(7) as u64);
+}
+
+#[test]
+fn filters_are_passed_through_and_the_window_is_waited_for() {
+    let hub = FakeHub::fixtures();
+    hub.set_quota(Quota { quota: 2, reset: 0 });
+    let out = tempfile::tempdir().unwrap();
+    let c = census(
+        &hub,
+        out.path(),
+        &["--author", "acme", "--filter", "region:us"],
+    );
+    assert_eq!(c.code, Some(0), "{}", c.stderr);
+    let every = rows(out.path());
+    assert!(!every.is_empty());
+    assert!(every.iter().all(|r| r.0.model.starts_with("acme/")));
+    let q = hub.requests()[0].query.clone().unwrap();
+    assert!(q.contains("author=acme"), "{q}");
+    assert!(q.contains("filter=region%3Aus"), "{q}");
+    assert!(q.contains("expand=cardData"), "{q}");
+    assert!(c.stderr.contains("waiting 0 s"), "{}", c.stderr);
+}
