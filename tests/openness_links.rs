@@ -1,7 +1,8 @@
 //! `--links` end to end against fake code hosts, arXiv and index servers in real shapes: what a
 //! card's links add to the report (`openness.evidence[]`, `openness.indexes[]`, element sources),
-//! how many requests a model costs, the indexes read from the cache when offline, the GitHub
-//! token sent to GitHub only and never printed, and nothing sent without `--links`.
+//! how many requests a model costs, each index fetched as one archive (read as its contents
+//! listing is), the indexes read from the cache when offline, the GitHub token sent to GitHub
+//! only and never printed, and nothing sent without `--links`.
 
 mod support;
 
@@ -10,7 +11,11 @@ use support::fake_links::FakeLinks;
 use support::{isopen, json};
 
 fn is_index(path: &str) -> bool {
-    path.starts_with("/mot/") || path.starts_with("/osai/") || path.starts_with("/raw/")
+    path.starts_with("/mot/")
+        || path.starts_with("/osai/")
+        || path.starts_with("/raw/")
+        || path.starts_with("/codeload/")
+        || path.contains("/tarball")
 }
 
 #[test]
@@ -82,6 +87,116 @@ fn a_cards_links_become_cited_evidence_within_a_request_budget() {
     );
     assert_eq!(per_model.len(), 2 * repos + papers, "{per_model:?}");
     assert!(per_model.len() <= 12);
+}
+
+/// Models with records in the indexes, each a fixture of the fake hub.
+const INDEXED: &[&str] = &[
+    "EleutherAI/pythia-70m",
+    "EleutherAI/pythia-1b",
+    "EleutherAI/gpt-neox-20b",
+    "allenai/OLMo-7B",
+    "LLM360/Amber",
+    "bigscience/bloom",
+    "google-t5/t5-11b",
+    "microsoft/phi-2",
+    "mistralai/Mistral-7B-v0.1",
+    "bigcode/starcoder2-15b",
+];
+
+/// Each model's openness with the index data's URL left out (it names where the data came
+/// from, the one thing meant to differ), and the requests the indexes cost.
+fn openness_with(links: &FakeLinks, args: Vec<String>) -> (Vec<serde_json::Value>, Vec<String>) {
+    let hub = FakeHub::fixtures();
+    let before = links.requests().len();
+    let (mut cmd, _home) = isopen(&hub.url);
+    let out = cmd
+        .arg("audit")
+        .args(INDEXED)
+        .args(["--format", "json", "-j", "4"])
+        .args(args)
+        .output()
+        .unwrap();
+    let report = json(&out);
+    let models = report["models"].as_array().expect("models");
+    assert_eq!(models.len(), INDEXED.len());
+    let openness = models
+        .iter()
+        .map(|m| {
+            let mut o = m["openness"].clone();
+            for i in o["indexes"].as_array_mut().into_iter().flatten() {
+                i.as_object_mut().unwrap().remove("url");
+            }
+            o
+        })
+        .collect();
+    let requests = links.requests()[before..]
+        .iter()
+        .filter(|p| is_index(p))
+        .cloned()
+        .collect();
+    (openness, requests)
+}
+
+#[test]
+fn each_index_is_one_archive_request_and_reads_as_its_listing_does() {
+    let Some(corpus) = support::corpus() else {
+        return;
+    };
+    let links = FakeLinks::start(corpus);
+    let (listed, listing_requests) = openness_with(&links, links.listing_args());
+    let (archived, archive_requests) = openness_with(&links, links.args());
+    let codeload = |repo: &str| format!("{}/codeload/{repo}/tar.gz/refs/heads/main", links.url);
+    let direct_args = {
+        let mut a = links.args();
+        let at = |flag: &str| a.iter().position(|x| x == flag).unwrap() + 1;
+        let (mot, osai) = (at("--mot-url"), at("--osai-index-url"));
+        a[mot] = codeload("lfai/model_openness_tool");
+        a[osai] = codeload("Language-Technology-Assessment/main-database");
+        a
+    };
+    let (direct, direct_requests) = openness_with(&links, direct_args);
+
+    // The same records, the same judgements, whichever way the data came.
+    let matched: Vec<&str> = listed
+        .iter()
+        .flat_map(|o| o["indexes"].as_array().into_iter().flatten())
+        .map(|i| i["index"].as_str().unwrap())
+        .collect();
+    assert!(
+        matched.contains(&"model-openness-tool") && matched.contains(&"osai-index"),
+        "{matched:?}"
+    );
+    for (i, id) in INDEXED.iter().enumerate() {
+        assert_eq!(archived[i], listed[i], "{id}: archive and listing differ");
+        assert_eq!(direct[i], listed[i], "{id}: codeload and listing differ");
+    }
+
+    // The listing costs a request a record; an archive one request an index (the API's
+    // answer is a redirect to codeload, followed to the other host without a token).
+    eprintln!(
+        "index requests: {} through the listings, {} through the API's archives ({}), {} from codeload directly",
+        listing_requests.len(),
+        archive_requests.len(),
+        archive_requests.join(", "),
+        direct_requests.len()
+    );
+    assert!(listing_requests.len() > 400, "{}", listing_requests.len());
+    assert_eq!(
+        archive_requests,
+        [
+            "/repos/lfai/model_openness_tool/tarball",
+            "/codeload/lfai/model_openness_tool/tar.gz/refs/heads/main",
+            "/repos/Language-Technology-Assessment/main-database/tarball",
+            "/codeload/Language-Technology-Assessment/main-database/tar.gz/refs/heads/main",
+        ]
+    );
+    assert_eq!(
+        direct_requests,
+        [
+            "/codeload/lfai/model_openness_tool/tar.gz/refs/heads/main",
+            "/codeload/Language-Technology-Assessment/main-database/tar.gz/refs/heads/main",
+        ]
+    );
 }
 
 #[test]
@@ -173,10 +288,11 @@ fn the_github_token_goes_to_github_only_and_is_never_printed() {
     );
     assert!(
         log.iter()
-            .filter(|p| !p.starts_with("/repos/"))
+            .filter(|p| !p.starts_with("/repos/") || is_index(p))
             .all(|p| !p.ends_with("[auth]")),
-        "the GitHub token went elsewhere: {log:?}"
+        "the GitHub token went elsewhere (the indexes' archives included): {log:?}"
     );
+    assert!(log.iter().any(|p| p.starts_with("/codeload/")), "{log:?}");
     assert!(
         !hub.requests()
             .iter()

@@ -208,11 +208,14 @@ fn client_for(base: &ClientConfig, origin: &str, any_host: bool) -> Result<HubCl
 async fn fetch(base: &ClientConfig, index: IndexName, url: &str) -> Result<IndexData, SourceError> {
     let (origin, path) = split_url(url)
         .ok_or_else(|| SourceError::InvalidRef(format!("not an http(s) URL: {url}")))?;
-    let records = if is_archive(&path) {
+    let mut records = if is_archive(&path) {
         fetch_archive(base, index, url, &origin, &path).await?
     } else {
         fetch_listing(base, index, url, &origin, &path).await?
     };
+    // In one order whatever the server's (an archive's entry order, a listing's): when several
+    // records could speak for a model, the first one matched must not depend on how they came.
+    records.sort_by(|a, b| a.file.cmp(&b.file));
     Ok(IndexData {
         index,
         url: url.to_string(),
