@@ -22,13 +22,14 @@ use crate::vocab::Date;
 
 mod archive;
 
-/// The Model Openness Tool's records: its repository's archive (GitHub redirects it to
-/// codeload.github.com), whose `models/` folder holds them.
-pub const MOT_URL: &str = "https://api.github.com/repos/lfai/model_openness_tool/tarball/main";
-/// The European Open Source AI Index's records: its repository's archive, whose top-level
-/// `*.yaml` files they are.
+/// The Model Openness Tool's records: its repository's archive at the default branch (no
+/// branch name to go stale; GitHub redirects it to codeload.github.com), whose `models/`
+/// folder holds them.
+pub const MOT_URL: &str = "https://api.github.com/repos/lfai/model_openness_tool/tarball";
+/// The European Open Source AI Index's records: its repository's archive at the default
+/// branch, whose top-level `*.yaml` files they are.
 pub const OSAI_URL: &str =
-    "https://api.github.com/repos/Language-Technology-Assessment/main-database/tarball/main";
+    "https://api.github.com/repos/Language-Technology-Assessment/main-database/tarball";
 
 /// Days a cached copy is used before it is fetched again.
 pub const MAX_AGE_DAYS: i64 = 7;
@@ -208,10 +209,16 @@ fn client_for(base: &ClientConfig, origin: &str, any_host: bool) -> Result<HubCl
 async fn fetch(base: &ClientConfig, index: IndexName, url: &str) -> Result<IndexData, SourceError> {
     let (origin, path) = split_url(url)
         .ok_or_else(|| SourceError::InvalidRef(format!("not an http(s) URL: {url}")))?;
+    let source = IndexSource {
+        index,
+        url,
+        origin: &origin,
+        path: &path,
+    };
     let mut records = if is_archive(&path) {
-        fetch_archive(base, index, url, &origin, &path).await?
+        source.archive(base).await?
     } else {
-        fetch_listing(base, index, url, &origin, &path).await?
+        source.listing(base).await?
     };
     // In one order whatever the server's (an archive's entry order, a listing's): when several
     // records could speak for a model, the first one matched must not depend on how they came.
@@ -224,132 +231,128 @@ async fn fetch(base: &ClientConfig, index: IndexName, url: &str) -> Result<Index
     })
 }
 
-/// The records in the index repository's archive: one request.
-async fn fetch_archive(
-    base: &ClientConfig,
+/// Where one index's records are fetched from: the URL, and its origin and path for the client.
+struct IndexSource<'a> {
     index: IndexName,
-    url: &str,
-    origin: &str,
-    path: &str,
-) -> Result<Vec<IndexRecord>, SourceError> {
-    let body = client_for(base, origin, true)?
-        .get_path(
-            &Key::Page { path },
-            path,
-            MAX_ARCHIVE_BYTES,
-            BodyRead::Whole,
-        )
-        .await
-        .map_err(|e| match e {
-            // The client's message does not name the URL; the note should.
-            SourceError::BadResponse(m) => SourceError::BadResponse(format!("{url}: {m}")),
-            e => e,
-        })?;
-    let limits = archive::Limits {
-        unpacked: MAX_UNPACKED_BYTES,
-        records: MAX_RECORDS,
-        record_bytes: MAX_RECORD_BYTES,
-        total_bytes: MAX_INDEX_BYTES,
-    };
-    // Unpacking is CPU-bound: kept off the I/O threads.
-    let owned_url = url.to_string();
-    let records = tokio::task::spawn_blocking(move || {
-        archive::records(index, &owned_url, &body.bytes, &limits)
-    })
-    .await
-    .map_err(|e| {
-        SourceError::Internal(format!(
-            "isopen failed reading the {} archive (a bug; please report it): {e}",
-            index.as_str()
-        ))
-    })??;
-    // A repository with no record in the expected place is not the index (a wrong URL, or a
-    // layout that changed): caching it as an empty index would hide that for a week.
-    if records.is_empty() {
-        return Err(SourceError::BadResponse(format!(
-            "{url}: the archive holds no {} records ({})",
-            index.as_str(),
-            match index {
-                IndexName::ModelOpennessTool => "models/*.yml",
-                IndexName::OsaiIndex => "top-level *.yaml",
-            }
-        )));
-    }
-    Ok(records)
+    url: &'a str,
+    origin: &'a str,
+    path: &'a str,
 }
 
-/// The records named by a GitHub contents listing: one request for it, one per record.
-async fn fetch_listing(
-    base: &ClientConfig,
-    index: IndexName,
-    url: &str,
-    origin: &str,
-    path: &str,
-) -> Result<Vec<IndexRecord>, SourceError> {
-    let listing_client = client_for(base, origin, false)?;
-    let body = listing_client
-        .get_path(
-            &Key::Page { path },
-            path,
-            base.max_json_bytes,
-            BodyRead::Whole,
-        )
+/// The body at `path`, whole: over `limit` it is an error, never a part.
+async fn whole(client: &HubClient, path: &str, limit: usize) -> Result<Vec<u8>, SourceError> {
+    let body = client
+        .get_path(&Key::Page { path }, path, limit, BodyRead::Whole)
         .await?;
-    let listed: Vec<Listed> = serde_json::from_slice(&body.bytes)
-        .map_err(|e| SourceError::BadResponse(format!("{url}: not a contents listing: {e}")))?;
-    let mut clients: Vec<(String, HubClient)> = vec![(origin.to_string(), listing_client)];
-    let mut wanted = Vec::new();
-    for l in listed
-        .into_iter()
-        .filter(|l| l.kind == "file" && is_record(index, &l.name))
-        .take(MAX_RECORDS)
-    {
-        let Some((origin, path)) = l.download_url.as_deref().and_then(split_url) else {
-            continue;
-        };
-        let client = match clients.iter().find(|(o, _)| *o == origin) {
-            Some((_, c)) => c.clone(),
-            None => {
-                let c = client_for(base, &origin, false)?;
-                clients.push((origin, c.clone()));
-                c
-            }
-        };
-        wanted.push((l.name, path, client));
-    }
-    // Fetched together: each host's request limiter bounds what is in flight.
-    let bodies = join_all(wanted.iter().map(|(_, path, client)| async move {
-        client
-            .get_path(
-                &Key::Page { path },
-                path,
-                MAX_RECORD_BYTES,
-                BodyRead::Truncate,
-            )
+    Ok(body.bytes)
+}
+
+impl IndexSource<'_> {
+    /// The records in the index repository's archive: one request.
+    async fn archive(&self, base: &ClientConfig) -> Result<Vec<IndexRecord>, SourceError> {
+        let (index, url) = (self.index, self.url);
+        let client = client_for(base, self.origin, true)?;
+        let bytes = whole(&client, self.path, MAX_ARCHIVE_BYTES)
             .await
-    }))
-    .await;
-    let mut records = Vec::new();
-    let mut total = 0usize;
-    for ((name, ..), body) in wanted.into_iter().zip(bodies) {
-        let body = body?;
-        // A cut-off record is not read: half a record could drop a component.
-        if body.truncated {
-            continue;
-        }
-        total += body.bytes.len();
-        if total > MAX_INDEX_BYTES {
+            .map_err(|e| match e {
+                // The client's message does not name the URL; the note should.
+                SourceError::BadResponse(m) => SourceError::BadResponse(format!("{url}: {m}")),
+                e => e,
+            })?;
+        let limits = archive::Limits {
+            unpacked: MAX_UNPACKED_BYTES,
+            records: MAX_RECORDS,
+            record_bytes: MAX_RECORD_BYTES,
+            total_bytes: MAX_INDEX_BYTES,
+        };
+        // Unpacking is CPU-bound: kept off the I/O threads.
+        let owned_url = url.to_string();
+        let records = tokio::task::spawn_blocking(move || {
+            archive::records(index, &owned_url, &bytes, &limits)
+        })
+        .await
+        .map_err(|e| {
+            SourceError::Internal(format!(
+                "isopen failed reading the {} archive (a bug; please report it): {e}",
+                index.as_str()
+            ))
+        })??;
+        // A repository with no record in the expected place is not the index (a wrong URL, or a
+        // layout that changed): caching it as an empty index would hide that for a week.
+        if records.is_empty() {
             return Err(SourceError::BadResponse(format!(
-                "{url}: the records exceed {} MiB",
-                MAX_INDEX_BYTES / (1024 * 1024)
+                "{url}: the archive holds no {} records ({})",
+                index.as_str(),
+                match index {
+                    IndexName::ModelOpennessTool => "models/*.yml",
+                    IndexName::OsaiIndex => "top-level *.yaml",
+                }
             )));
         }
-        records.push(IndexRecord {
-            file: name,
-            text: String::from_utf8_lossy(&body.bytes).into_owned(),
-        });
+        Ok(records)
     }
-    Ok(records)
+
+    /// The records named by a GitHub contents listing: one request for it, one per record.
+    async fn listing(&self, base: &ClientConfig) -> Result<Vec<IndexRecord>, SourceError> {
+        let (index, url) = (self.index, self.url);
+        let listing_client = client_for(base, self.origin, false)?;
+        let body = whole(&listing_client, self.path, base.max_json_bytes).await?;
+        let listed: Vec<Listed> = serde_json::from_slice(&body)
+            .map_err(|e| SourceError::BadResponse(format!("{url}: not a contents listing: {e}")))?;
+        let mut clients: Vec<(String, HubClient)> = vec![(self.origin.to_string(), listing_client)];
+        let mut wanted = Vec::new();
+        for l in listed
+            .into_iter()
+            .filter(|l| l.kind == "file" && is_record(index, &l.name))
+            .take(MAX_RECORDS)
+        {
+            let Some((origin, path)) = l.download_url.as_deref().and_then(split_url) else {
+                continue;
+            };
+            let client = match clients.iter().find(|(o, _)| *o == origin) {
+                Some((_, c)) => c.clone(),
+                None => {
+                    let c = client_for(base, &origin, false)?;
+                    clients.push((origin, c.clone()));
+                    c
+                }
+            };
+            wanted.push((l.name, path, client));
+        }
+        // Fetched together: each host's request limiter bounds what is in flight.
+        let bodies = join_all(wanted.iter().map(|(_, path, client)| async move {
+            client
+                .get_path(
+                    &Key::Page { path },
+                    path,
+                    MAX_RECORD_BYTES,
+                    BodyRead::Truncate,
+                )
+                .await
+        }))
+        .await;
+        let mut records = Vec::new();
+        let mut total = 0usize;
+        for ((name, ..), body) in wanted.into_iter().zip(bodies) {
+            let body = body?;
+            // A cut-off record is not read: half a record could drop a component.
+            if body.truncated {
+                continue;
+            }
+            total += body.bytes.len();
+            if total > MAX_INDEX_BYTES {
+                return Err(SourceError::BadResponse(format!(
+                    "{url}: the records exceed {} MiB",
+                    MAX_INDEX_BYTES / (1024 * 1024)
+                )));
+            }
+            records.push(IndexRecord {
+                file: name,
+                text: String::from_utf8_lossy(&body.bytes).into_owned(),
+            });
+        }
+        Ok(records)
+    }
 }
 
 #[cfg(test)]
