@@ -18,6 +18,42 @@ fn is_index(path: &str) -> bool {
         || path.contains("/tarball")
 }
 
+/// The fake hub and the fake code hosts, arXiv and indexes, when the corpus is there.
+fn fakes() -> Option<(FakeHub, FakeLinks)> {
+    let corpus = support::corpus()?;
+    Some((FakeHub::fixtures(), FakeLinks::start(corpus)))
+}
+
+/// `isopen audit MODELS --format json ARGS` against the fake hub: the report.
+fn audit(hub: &FakeHub, models: &[&str], args: &[String]) -> serde_json::Value {
+    let (mut cmd, _home) = isopen(&hub.url);
+    let out = cmd
+        .arg("audit")
+        .args(models)
+        .args(["--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    json(&out)
+}
+
+/// The indexes with a record of the model, from its `openness`.
+fn indexes_of(openness: &serde_json::Value) -> Vec<&str> {
+    let judged = openness["indexes"].as_array().map(Vec::as_slice);
+    judged
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|i| i["index"].as_str())
+        .collect()
+}
+
+/// `args` with the value of `flag` replaced.
+fn with_flag(mut args: Vec<String>, flag: &str, value: &str) -> Vec<String> {
+    let at = args.iter().position(|x| x == flag).expect("the flag") + 1;
+    args[at] = value.to_string();
+    args
+}
+
 #[test]
 fn a_cards_links_become_cited_evidence_within_a_request_budget() {
     let Some(corpus) = support::corpus() else {
@@ -105,18 +141,13 @@ const INDEXED: &[&str] = &[
 
 /// Each model's openness with the index data's URL left out (it names where the data came
 /// from, the one thing meant to differ), and the requests the indexes cost.
-fn openness_with(links: &FakeLinks, args: Vec<String>) -> (Vec<serde_json::Value>, Vec<String>) {
-    let hub = FakeHub::fixtures();
+fn openness_with(
+    hub: &FakeHub,
+    links: &FakeLinks,
+    args: Vec<String>,
+) -> (Vec<serde_json::Value>, Vec<String>) {
     let before = links.requests().len();
-    let (mut cmd, _home) = isopen(&hub.url);
-    let out = cmd
-        .arg("audit")
-        .args(INDEXED)
-        .args(["--format", "json", "-j", "4"])
-        .args(args)
-        .output()
-        .unwrap();
-    let report = json(&out);
+    let report = audit(hub, INDEXED, &args);
     let models = report["models"].as_array().expect("models");
     assert_eq!(models.len(), INDEXED.len());
     let openness = models
@@ -139,29 +170,25 @@ fn openness_with(links: &FakeLinks, args: Vec<String>) -> (Vec<serde_json::Value
 
 #[test]
 fn each_index_is_one_archive_request_and_reads_as_its_listing_does() {
-    let Some(corpus) = support::corpus() else {
+    let Some((hub, links)) = fakes() else {
         return;
     };
-    let links = FakeLinks::start(corpus);
-    let (listed, listing_requests) = openness_with(&links, links.listing_args());
-    let (archived, archive_requests) = openness_with(&links, links.args());
+    let (listed, listing_requests) = openness_with(&hub, &links, links.listing_args());
+    let (archived, archive_requests) = openness_with(&hub, &links, links.args());
     let codeload = |repo: &str| format!("{}/codeload/{repo}/tar.gz/refs/heads/main", links.url);
-    let direct_args = {
-        let mut a = links.args();
-        let at = |flag: &str| a.iter().position(|x| x == flag).unwrap() + 1;
-        let (mot, osai) = (at("--mot-url"), at("--osai-index-url"));
-        a[mot] = codeload("lfai/model_openness_tool");
-        a[osai] = codeload("Language-Technology-Assessment/main-database");
-        a
-    };
-    let (direct, direct_requests) = openness_with(&links, direct_args);
+    let direct_args = with_flag(
+        with_flag(
+            links.args(),
+            "--mot-url",
+            &codeload("lfai/model_openness_tool"),
+        ),
+        "--osai-index-url",
+        &codeload("Language-Technology-Assessment/main-database"),
+    );
+    let (direct, direct_requests) = openness_with(&hub, &links, direct_args);
 
     // The same records, the same judgements, whichever way the data came.
-    let matched: Vec<&str> = listed
-        .iter()
-        .flat_map(|o| o["indexes"].as_array().into_iter().flatten())
-        .map(|i| i["index"].as_str().unwrap())
-        .collect();
+    let matched: Vec<&str> = listed.iter().flat_map(indexes_of).collect();
     assert!(
         matched.contains(&"model-openness-tool") && matched.contains(&"osai-index"),
         "{matched:?}"
@@ -197,6 +224,56 @@ fn each_index_is_one_archive_request_and_reads_as_its_listing_does() {
             "/codeload/Language-Technology-Assessment/main-database/tar.gz/refs/heads/main",
         ]
     );
+}
+
+#[test]
+fn an_archive_cut_short_is_reported_and_never_cached_as_the_index() {
+    let Some((hub, links)) = fakes() else {
+        return;
+    };
+    let cache = tempfile::tempdir().unwrap();
+    let cut = format!("{}/codeload/lfai/model_openness_tool/tar.gz/cut", links.url);
+    let mut args = with_flag(links.args(), "--mot-url", &cut);
+    args.extend(["--cache-dir".into(), cache.path().display().to_string()]);
+    for _ in 0..2 {
+        let report = audit(&hub, &["EleutherAI/pythia-70m"], &args);
+        let o = &report["models"][0]["openness"];
+        let reasons = o["reasons"].to_string();
+        assert!(
+            reasons.contains(&format!(
+                "an openness index could not be loaded: model-openness-tool: {cut}: not a readable .tar.gz archive"
+            )),
+            "{reasons}"
+        );
+        let indexes = indexes_of(o);
+        assert!(!indexes.contains(&"model-openness-tool"), "{indexes:?}");
+    }
+    // Asked again on the second run: nothing partial was kept.
+    let asked = links
+        .requests()
+        .iter()
+        .filter(|p| p.ends_with("/cut"))
+        .count();
+    assert_eq!(asked, 2);
+    let kept: Vec<_> = walk_names(cache.path());
+    assert!(
+        !kept.iter().any(|n| n.starts_with("model-openness-tool")),
+        "{kept:?}"
+    );
+    assert!(kept.iter().any(|n| n == "osai-index.json"), "{kept:?}");
+}
+
+/// The file names below `dir`.
+fn walk_names(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if e.path().is_dir() {
+            out.extend(walk_names(&e.path()));
+        } else {
+            out.push(e.file_name().to_string_lossy().into_owned());
+        }
+    }
+    out
 }
 
 #[test]

@@ -298,10 +298,15 @@ fn codeload(state: &LinksState, rest: &str) -> Response {
     };
     let name = repo.rsplit('/').next().unwrap_or(repo);
     let root = format!("{name}-{}", reference.rsplit('/').next().unwrap_or("main"));
+    let mut bytes = tar_gz(&state.corpus.join("openness").join(dir), &root);
+    // The ref `cut`: a download cut off half way, as a dropped connection leaves it.
+    if reference == "cut" {
+        bytes.truncate(bytes.len() / 2);
+    }
     (
         StatusCode::OK,
         [("content-type", "application/x-gzip")],
-        tar_gz(&state.corpus.join("openness").join(dir), &root),
+        bytes,
     )
         .into_response()
 }
