@@ -123,7 +123,7 @@ pub struct IndexRecord {
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndexData {
     pub index: IndexName,
-    /// The listing the records were fetched from.
+    /// Where the records were fetched from: the repository's archive or a contents listing.
     pub url: String,
     /// The day the records were fetched (`YYYY-MM-DD`, UTC).
     pub date: String,

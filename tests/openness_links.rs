@@ -1,7 +1,8 @@
 //! `--links` end to end against fake code hosts, arXiv and index servers in real shapes: what a
 //! card's links add to the report (`openness.evidence[]`, `openness.indexes[]`, element sources),
-//! how many requests a model costs, the indexes read from the cache when offline, the GitHub
-//! token sent to GitHub only and never printed, and nothing sent without `--links`.
+//! how many requests a model costs, each index fetched as one archive (read as its contents
+//! listing is), the indexes read from the cache when offline, the GitHub token sent to GitHub
+//! only and never printed, and nothing sent without `--links`.
 
 mod support;
 
@@ -10,7 +11,47 @@ use support::fake_links::FakeLinks;
 use support::{isopen, json};
 
 fn is_index(path: &str) -> bool {
-    path.starts_with("/mot/") || path.starts_with("/osai/") || path.starts_with("/raw/")
+    path.starts_with("/mot/")
+        || path.starts_with("/osai/")
+        || path.starts_with("/raw/")
+        || path.starts_with("/codeload/")
+        || path.contains("/tarball")
+}
+
+/// The fake hub and the fake code hosts, arXiv and indexes, when the corpus is there.
+fn fakes() -> Option<(FakeHub, FakeLinks)> {
+    let corpus = support::corpus()?;
+    Some((FakeHub::fixtures(), FakeLinks::start(corpus)))
+}
+
+/// `isopen audit MODELS --format json ARGS` against the fake hub: the report.
+fn audit(hub: &FakeHub, models: &[&str], args: &[String]) -> serde_json::Value {
+    let (mut cmd, _home) = isopen(&hub.url);
+    let out = cmd
+        .arg("audit")
+        .args(models)
+        .args(["--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    json(&out)
+}
+
+/// The indexes with a record of the model, from its `openness`.
+fn indexes_of(openness: &serde_json::Value) -> Vec<&str> {
+    let judged = openness["indexes"].as_array().map(Vec::as_slice);
+    judged
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|i| i["index"].as_str())
+        .collect()
+}
+
+/// `args` with the value of `flag` replaced.
+fn with_flag(mut args: Vec<String>, flag: &str, value: &str) -> Vec<String> {
+    let at = args.iter().position(|x| x == flag).expect("the flag") + 1;
+    args[at] = value.to_string();
+    args
 }
 
 #[test]
@@ -82,6 +123,157 @@ fn a_cards_links_become_cited_evidence_within_a_request_budget() {
     );
     assert_eq!(per_model.len(), 2 * repos + papers, "{per_model:?}");
     assert!(per_model.len() <= 12);
+}
+
+/// Models with records in the indexes, each a fixture of the fake hub.
+const INDEXED: &[&str] = &[
+    "EleutherAI/pythia-70m",
+    "EleutherAI/pythia-1b",
+    "EleutherAI/gpt-neox-20b",
+    "allenai/OLMo-7B",
+    "LLM360/Amber",
+    "bigscience/bloom",
+    "google-t5/t5-11b",
+    "microsoft/phi-2",
+    "mistralai/Mistral-7B-v0.1",
+    "bigcode/starcoder2-15b",
+];
+
+/// Each model's openness with the index data's URL left out (it names where the data came
+/// from, the one thing meant to differ), and the requests the indexes cost.
+fn openness_with(
+    hub: &FakeHub,
+    links: &FakeLinks,
+    args: Vec<String>,
+) -> (Vec<serde_json::Value>, Vec<String>) {
+    let before = links.requests().len();
+    let report = audit(hub, INDEXED, &args);
+    let models = report["models"].as_array().expect("models");
+    assert_eq!(models.len(), INDEXED.len());
+    let openness = models
+        .iter()
+        .map(|m| {
+            let mut o = m["openness"].clone();
+            for i in o["indexes"].as_array_mut().into_iter().flatten() {
+                i.as_object_mut().unwrap().remove("url");
+            }
+            o
+        })
+        .collect();
+    let requests = links.requests()[before..]
+        .iter()
+        .filter(|p| is_index(p))
+        .cloned()
+        .collect();
+    (openness, requests)
+}
+
+#[test]
+fn each_index_is_one_archive_request_and_reads_as_its_listing_does() {
+    let Some((hub, links)) = fakes() else {
+        return;
+    };
+    let (listed, listing_requests) = openness_with(&hub, &links, links.listing_args());
+    let (archived, archive_requests) = openness_with(&hub, &links, links.args());
+    let codeload = |repo: &str| format!("{}/codeload/{repo}/tar.gz/refs/heads/main", links.url);
+    let direct_args = with_flag(
+        with_flag(
+            links.args(),
+            "--mot-url",
+            &codeload("lfai/model_openness_tool"),
+        ),
+        "--osai-index-url",
+        &codeload("Language-Technology-Assessment/main-database"),
+    );
+    let (direct, direct_requests) = openness_with(&hub, &links, direct_args);
+
+    // The same records, the same judgements, whichever way the data came.
+    let matched: Vec<&str> = listed.iter().flat_map(indexes_of).collect();
+    assert!(
+        matched.contains(&"model-openness-tool") && matched.contains(&"osai-index"),
+        "{matched:?}"
+    );
+    for (i, id) in INDEXED.iter().enumerate() {
+        assert_eq!(archived[i], listed[i], "{id}: archive and listing differ");
+        assert_eq!(direct[i], listed[i], "{id}: codeload and listing differ");
+    }
+
+    // The listing costs a request a record; an archive one request an index (the API's
+    // answer is a redirect to codeload, followed to the other host without a token).
+    eprintln!(
+        "index requests: {} through the listings, {} through the API's archives ({}), {} from codeload directly",
+        listing_requests.len(),
+        archive_requests.len(),
+        archive_requests.join(", "),
+        direct_requests.len()
+    );
+    assert!(listing_requests.len() > 400, "{}", listing_requests.len());
+    assert_eq!(
+        archive_requests,
+        [
+            "/repos/lfai/model_openness_tool/tarball",
+            "/codeload/lfai/model_openness_tool/tar.gz/refs/heads/main",
+            "/repos/Language-Technology-Assessment/main-database/tarball",
+            "/codeload/Language-Technology-Assessment/main-database/tar.gz/refs/heads/main",
+        ]
+    );
+    assert_eq!(
+        direct_requests,
+        [
+            "/codeload/lfai/model_openness_tool/tar.gz/refs/heads/main",
+            "/codeload/Language-Technology-Assessment/main-database/tar.gz/refs/heads/main",
+        ]
+    );
+}
+
+#[test]
+fn an_archive_cut_short_is_reported_and_never_cached_as_the_index() {
+    let Some((hub, links)) = fakes() else {
+        return;
+    };
+    let cache = tempfile::tempdir().unwrap();
+    let cut = format!("{}/codeload/lfai/model_openness_tool/tar.gz/cut", links.url);
+    let mut args = with_flag(links.args(), "--mot-url", &cut);
+    args.extend(["--cache-dir".into(), cache.path().display().to_string()]);
+    for _ in 0..2 {
+        let report = audit(&hub, &["EleutherAI/pythia-70m"], &args);
+        let o = &report["models"][0]["openness"];
+        let reasons = o["reasons"].to_string();
+        assert!(
+            reasons.contains(&format!(
+                "an openness index could not be loaded: model-openness-tool: {cut}: not a readable .tar.gz archive"
+            )),
+            "{reasons}"
+        );
+        let indexes = indexes_of(o);
+        assert!(!indexes.contains(&"model-openness-tool"), "{indexes:?}");
+    }
+    // Asked again on the second run: nothing partial was kept.
+    let asked = links
+        .requests()
+        .iter()
+        .filter(|p| p.ends_with("/cut"))
+        .count();
+    assert_eq!(asked, 2);
+    let kept: Vec<_> = walk_names(cache.path());
+    assert!(
+        !kept.iter().any(|n| n.starts_with("model-openness-tool")),
+        "{kept:?}"
+    );
+    assert!(kept.iter().any(|n| n == "osai-index.json"), "{kept:?}");
+}
+
+/// The file names below `dir`.
+fn walk_names(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if e.path().is_dir() {
+            out.extend(walk_names(&e.path()));
+        } else {
+            out.push(e.file_name().to_string_lossy().into_owned());
+        }
+    }
+    out
 }
 
 #[test]
@@ -173,10 +365,11 @@ fn the_github_token_goes_to_github_only_and_is_never_printed() {
     );
     assert!(
         log.iter()
-            .filter(|p| !p.starts_with("/repos/"))
+            .filter(|p| !p.starts_with("/repos/") || is_index(p))
             .all(|p| !p.ends_with("[auth]")),
-        "the GitHub token went elsewhere: {log:?}"
+        "the GitHub token went elsewhere (the indexes' archives included): {log:?}"
     );
+    assert!(log.iter().any(|p| p.starts_with("/codeload/")), "{log:?}");
     assert!(
         !hub.requests()
             .iter()

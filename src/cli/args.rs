@@ -224,11 +224,13 @@ pub struct CommonArgs {
     /// arXiv API base URL for --links [default: https://export.arxiv.org].
     #[arg(long, value_name = "URL")]
     pub arxiv_endpoint: Option<String>,
-    /// The Model Openness Tool's records listing (a GitHub contents listing) for --links.
+    /// The Model Openness Tool's records for --links: a GitHub archive of its repository
+    /// (`/repos/O/R/tarball`, codeload or any .tar.gz URL; one request) or a GitHub contents
+    /// listing (a request per record).
     #[arg(long, value_name = "URL")]
     pub mot_url: Option<String>,
-    /// The European Open Source AI Index's records listing (a GitHub contents listing) for
-    /// --links.
+    /// The European Open Source AI Index's records for --links: a GitHub archive of its
+    /// repository (one request) or a GitHub contents listing (a request per record).
     #[arg(long, value_name = "URL")]
     pub osai_index_url: Option<String>,
     /// isopen's cache of Hub answers [default: the platform's cache folder, e.g. ~/.cache/isopen].

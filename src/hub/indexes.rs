@@ -1,9 +1,12 @@
 //! The public openness indexes' data: the Model Openness Tool's `models/*.yml` records and the
-//! European Open Source AI Index's `*.yaml` records, fetched as the index's own website does (a
-//! GitHub contents listing, then each record's `download_url`) from a configurable URL, and kept
-//! in the cache folder with the day they were fetched. Fetched at most once a run and once a
-//! week; `--offline` reads the cached copy whatever its age. A record file is bounded, and a
-//! listing is bounded in entries; a `download_url` must be http(s).
+//! European Open Source AI Index's `*.yaml` records, fetched from a configurable URL and kept in
+//! the cache folder with the day they were fetched. By default the URL is a GitHub archive of the
+//! index's repository (`.tar.gz`): one request for the whole index, which keeps `--links` far
+//! under GitHub's 60 unauthenticated requests an hour (see `archive` for how it is read). A GitHub
+//! contents listing still works (one request for the listing, then one per record's
+//! `download_url`, as the index's own website does). Fetched at most once a run and once a week;
+//! `--offline` reads the cached copy whatever its age. A record file is bounded, and a listing or
+//! an archive is bounded in records and bytes; a `download_url` must be http(s).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -17,11 +20,16 @@ use super::error::SourceError;
 use crate::linked::{IndexData, IndexName, IndexRecord};
 use crate::vocab::Date;
 
-/// The Model Openness Tool's records (GitHub contents API).
-pub const MOT_URL: &str = "https://api.github.com/repos/lfai/model_openness_tool/contents/models";
-/// The European Open Source AI Index's records (GitHub contents API).
+mod archive;
+
+/// The Model Openness Tool's records: its repository's archive at the default branch (no
+/// branch name to go stale; GitHub redirects it to codeload.github.com), whose `models/`
+/// folder holds them.
+pub const MOT_URL: &str = "https://api.github.com/repos/lfai/model_openness_tool/tarball";
+/// The European Open Source AI Index's records: its repository's archive at the default
+/// branch, whose top-level `*.yaml` files they are.
 pub const OSAI_URL: &str =
-    "https://api.github.com/repos/Language-Technology-Assessment/main-database/contents/";
+    "https://api.github.com/repos/Language-Technology-Assessment/main-database/tarball";
 
 /// Days a cached copy is used before it is fetched again.
 pub const MAX_AGE_DAYS: i64 = 7;
@@ -31,6 +39,11 @@ pub const MAX_RECORDS: usize = 2_000;
 const MAX_RECORD_BYTES: usize = 256 * 1024;
 /// The most bytes of records kept from one index (the real ones hold about 2 MB).
 const MAX_INDEX_BYTES: usize = 64 * 1024 * 1024;
+/// The largest archive downloaded, compressed (a whole repository, not only its records).
+const MAX_ARCHIVE_BYTES: usize = 32 * 1024 * 1024;
+/// The most bytes an archive may unpack to: far above a repository of YAML records, far below
+/// what a gzip bomb of `MAX_ARCHIVE_BYTES` would make.
+const MAX_UNPACKED_BYTES: u64 = 512 * 1024 * 1024;
 
 #[derive(Deserialize)]
 struct Listed {
@@ -74,6 +87,22 @@ fn split_url(url: &str) -> Option<(String, String)> {
     }
     let path = if path.is_empty() { "/" } else { path };
     Some((format!("{scheme}://{host}"), path.to_string()))
+}
+
+/// Is the URL path (query left out) a GitHub-style archive rather than a contents listing: a
+/// `.tar.gz`/`.tgz` file, codeload's `/OWNER/REPO/tar.gz/REF`, or the API's
+/// `/repos/OWNER/REPO/tarball[/REF]`?
+fn is_archive(path: &str) -> bool {
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let parts: Vec<&str> = path.split('/').collect();
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".tar.gz")
+        || lower.ends_with(".tgz")
+        || parts.contains(&"tar.gz")
+        || parts
+            .iter()
+            .enumerate()
+            .any(|(i, p)| *p == "tarball" && i >= 3 && parts[i - 3] == "repos")
 }
 
 /// Is this file a record of the index?
@@ -164,89 +193,166 @@ pub async fn load(
     Ok(Arc::new(data))
 }
 
-fn client_for(base: &ClientConfig, origin: &str) -> Result<HubClient, SourceError> {
+/// A client for one index host. `any_host`: follow a redirect to another host (GitHub's
+/// archive URL answers with one to codeload.github.com); safe since no token is ever sent.
+fn client_for(base: &ClientConfig, origin: &str, any_host: bool) -> Result<HubClient, SourceError> {
     let mut cfg = base.clone();
     cfg.endpoint = origin.to_string();
     // The indexes are public: no token is sent to them.
     cfg.token = None;
     cfg.cache = None;
     cfg.accept = None;
-    cfg.redirect_any_host = false;
+    cfg.redirect_any_host = any_host;
     HubClient::new(cfg)
 }
 
 async fn fetch(base: &ClientConfig, index: IndexName, url: &str) -> Result<IndexData, SourceError> {
     let (origin, path) = split_url(url)
         .ok_or_else(|| SourceError::InvalidRef(format!("not an http(s) URL: {url}")))?;
-    let listing_client = client_for(base, &origin)?;
-    let body = listing_client
-        .get_path(
-            &Key::Page { path: &path },
-            &path,
-            base.max_json_bytes,
-            BodyRead::Whole,
-        )
-        .await?;
-    let listed: Vec<Listed> = serde_json::from_slice(&body.bytes)
-        .map_err(|e| SourceError::BadResponse(format!("{url}: not a contents listing: {e}")))?;
-    let mut clients: Vec<(String, HubClient)> = vec![(origin, listing_client)];
-    let mut wanted = Vec::new();
-    for l in listed
-        .into_iter()
-        .filter(|l| l.kind == "file" && is_record(index, &l.name))
-        .take(MAX_RECORDS)
-    {
-        let Some((origin, path)) = l.download_url.as_deref().and_then(split_url) else {
-            continue;
-        };
-        let client = match clients.iter().find(|(o, _)| *o == origin) {
-            Some((_, c)) => c.clone(),
-            None => {
-                let c = client_for(base, &origin)?;
-                clients.push((origin, c.clone()));
-                c
-            }
-        };
-        wanted.push((l.name, path, client));
-    }
-    // Fetched together: each host's request limiter bounds what is in flight.
-    let bodies = join_all(wanted.iter().map(|(_, path, client)| async move {
-        client
-            .get_path(
-                &Key::Page { path },
-                path,
-                MAX_RECORD_BYTES,
-                BodyRead::Truncate,
-            )
-            .await
-    }))
-    .await;
-    let mut records = Vec::new();
-    let mut total = 0usize;
-    for ((name, ..), body) in wanted.into_iter().zip(bodies) {
-        let body = body?;
-        // A cut-off record is not read: half a record could drop a component.
-        if body.truncated {
-            continue;
-        }
-        total += body.bytes.len();
-        if total > MAX_INDEX_BYTES {
-            return Err(SourceError::BadResponse(format!(
-                "{url}: the records exceed {} MiB",
-                MAX_INDEX_BYTES / (1024 * 1024)
-            )));
-        }
-        records.push(IndexRecord {
-            file: name,
-            text: String::from_utf8_lossy(&body.bytes).into_owned(),
-        });
-    }
+    let source = IndexSource {
+        index,
+        url,
+        origin: &origin,
+        path: &path,
+    };
+    let mut records = if is_archive(&path) {
+        source.archive(base).await?
+    } else {
+        source.listing(base).await?
+    };
+    // In one order whatever the server's (an archive's entry order, a listing's): when several
+    // records could speak for a model, the first one matched must not depend on how they came.
+    records.sort_by(|a, b| a.file.cmp(&b.file));
     Ok(IndexData {
         index,
         url: url.to_string(),
         date: today(),
         records,
     })
+}
+
+/// Where one index's records are fetched from: the URL, and its origin and path for the client.
+struct IndexSource<'a> {
+    index: IndexName,
+    url: &'a str,
+    origin: &'a str,
+    path: &'a str,
+}
+
+/// The body at `path`, whole: over `limit` it is an error, never a part.
+async fn whole(client: &HubClient, path: &str, limit: usize) -> Result<Vec<u8>, SourceError> {
+    let body = client
+        .get_path(&Key::Page { path }, path, limit, BodyRead::Whole)
+        .await?;
+    Ok(body.bytes)
+}
+
+impl IndexSource<'_> {
+    /// The records in the index repository's archive: one request.
+    async fn archive(&self, base: &ClientConfig) -> Result<Vec<IndexRecord>, SourceError> {
+        let (index, url) = (self.index, self.url);
+        let client = client_for(base, self.origin, true)?;
+        let bytes = whole(&client, self.path, MAX_ARCHIVE_BYTES)
+            .await
+            .map_err(|e| match e {
+                // The client's message does not name the URL; the note should.
+                SourceError::BadResponse(m) => SourceError::BadResponse(format!("{url}: {m}")),
+                e => e,
+            })?;
+        let limits = archive::Limits {
+            unpacked: MAX_UNPACKED_BYTES,
+            records: MAX_RECORDS,
+            record_bytes: MAX_RECORD_BYTES,
+            total_bytes: MAX_INDEX_BYTES,
+        };
+        // Unpacking is CPU-bound: kept off the I/O threads.
+        let owned_url = url.to_string();
+        let records = tokio::task::spawn_blocking(move || {
+            archive::records(index, &owned_url, &bytes, &limits)
+        })
+        .await
+        .map_err(|e| {
+            SourceError::Internal(format!(
+                "isopen failed reading the {} archive (a bug; please report it): {e}",
+                index.as_str()
+            ))
+        })??;
+        // A repository with no record in the expected place is not the index (a wrong URL, or a
+        // layout that changed): caching it as an empty index would hide that for a week.
+        if records.is_empty() {
+            return Err(SourceError::BadResponse(format!(
+                "{url}: the archive holds no {} records ({})",
+                index.as_str(),
+                match index {
+                    IndexName::ModelOpennessTool => "models/*.yml",
+                    IndexName::OsaiIndex => "top-level *.yaml",
+                }
+            )));
+        }
+        Ok(records)
+    }
+
+    /// The records named by a GitHub contents listing: one request for it, one per record.
+    async fn listing(&self, base: &ClientConfig) -> Result<Vec<IndexRecord>, SourceError> {
+        let (index, url) = (self.index, self.url);
+        let listing_client = client_for(base, self.origin, false)?;
+        let body = whole(&listing_client, self.path, base.max_json_bytes).await?;
+        let listed: Vec<Listed> = serde_json::from_slice(&body)
+            .map_err(|e| SourceError::BadResponse(format!("{url}: not a contents listing: {e}")))?;
+        let mut clients: Vec<(String, HubClient)> = vec![(self.origin.to_string(), listing_client)];
+        let mut wanted = Vec::new();
+        for l in listed
+            .into_iter()
+            .filter(|l| l.kind == "file" && is_record(index, &l.name))
+            .take(MAX_RECORDS)
+        {
+            let Some((origin, path)) = l.download_url.as_deref().and_then(split_url) else {
+                continue;
+            };
+            let client = match clients.iter().find(|(o, _)| *o == origin) {
+                Some((_, c)) => c.clone(),
+                None => {
+                    let c = client_for(base, &origin, false)?;
+                    clients.push((origin, c.clone()));
+                    c
+                }
+            };
+            wanted.push((l.name, path, client));
+        }
+        // Fetched together: each host's request limiter bounds what is in flight.
+        let bodies = join_all(wanted.iter().map(|(_, path, client)| async move {
+            client
+                .get_path(
+                    &Key::Page { path },
+                    path,
+                    MAX_RECORD_BYTES,
+                    BodyRead::Truncate,
+                )
+                .await
+        }))
+        .await;
+        let mut records = Vec::new();
+        let mut total = 0usize;
+        for ((name, ..), body) in wanted.into_iter().zip(bodies) {
+            let body = body?;
+            // A cut-off record is not read: half a record could drop a component.
+            if body.truncated {
+                continue;
+            }
+            total += body.bytes.len();
+            if total > MAX_INDEX_BYTES {
+                return Err(SourceError::BadResponse(format!(
+                    "{url}: the records exceed {} MiB",
+                    MAX_INDEX_BYTES / (1024 * 1024)
+                )));
+            }
+            records.push(IndexRecord {
+                file: name,
+                text: String::from_utf8_lossy(&body.bytes).into_owned(),
+            });
+        }
+        Ok(records)
+    }
 }
 
 #[cfg(test)]
@@ -270,5 +376,29 @@ mod tests {
             "a_submission_template.yaml"
         ));
         assert_eq!(today().len(), 10);
+    }
+
+    #[test]
+    fn archive_urls_are_told_from_listings() {
+        for url in [
+            MOT_URL,
+            OSAI_URL,
+            "https://api.github.com/repos/o/r/tarball",
+            "https://codeload.github.com/lfai/model_openness_tool/tar.gz/refs/heads/main",
+            "https://example.org/mirror/index.tar.gz?x=1",
+            "http://127.0.0.1:8080/files/mot.TGZ",
+        ] {
+            let (_, path) = split_url(url).unwrap();
+            assert!(is_archive(&path), "{url}");
+        }
+        for url in [
+            "https://api.github.com/repos/lfai/model_openness_tool/contents/models",
+            "https://api.github.com/repos/o/r/contents/",
+            "https://api.github.com/repos/o/tarball/contents/",
+            "http://127.0.0.1:8080/mot/contents?ref=tar.gz",
+        ] {
+            let (_, path) = split_url(url).unwrap();
+            assert!(!is_archive(&path), "{url}");
+        }
     }
 }

@@ -1,12 +1,14 @@
 //! An in-process fake of the hosts behind a card, in their real response shapes: a GitHub-style
 //! API (`/repos/{o}/{r}/license` with `license.spdx_id` and base64 `content`, `/repos/{o}/{r}/
 //! git/trees/HEAD?recursive=1` with `tree[].{path,type}` and `truncated`), arXiv's Atom query
-//! API (`/api/query?id_list=`), and the two openness indexes served as GitHub contents listings
-//! (`[{name, type, download_url}]`) whose records are read from ../shared/corpus at run time.
-//! Every request is logged (with ` [auth]` when it carried a token, never the token), to count
-//! the requests the look-ups add.
+//! API (`/api/query?id_list=`), and the two openness indexes' repositories, whose records are
+//! read from ../shared/corpus at run time: as GitHub archives (`/repos/{o}/{r}/tarball`
+//! redirecting to another host name, as api.github.com does to codeload.github.com, which serves
+//! the `.tar.gz` built here from the corpus folder under GitHub's `REPO-REF/` prefix) and as
+//! GitHub contents listings (`[{name, type, download_url}]`). Every request is logged (with
+//! ` [auth]` when it carried a token, never the token), to count the requests the look-ups add.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
@@ -86,6 +88,12 @@ pub const REPOS: &[(&str, Option<&str>, &[&str])] = &[
     ("acme/unnamed", None, &["train.py"]),
 ];
 
+/// The indexes' repositories and their folders in the corpus (under `openness/`).
+const INDEXES: &[(&str, &str)] = &[
+    ("lfai/model_openness_tool", "model_openness_tool"),
+    ("Language-Technology-Assessment/main-database", "osai-index"),
+];
+
 pub struct LinksState {
     corpus: PathBuf,
     base: Mutex<String>,
@@ -127,8 +135,24 @@ impl FakeLinks {
         FakeLinks { url, state }
     }
 
-    /// The flags that point `--links` at this server.
+    /// The flags that point `--links` at this server, the indexes read from their
+    /// repositories' archives (as by default).
     pub fn args(&self) -> Vec<String> {
+        self.args_with(
+            &format!("{}/repos/{}/tarball", self.url, INDEXES[0].0),
+            &format!("{}/repos/{}/tarball", self.url, INDEXES[1].0),
+        )
+    }
+
+    /// The same, the indexes read through GitHub contents listings (a request per record).
+    pub fn listing_args(&self) -> Vec<String> {
+        self.args_with(
+            &format!("{}/mot/contents", self.url),
+            &format!("{}/osai/contents", self.url),
+        )
+    }
+
+    fn args_with(&self, mot: &str, osai: &str) -> Vec<String> {
         [
             "--links",
             "--github-endpoint",
@@ -138,9 +162,9 @@ impl FakeLinks {
             "--arxiv-endpoint",
             &self.url,
             "--mot-url",
-            &format!("{}/mot/contents", self.url),
+            mot,
             "--osai-index-url",
-            &format!("{}/osai/contents", self.url),
+            osai,
         ]
         .map(String::from)
         .to_vec()
@@ -215,6 +239,78 @@ fn listing(state: &LinksState, index: &str, dir: &str, ext: &str) -> Response {
     ))
 }
 
+/// The paths below `dir`, folders included, relative to it.
+fn walk(dir: &Path, rel: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).expect("the corpus folder").flatten() {
+        let rel = rel.join(e.file_name());
+        if e.path().is_dir() {
+            walk(&e.path(), &rel, out);
+        }
+        out.push(rel);
+    }
+}
+
+/// A repository's archive as GitHub makes it: a pax global header with the commit, then the
+/// folder's entries under `REPO-REF/`, here in reverse order of name (GitHub's is the tree's),
+/// since the records read must not depend on the order they come in.
+fn tar_gz(dir: &Path, root: &str) -> Vec<u8> {
+    use flate2::{Compression, write::GzEncoder};
+    let mut b = tar::Builder::new(GzEncoder::new(Vec::new(), Compression::fast()));
+    let comment = b"52 comment=0000000000000000000000000000000000000000\n";
+    let mut h = tar::Header::new_ustar();
+    h.set_entry_type(tar::EntryType::XGlobalHeader);
+    h.set_size(comment.len() as u64);
+    h.set_mode(0o666);
+    b.append_data(&mut h, "pax_global_header", &comment[..])
+        .expect("pax header");
+    let mut paths = Vec::new();
+    walk(dir, Path::new(""), &mut paths);
+    paths.sort_by(|a, b| b.cmp(a));
+    for rel in paths {
+        b.append_path_with_name(dir.join(&rel), Path::new(root).join(&rel))
+            .expect("a corpus file");
+    }
+    b.into_inner().expect("tar").finish().expect("gzip")
+}
+
+/// `/repos/{o}/{r}/tarball[/ref]` of an index repository: GitHub's redirect to codeload, on
+/// another host name (`localhost` for `127.0.0.1`), so that the client's cross-host rule shows.
+fn tarball_redirect(state: &LinksState, repo: &str, reference: Option<&str>) -> Response {
+    let other_host = state.base.lock().unwrap().replace("127.0.0.1", "localhost");
+    let reference = reference.unwrap_or("refs/heads/main");
+    (
+        StatusCode::FOUND,
+        [(
+            "location",
+            format!("{other_host}/codeload/{repo}/tar.gz/{reference}"),
+        )],
+    )
+        .into_response()
+}
+
+/// codeload's `/{o}/{r}/tar.gz/{ref}`: the archive of the repository's corpus folder.
+fn codeload(state: &LinksState, rest: &str) -> Response {
+    let Some((repo, reference)) = rest.split_once("/tar.gz/") else {
+        return not_found();
+    };
+    let Some((_, dir)) = INDEXES.iter().find(|(r, _)| *r == repo) else {
+        return not_found();
+    };
+    let name = repo.rsplit('/').next().unwrap_or(repo);
+    let root = format!("{name}-{}", reference.rsplit('/').next().unwrap_or("main"));
+    let mut bytes = tar_gz(&state.corpus.join("openness").join(dir), &root);
+    // The ref `cut`: a download cut off half way, as a dropped connection leaves it.
+    if reference == "cut" {
+        bytes.truncate(bytes.len() / 2);
+    }
+    (
+        StatusCode::OK,
+        [("content-type", "application/x-gzip")],
+        bytes,
+    )
+        .into_response()
+}
+
 async fn handle(State(state): State<Arc<LinksState>>, req: Request) -> Response {
     let uri = req.uri().clone();
     let path = uri.path().to_string();
@@ -266,12 +362,19 @@ async fn handle(State(state): State<Arc<LinksState>>, req: Request) -> Response 
         )
             .into_response();
     }
+    if let Some(rest) = path.strip_prefix("/codeload/") {
+        return codeload(&state, rest);
+    }
     if let Some(rest) = path.strip_prefix("/repos/") {
         let parts: Vec<&str> = rest.split('/').collect();
         if parts.len() < 3 {
             return not_found();
         }
         let name = format!("{}/{}", parts[0], parts[1]);
+        if parts[2] == "tarball" && INDEXES.iter().any(|(r, _)| *r == name) {
+            let reference = (parts.len() > 3).then(|| parts[3..].join("/"));
+            return tarball_redirect(&state, &name, reference.as_deref());
+        }
         let Some((_, spdx, paths)) = REPOS.iter().find(|(n, ..)| *n == name) else {
             return not_found();
         };
