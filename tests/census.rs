@@ -107,9 +107,10 @@ fn a_census_lists_every_model_across_pages_and_joins_the_lineage() {
         c.json["summary"]
     );
     assert!(out.path().join("lineage.parquet").is_file());
-    assert!(out.path().join("reports/part-00000.jsonl").is_file());
     // The reports beside the rows: one JSON report a model, marked metadata only.
-    let first = std::fs::read_to_string(out.path().join("reports/part-00000.jsonl")).unwrap();
+    let gz = std::fs::read(out.path().join("reports/part-00000.jsonl.gz")).unwrap();
+    let mut first = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut first).unwrap();
     let report: Value = serde_json::from_str(first.lines().next().unwrap()).unwrap();
     assert!(report["notes"].to_string().contains("metadata only"));
 }
@@ -203,4 +204,120 @@ fn filters_are_passed_through_and_the_window_is_waited_for() {
     assert!(q.contains("filter=region%3Aus"), "{q}");
     assert!(q.contains("expand=cardData"), "{q}");
     assert!(c.stderr.contains("waiting 0 s"), "{}", c.stderr);
+}
+
+/// The fake hub's whole listing as one JSON array (what a dump holds).
+fn whole_listing(hub: &FakeHub) -> Vec<Value> {
+    let url = format!("{}/api/models?limit=1000", hub.url);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let body = rt.block_on(async { reqwest::get(url).await.unwrap().bytes().await.unwrap() });
+    serde_json::from_slice(&body).unwrap()
+}
+
+/// A dump in the shape published dumps have: one row a model, nested fields as JSON text,
+/// some columns under snake_case names.
+fn write_dump(path: &Path, models: &[Value]) {
+    use arrow_array::{ArrayRef, RecordBatch, StringArray};
+    let text = |key: &str| -> ArrayRef {
+        std::sync::Arc::new(StringArray::from(
+            models
+                .iter()
+                .map(|m| {
+                    m.get(key).filter(|v| !v.is_null()).map(|v| match v {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                })
+                .collect::<Vec<_>>(),
+        ))
+    };
+    let batch = RecordBatch::try_from_iter([
+        ("id", text("id")),
+        ("card_data", text("cardData")),
+        ("tags", text("tags")),
+        ("siblings", text("siblings")),
+        ("gated", text("gated")),
+        ("last_modified", text("lastModified")),
+    ])
+    .unwrap();
+    write_parquet(path, &batch);
+}
+
+fn write_parquet(path: &Path, batch: &arrow_array::RecordBatch) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
+    w.write(batch).unwrap();
+    w.close().unwrap();
+}
+
+#[test]
+fn a_published_dump_gives_the_rows_a_crawl_gives() {
+    let hub = FakeHub::fixtures();
+    let crawled = tempfile::tempdir().unwrap();
+    assert_eq!(census(&hub, crawled.path(), &[]).code, Some(0));
+    let work = tempfile::tempdir().unwrap();
+    let dump = work.path().join("models.parquet");
+    write_dump(&dump, &whole_listing(&hub));
+    let before = hub.requests().len();
+    let out = work.path().join("census");
+    let c = census(&hub, &out, &["--from", dump.to_str().unwrap()]);
+    assert_eq!(c.code, Some(0), "{}", c.stderr);
+    assert_eq!(hub.requests().len(), before, "a dump needs no request");
+    let key = |rows: Vec<PartRow>| {
+        let mut v: Vec<(String, String, Vec<String>)> = rows
+            .into_iter()
+            .map(|(n, license, _)| {
+                (
+                    n.model,
+                    format!("{} {license}", n.verdict.as_str()),
+                    n.bases,
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(key(rows(&out)), key(rows(crawled.path())));
+    // Stopped after a page and resumed: the rows it holds are skipped, none twice.
+    let resumed = work.path().join("resumed");
+    assert_eq!(
+        census(
+            &hub,
+            &resumed,
+            &["--from", dump.to_str().unwrap(), "--max-models", "7"]
+        )
+        .code,
+        Some(0)
+    );
+    let r = census(
+        &hub,
+        &resumed,
+        &["--from", dump.to_str().unwrap(), "--resume"],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(key(rows(&resumed)), key(rows(crawled.path())));
+}
+
+#[test]
+fn a_dump_whose_columns_do_not_fit_is_refused() {
+    let hub = FakeHub::fixtures();
+    let work = tempfile::tempdir().unwrap();
+    let dump = work.path().join("spaces.parquet");
+    {
+        use arrow_array::{ArrayRef, RecordBatch, StringArray};
+        let batch = RecordBatch::try_from_iter([(
+            "space",
+            std::sync::Arc::new(StringArray::from(vec!["a/b"])) as ArrayRef,
+        )])
+        .unwrap();
+        write_parquet(&dump, &batch);
+    }
+    let c = census(
+        &hub,
+        &work.path().join("census"),
+        &["--from", dump.to_str().unwrap()],
+    );
+    assert_eq!(c.code, Some(2));
+    assert!(c.stderr.contains("spaces.parquet"), "{}", c.stderr);
+    assert!(c.stderr.contains("no `id` column"), "{}", c.stderr);
 }

@@ -92,7 +92,8 @@ pub fn parse_page(body: &[u8]) -> Result<Page, PageError> {
     Ok(page)
 }
 
-fn entry(mut v: serde_json::Value) -> Option<Listed> {
+/// One listing entry (a JSON object with an `id`) as a listed model; `None` when it is not one.
+pub fn entry(mut v: serde_json::Value) -> Option<Listed> {
     let obj = v.as_object_mut()?;
     let id = obj.get("id").and_then(|i| i.as_str())?.trim().to_string();
     if id.is_empty() {

@@ -6,6 +6,7 @@
 //! the census itself (`lineage`). The fetching loop is the shell's (`cli/census.rs`); what is
 //! here is pure but for `table`, which owns the files.
 
+pub mod dump;
 pub mod judge;
 pub mod lineage;
 pub mod listing;

@@ -1,6 +1,6 @@
 //! The census on disk, as Parquet any engine reads (DuckDB, Spark, DataFusion, pandas): one
 //! row a model with flat columns (`models/part-NNNNN.parquet`), the full metadata report of
-//! each model beside it (`reports/part-NNNNN.jsonl`), and after the join the lineage of every
+//! each model beside it (`reports/part-NNNNN.jsonl.gz`), and after the join the lineage of every
 //! model that names a base (`lineage.parquet`). A part is written to a temporary name and
 //! renamed, so a stopped census leaves only whole parts. Counts are signed 64-bit integers and
 //! lists are lists of strings: the types every engine maps the same way (Spark cannot read
@@ -204,6 +204,14 @@ impl ParquetOut {
     }
 }
 
+/// Writes text gzip-compressed, atomically.
+pub fn write_gz_atomic(path: &Path, text: &[u8]) -> Result<(), TableError> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(text).map_err(|e| io(path, e))?;
+    let bytes = gz.finish().map_err(|e| io(path, e))?;
+    write_atomic(path, &bytes)
+}
+
 /// Writes a whole file atomically (a temporary name, then a rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), TableError> {
     let tmp = path.with_extension("tmp");
@@ -213,11 +221,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), TableError> {
     std::fs::rename(&tmp, path).map_err(|e| io(path, e))
 }
 
-/// Part `n`'s two files: the rows and the reports.
+/// Part `n`'s two files: the rows and the reports (gzip JSON Lines, about a tenth of the size;
+/// DuckDB, Spark and `zcat` read it as it is).
 pub fn part_paths(dir: &Path, n: u32) -> (PathBuf, PathBuf) {
     (
         dir.join("models").join(format!("part-{n:05}.parquet")),
-        dir.join("reports").join(format!("part-{n:05}.jsonl")),
+        dir.join("reports").join(format!("part-{n:05}.jsonl.gz")),
     )
 }
 

@@ -260,6 +260,10 @@ pub struct CensusArgs {
     /// Continue the census in --out from its checkpoint (same filters).
     #[arg(long)]
     pub resume: bool,
+    /// Read a published Hub metadata dump (Parquet, the list API's columns) instead of
+    /// crawling: no request is made.
+    #[arg(long, value_name = "FILE.parquet", conflicts_with_all = ["filter", "author", "search"])]
+    pub from: Option<PathBuf>,
     /// Only models with this tag (`license:mit`, `gguf`, `base_model:finetune:org/x`); repeat
     /// for several (all must match, as the Hub's `filter` does).
     #[arg(long, value_name = "TAG")]

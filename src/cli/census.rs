@@ -1,4 +1,4 @@
-//! `isopen census --out DIR`: streams the Hub's model listing page by page (the cursor in each
+//! `isopen census --out DIR` (or `--from DUMP.parquet`): streams the Hub's model listing page by page (the cursor in each
 //! `Link: rel="next"`), judges every model from its metadata, writes each page as a part the
 //! moment it is judged, and checkpoints the cursor after each part, so a census stopped by an
 //! error, a limit or Ctrl-C resumes where it stopped and memory stays flat however many models
@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+use isopen::census::dump::Dump;
 use isopen::census::judge::{Row, judge};
 use isopen::census::lineage::{Graph, Node};
 use isopen::census::listing::{Page, next_link, parse_page, quota};
@@ -51,14 +52,23 @@ pub fn run(args: CensusArgs) -> Result<u8> {
     super::audit::backoff_from_env(&mut cfg);
     let client = HubClient::new(cfg)?;
     let checkpoint = open(&args)?;
+    let started = std::time::Instant::now();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let (checkpoint, interrupted) =
-        runtime.block_on(crawl(&args, &client, &endpoint, &rules, checkpoint))?;
+    let (checkpoint, interrupted) = match &args.from {
+        Some(dump) => (from_dump(&args, dump, &rules, checkpoint)?, false),
+        None => runtime.block_on(crawl(&args, &client, &endpoint, &rules, checkpoint))?,
+    };
+    let listed = started.elapsed();
+    let joined = std::time::Instant::now();
     let summary = finish(&args.out, &checkpoint)?;
-    print(&summary, &checkpoint, args.format);
+    let timings = serde_json::json!({
+        "listing_s": listed.as_secs_f64(),
+        "join_s": joined.elapsed().as_secs_f64(),
+    });
+    print(&summary, &checkpoint, args.format, &timings);
     Ok(if interrupted {
         EXIT_INTERRUPTED
     } else if checkpoint.stopped.is_some() {
@@ -72,12 +82,22 @@ pub fn run(args: CensusArgs) -> Result<u8> {
 fn open(args: &CensusArgs) -> Result<Checkpoint> {
     let dir = &args.out;
     let path = dir.join("checkpoint.json");
-    let query = first_query(
-        args.page_size as usize,
-        &args.filter,
-        args.author.as_deref(),
-        args.search.as_deref(),
-    );
+    // A dump's census is keyed by the file it reads, a crawl's by its first page.
+    let query = match &args.from {
+        Some(f) => format!(
+            "dump:{}?limit={}",
+            std::fs::canonicalize(f)
+                .with_context(|| format!("cannot read the dump {}", f.display()))?
+                .display(),
+            args.page_size
+        ),
+        None => first_query(
+            args.page_size as usize,
+            &args.filter,
+            args.author.as_deref(),
+            args.search.as_deref(),
+        ),
+    };
     for sub in ["models", "reports"] {
         std::fs::create_dir_all(dir.join(sub))
             .with_context(|| format!("cannot create {}", dir.join(sub).display()))?;
@@ -259,6 +279,44 @@ async fn crawl(
     }
 }
 
+/// The census of a dump: its rows in pages of `--page-size`, judged and written as a crawl's
+/// are; a resumed one skips the rows its parts already hold.
+fn from_dump(
+    args: &CensusArgs,
+    dump: &Path,
+    rules: &RuleSet,
+    mut ck: Checkpoint,
+) -> Result<Checkpoint> {
+    if ck.complete {
+        return Ok(ck);
+    }
+    let started = ck.models;
+    let mut rows = Dump::open(dump, ck.models + ck.skipped, args.page_size as usize)?;
+    while let Some(page) = rows.next_page() {
+        let page = match page {
+            Ok(p) => p,
+            Err(e) => {
+                ck.stopped = Some(e.to_string());
+                save(&args.out, &ck)?;
+                return Ok(ck);
+            }
+        };
+        write_part(&args.out, ck.parts, &page, rules)?;
+        ck.parts += 1;
+        ck.pages += 1;
+        ck.models += page.models.len() as u64;
+        ck.skipped += page.skipped as u64;
+        save(&args.out, &ck)?;
+        if args.max_models.is_some_and(|m| ck.models - started >= m) {
+            return Ok(ck);
+        }
+    }
+    ck.next = None;
+    ck.complete = true;
+    save(&args.out, &ck)?;
+    Ok(ck)
+}
+
 fn save(dir: &Path, ck: &Checkpoint) -> Result<()> {
     let bytes = serde_json::to_vec_pretty(ck)?;
     table::write_atomic(&dir.join("checkpoint.json"), &bytes)?;
@@ -296,7 +354,7 @@ fn write_part(dir: &Path, n: u32, page: &Page, rules: &RuleSet) -> Result<()> {
         reports.push_str(json);
         reports.push('\n');
     }
-    table::write_atomic(&reports_path, reports.as_bytes())?;
+    table::write_gz_atomic(&reports_path, reports.as_bytes())?;
     let rows: Vec<Row> = judged.into_iter().map(|(_, r)| r).collect();
     let mut out = ParquetOut::create(&models_path, table::models_schema())?;
     out.write(&table::models_batch(&rows))?;
@@ -334,7 +392,9 @@ fn finish(dir: &Path, ck: &Checkpoint) -> Result<Summary> {
     Ok(summary)
 }
 
-fn print(summary: &Summary, ck: &Checkpoint, format: CensusFormat) {
+/// The summary on standard output; `timings` (seconds listing and judging, then reading the
+/// parts back, joining and writing the lineage) in the JSON only.
+fn print(summary: &Summary, ck: &Checkpoint, format: CensusFormat, timings: &serde_json::Value) {
     if let Some(why) = &ck.stopped {
         say(&format!(
             "isopen: census stopped: {why}; --resume continues it"
@@ -347,6 +407,7 @@ fn print(summary: &Summary, ck: &Checkpoint, format: CensusFormat) {
             let value = serde_json::json!({
                 "summary": summary,
                 "checkpoint": ck,
+                "timings": timings,
             });
             println!(
                 "{}",
