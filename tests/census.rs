@@ -321,3 +321,131 @@ fn a_dump_whose_columns_do_not_fit_is_refused() {
     assert!(c.stderr.contains("spaces.parquet"), "{}", c.stderr);
     assert!(c.stderr.contains("no `id` column"), "{}", c.stderr);
 }
+
+/// `(model, metadata_verdict, verdict)` of an escalated part.
+fn escalated(path: &Path) -> Vec<(String, String, Option<String>)> {
+    use arrow_array::{Array, StringArray};
+    let file = std::fs::File::open(path).unwrap();
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .build()
+        .unwrap();
+    let mut out = Vec::new();
+    for batch in reader {
+        let batch = batch.unwrap();
+        let col = |n: &str| {
+            batch
+                .column_by_name(n)
+                .unwrap()
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .unwrap()
+                .clone()
+        };
+        let (m, meta, v) = (col("model"), col("metadata_verdict"), col("verdict"));
+        for i in 0..batch.num_rows() {
+            out.push((
+                m.value(i).to_string(),
+                meta.value(i).to_string(),
+                (!v.is_null(i)).then(|| v.value(i).to_string()),
+            ));
+        }
+    }
+    out
+}
+
+fn escalate(hub: &FakeHub, dir: &Path, extra: &[&str]) -> Census {
+    let (mut cmd, _home) = isopen(&hub.url);
+    let o = cmd
+        .args(["census", "escalate"])
+        .arg(dir)
+        .args(["--format", "json"])
+        .args(extra)
+        .env("ISOPEN_BACKOFF_MS", "1")
+        .output()
+        .unwrap();
+    Census {
+        code: o.status.code(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        json: serde_json::from_slice(&o.stdout).unwrap_or(Value::Null),
+    }
+}
+
+#[test]
+fn escalation_reads_the_files_of_the_models_that_need_them_within_the_budget() {
+    let hub = FakeHub::fixtures();
+    let out = tempfile::tempdir().unwrap();
+    assert_eq!(census(&hub, out.path(), &[]).code, Some(0));
+    let list = out.path().join("named.txt");
+    std::fs::write(
+        &list,
+        "acme/plain-apache\nacme/card-says-nc\nnot/in-census\n",
+    )
+    .unwrap();
+    let named = [
+        "--escalate-list",
+        list.to_str().unwrap(),
+        "--min-downloads",
+        "100000000",
+        "--budget",
+        "3",
+    ];
+    let before = hub.requests().len();
+    let e = escalate(&hub, out.path(), &named);
+    assert!(
+        e.stderr.contains("not/in-census is not in the census"),
+        "{}",
+        e.stderr
+    );
+    assert!(e.stderr.contains("2 models to audit"), "{}", e.stderr);
+    let rows = escalated(&out.path().join("escalated/1-of-1.parquet"));
+    let plain = rows.iter().find(|r| r.0 == "acme/plain-apache").unwrap();
+    // The census could not say `allowed` without the files; the full audit read them.
+    assert_eq!(plain.1, "unknown");
+    assert_eq!(plain.2.as_deref(), Some("allowed"));
+    let nc = rows.iter().find(|r| r.0 == "acme/card-says-nc").unwrap();
+    assert_eq!(nc.2.as_deref(), Some("prohibited"));
+    assert!(hub.requests().len() > before, "the files were read");
+    assert_eq!(e.json["models"].as_array().unwrap().len(), 2);
+    // The results file holds each audit: a second run with --resume audits nothing again.
+    let before = hub.requests().len();
+    let again = escalate(&hub, out.path(), &[&named[..], &["--resume"]].concat());
+    assert_eq!(again.code, e.code, "{}", again.stderr);
+    assert_eq!(hub.requests().len(), before);
+}
+
+#[test]
+fn shards_split_the_escalation_between_machines() {
+    let hub = FakeHub::fixtures();
+    let out = tempfile::tempdir().unwrap();
+    assert_eq!(census(&hub, out.path(), &[]).code, Some(0));
+    let mut all: Vec<String> = Vec::new();
+    for k in 1..=2 {
+        let shard = format!("{k}/2");
+        let e = escalate(
+            &hub,
+            out.path(),
+            &[
+                "--min-downloads",
+                "0",
+                "--budget",
+                "100000",
+                "--shard",
+                &shard,
+            ],
+        );
+        assert!(e.code.is_some(), "{}", e.stderr);
+        let rows = escalated(&out.path().join(format!("escalated/{k}-of-2.parquet")));
+        assert!(!rows.is_empty());
+        all.extend(rows.into_iter().map(|r| r.0));
+    }
+    let unique: HashSet<&String> = all.iter().collect();
+    assert_eq!(unique.len(), all.len(), "no model on two shards");
+    let bad = escalate(&hub, out.path(), &["--shard", "3/2"]);
+    assert_eq!(bad.code, Some(2));
+    assert!(
+        bad.stderr.contains("K must be between 1 and N"),
+        "{}",
+        bad.stderr
+    );
+}

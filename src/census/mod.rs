@@ -7,6 +7,7 @@
 //! here is pure but for `table`, which owns the files.
 
 pub mod dump;
+pub mod escalate;
 pub mod judge;
 pub mod lineage;
 pub mod listing;

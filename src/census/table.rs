@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow_array::builder::{BooleanBuilder, Int64Builder, ListBuilder, StringBuilder};
-use arrow_array::{Array, ArrayRef, ListArray, RecordBatch, StringArray};
+use arrow_array::{Array, ArrayRef, Int64Array, ListArray, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::ProjectionMask;
@@ -20,6 +20,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 
+use super::escalate::Candidate;
 use super::judge::Row;
 use super::lineage::{LineageRow, Node};
 use crate::vocab::Verdict;
@@ -248,31 +249,54 @@ fn column<'a, T: 'static>(
 /// license declared.
 pub type PartRow = (Node, String, Option<String>);
 
-/// Reads what the lineage join and the summary need from one models part.
-pub fn read_part(path: &Path, out: &mut Vec<PartRow>) -> Result<(), TableError> {
+/// The record batches of `columns` of a Parquet file.
+fn batches(path: &Path, columns: &[&str]) -> Result<Vec<RecordBatch>, TableError> {
     let file = File::open(path).map_err(|e| io(path, e))?;
-    let format = |e: parquet::errors::ParquetError| TableError::Format {
+    let format = |e: &dyn std::fmt::Display| TableError::Format {
         path: path.display().to_string(),
         message: e.to_string(),
     };
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(format)?;
-    let mask = ProjectionMask::columns(
-        builder.parquet_schema(),
-        [
-            "model",
-            "verdict",
-            "declared_verdict",
-            "base_models",
-            "license",
-            "license_declared",
-        ],
-    );
-    let reader = builder.with_projection(mask).build().map_err(format)?;
-    for batch in reader {
-        let batch = batch.map_err(|e| TableError::Format {
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| format(&e))?;
+    let mask = ProjectionMask::columns(builder.parquet_schema(), columns.iter().copied());
+    let reader = builder
+        .with_projection(mask)
+        .build()
+        .map_err(|e| format(&e))?;
+    reader
+        .map(|b| b.map_err(|e| format(&e)))
+        .collect::<Result<Vec<_>, _>>()
+}
+
+/// Row `i` of a list-of-strings column.
+fn strings_at(path: &Path, list: &ListArray, i: usize) -> Result<Vec<String>, TableError> {
+    let values = list.value(i);
+    let strings = values
+        .as_any()
+        .downcast_ref::<StringArray>()
+        .ok_or_else(|| TableError::Format {
             path: path.display().to_string(),
-            message: e.to_string(),
+            message: "a list column is not a list of strings".into(),
         })?;
+    Ok(strings.iter().flatten().map(str::to_string).collect())
+}
+
+fn verdict_at(a: &StringArray, i: usize) -> Option<Verdict> {
+    (!a.is_null(i))
+        .then(|| Verdict::parse(a.value(i)))
+        .flatten()
+}
+
+/// Reads what the lineage join and the summary need from one models part.
+pub fn read_part(path: &Path, out: &mut Vec<PartRow>) -> Result<(), TableError> {
+    let columns = [
+        "model",
+        "verdict",
+        "declared_verdict",
+        "base_models",
+        "license",
+        "license_declared",
+    ];
+    for batch in batches(path, &columns)? {
         let model: &StringArray = column(&batch, path, "model")?;
         let verdict: &StringArray = column(&batch, path, "verdict")?;
         let declared: &StringArray = column(&batch, path, "declared_verdict")?;
@@ -280,21 +304,11 @@ pub fn read_part(path: &Path, out: &mut Vec<PartRow>) -> Result<(), TableError> 
         let license: &StringArray = column(&batch, path, "license")?;
         let license_declared: &StringArray = column(&batch, path, "license_declared")?;
         for i in 0..batch.num_rows() {
-            let base_values = bases.value(i);
-            let base_strings = base_values
-                .as_any()
-                .downcast_ref::<StringArray>()
-                .ok_or_else(|| TableError::Format {
-                    path: path.display().to_string(),
-                    message: "`base_models` is not a list of strings".into(),
-                })?;
             let node = Node {
                 model: model.value(i).to_string(),
-                verdict: Verdict::parse(verdict.value(i)).unwrap_or(Verdict::Unknown),
-                declared: (!declared.is_null(i))
-                    .then(|| Verdict::parse(declared.value(i)))
-                    .flatten(),
-                bases: base_strings.iter().flatten().map(str::to_string).collect(),
+                verdict: verdict_at(verdict, i).unwrap_or(Verdict::Unknown),
+                declared: verdict_at(declared, i),
+                bases: strings_at(path, bases, i)?,
             };
             let declared_license =
                 (!license_declared.is_null(i)).then(|| license_declared.value(i).to_string());
@@ -302,4 +316,108 @@ pub fn read_part(path: &Path, out: &mut Vec<PartRow>) -> Result<(), TableError> 
         }
     }
     Ok(())
+}
+
+/// Reads what escalation needs from one models part.
+pub fn read_candidates(path: &Path, out: &mut Vec<Candidate>) -> Result<(), TableError> {
+    let columns = [
+        "model",
+        "verdict",
+        "downloads",
+        "risks",
+        "base_models",
+        "datasets",
+        "unread",
+    ];
+    for batch in batches(path, &columns)? {
+        let model: &StringArray = column(&batch, path, "model")?;
+        let verdict: &StringArray = column(&batch, path, "verdict")?;
+        let downloads: &Int64Array = column(&batch, path, "downloads")?;
+        let risks: &ListArray = column(&batch, path, "risks")?;
+        let bases: &ListArray = column(&batch, path, "base_models")?;
+        let datasets: &ListArray = column(&batch, path, "datasets")?;
+        let unread: &ListArray = column(&batch, path, "unread")?;
+        for i in 0..batch.num_rows() {
+            out.push(Candidate {
+                model: model.value(i).to_string(),
+                verdict: verdict_at(verdict, i).unwrap_or(Verdict::Unknown),
+                downloads: if downloads.is_null(i) {
+                    0
+                } else {
+                    u64::try_from(downloads.value(i)).unwrap_or(0)
+                },
+                risks: strings_at(path, risks, i)?,
+                bases: strings_at(path, bases, i)?.len(),
+                datasets: strings_at(path, datasets, i)?.len(),
+                files: strings_at(path, unread, i)?.len(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The columns of `escalated/K-of-N.parquet`: each escalated model's full audit beside its
+/// metadata verdict.
+pub fn escalated_schema() -> SchemaRef {
+    let s = |n: &str, null: bool| Field::new(n, DataType::Utf8, null);
+    Arc::new(Schema::new(vec![
+        s("model", false),
+        s("metadata_verdict", false),
+        s("verdict", true),
+        s("license", true),
+        s("license_spdx", true),
+        s("depth", false),
+        s("status", false),
+        s("error", true),
+        Field::new("risks", list(), false),
+    ]))
+}
+
+/// One escalated model: its metadata verdict and its full report.
+pub struct Escalated<'a> {
+    pub metadata_verdict: Verdict,
+    pub report: &'a crate::report::ModelReport,
+}
+
+pub fn escalated_batch(rows: &[Escalated]) -> RecordBatch {
+    fn license<'r>(r: &Escalated<'r>) -> Option<&'r crate::report::LicenseReport> {
+        r.report.license.as_ref()
+    }
+    let risks: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.report
+                .risks
+                .iter()
+                .map(|k| k.code.code().to_string())
+                .collect()
+        })
+        .collect();
+    let columns: Vec<ArrayRef> = vec![
+        strings(rows.iter().map(|r| Some(r.report.model.as_str()))),
+        strings(rows.iter().map(|r| Some(r.metadata_verdict.as_str()))),
+        strings(
+            rows.iter()
+                .map(|r| r.report.commercial_use.as_ref().map(|c| c.verdict.as_str())),
+        ),
+        strings(rows.iter().map(|r| license(r).map(|l| l.id.as_str()))),
+        strings(
+            rows.iter()
+                .map(|r| license(r).and_then(|l| l.spdx.as_deref())),
+        ),
+        strings(rows.iter().map(|_| Some("full"))),
+        strings(rows.iter().map(|r| {
+            Some(match r.report.status {
+                crate::report::Status::Ok => "ok",
+                crate::report::Status::Error => "error",
+            })
+        })),
+        strings(
+            rows.iter()
+                .map(|r| r.report.error.as_ref().map(|e| e.message.as_str())),
+        ),
+        lists(risks.iter().map(Vec::as_slice)),
+    ];
+    RecordBatch::try_new(escalated_schema(), columns)
+        .expect("the escalated columns fit their schema")
 }

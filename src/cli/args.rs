@@ -33,7 +33,7 @@ pub enum Command {
     Scan(ScanArgs),
     /// The whole Hub (or a filtered part of it) from the list API: a metadata verdict for
     /// every model, lineage joined inside the listing, Parquet parts in --out DIR, resumable.
-    Census(CensusArgs),
+    Census(Box<CensusCommand>),
     /// Policy files: write a starter policy, or validate one.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -251,12 +251,55 @@ pub struct CommonArgs {
     pub timeout: u64,
 }
 
+/// `isopen census --out DIR` lists and judges; its subcommands work on a census folder.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct CensusCommand {
+    #[command(subcommand)]
+    pub action: Option<CensusAction>,
+    #[command(flatten)]
+    pub crawl: CensusArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CensusAction {
+    /// Audit in full the census models whose verdict needs their files: unknown or
+    /// disagreeing terms above a number of downloads, or named in a list; within a budget of
+    /// Hub API calls, on one shard of the census.
+    Escalate(CensusEscalateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CensusEscalateArgs {
+    /// The census folder (what `isopen census --out DIR` wrote).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Escalate models with at least this many downloads whose verdict needs their files.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub min_downloads: u64,
+    /// Models to escalate whatever their verdict or downloads: a shortlist (.txt, .yaml, .csv).
+    #[arg(long, value_name = "FILE")]
+    pub escalate_list: Option<PathBuf>,
+    /// Hub API calls the pass may make, each model counted at its most (its info, each base,
+    /// each dataset); file downloads are counted apart.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub budget: u64,
+    /// This machine's part of the pass: K/N keeps the models whose id hashes to shard K.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Continue this shard's pass (its results file in DIR/escalated/).
+    #[arg(long)]
+    pub resume: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
 #[derive(Debug, Args)]
 pub struct CensusArgs {
-    /// The census folder: models/part-*.parquet, reports/part-*.jsonl, lineage.parquet,
+    /// The census folder: models/part-*.parquet, reports/part-*.jsonl.gz, lineage.parquet,
     /// checkpoint.json. A folder that holds a census needs --resume to continue it.
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    #[arg(long, value_name = "DIR", required = true)]
+    pub out: Option<PathBuf>,
     /// Continue the census in --out from its checkpoint (same filters).
     #[arg(long)]
     pub resume: bool,

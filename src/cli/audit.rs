@@ -47,15 +47,20 @@ pub fn run(args: AuditArgs) -> Result<u8> {
         return Ok(EXIT_INTERRUPTED);
     }
     let report = Report::new(outcome.reports.into_iter().flatten().collect());
-    print_report(
-        &report,
-        args.common.format,
-        false,
-        args.common.fail_on,
-        &redactor,
-    )?;
-    explain(&report, args.common.fail_on);
-    Ok(exit_code(&report, args.common.fail_on))
+    conclude(&report, &args.common, false, &redactor)
+}
+
+/// Prints a report of many audits (`many`: a batch's matrix) in the chosen format, explains a
+/// failed gate, and says the exit code.
+pub fn conclude(
+    report: &Report,
+    common: &CommonArgs,
+    many: bool,
+    redactor: &Redactor,
+) -> Result<u8> {
+    print_report(report, common.format, many, common.fail_on, redactor)?;
+    explain(report, common.fail_on);
+    Ok(exit_code(report, common.fail_on))
 }
 
 /// The auditor, the policy (when `--policy` names one), and what to redact from everything

@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 
 use super::EXIT_INTERRUPTED;
 use super::args::BatchArgs;
-use super::audit::{build_auditor, exit_code, explain, print_report};
+use super::audit::{build_auditor, conclude};
 use super::run;
 use isopen::batch::{Gate, Job};
 use isopen::model_ref::ModelKey;
@@ -74,13 +74,5 @@ pub fn run(args: BatchArgs) -> Result<u8> {
         run::interrupted(complete, jobs.len(), args.out.is_some());
         return Ok(EXIT_INTERRUPTED);
     }
-    print_report(
-        &report,
-        args.common.format,
-        true,
-        args.common.fail_on,
-        &redactor,
-    )?;
-    explain(&report, args.common.fail_on);
-    Ok(exit_code(&report, args.common.fail_on))
+    conclude(&report, &args.common, true, &redactor)
 }

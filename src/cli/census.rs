@@ -33,6 +33,9 @@ const MAX_PAGE_BYTES: usize = 64 * 1024 * 1024;
 const RETRY_BUDGET: Duration = Duration::from_secs(420);
 
 pub fn run(args: CensusArgs) -> Result<u8> {
+    let Some(out) = args.out.clone() else {
+        bail!("isopen census needs --out DIR (or a subcommand: isopen census escalate DIR)");
+    };
     let rules = match &args.rules {
         Some(dir) => RuleSet::builtin_with_dir(dir),
         None => RuleSet::builtin(),
@@ -58,12 +61,12 @@ pub fn run(args: CensusArgs) -> Result<u8> {
         .build()
         .context("cannot start the async runtime")?;
     let (checkpoint, interrupted) = match &args.from {
-        Some(dump) => (from_dump(&args, dump, &rules, checkpoint)?, false),
-        None => runtime.block_on(crawl(&args, &client, &endpoint, &rules, checkpoint))?,
+        Some(dump) => (from_dump(&args, &out, dump, &rules, checkpoint)?, false),
+        None => runtime.block_on(crawl(&args, &out, &client, &endpoint, &rules, checkpoint))?,
     };
     let listed = started.elapsed();
     let joined = std::time::Instant::now();
-    let summary = finish(&args.out, &checkpoint)?;
+    let summary = finish(&out, &checkpoint)?;
     let timings = serde_json::json!({
         "listing_s": listed.as_secs_f64(),
         "join_s": joined.elapsed().as_secs_f64(),
@@ -80,7 +83,9 @@ pub fn run(args: CensusArgs) -> Result<u8> {
 
 /// The census's checkpoint: a new one in an empty folder, the folder's with --resume.
 fn open(args: &CensusArgs) -> Result<Checkpoint> {
-    let dir = &args.out;
+    let Some(dir) = &args.out else {
+        bail!("isopen census needs --out DIR");
+    };
     let path = dir.join("checkpoint.json");
     // A dump's census is keyed by the file it reads, a crawl's by its first page.
     let query = match &args.from {
@@ -155,6 +160,7 @@ async fn fetch(client: HubClient, path: String) -> Result<FileBody, SourceError>
 /// it, or Ctrl-C; the checkpoint after each part says where.
 async fn crawl(
     args: &CensusArgs,
+    out: &Path,
     client: &HubClient,
     endpoint: &str,
     rules: &Arc<RuleSet>,
@@ -184,7 +190,7 @@ async fn crawl(
             Ok(b) => b,
             Err(e) => {
                 ck.stopped = Some(format!("listing page {}: {e}", ck.pages + 1));
-                save(&args.out, &ck)?;
+                save(out, &ck)?;
                 return Ok((ck, false));
             }
         };
@@ -192,7 +198,7 @@ async fn crawl(
             Ok(p) => p,
             Err(e) => {
                 ck.stopped = Some(format!("listing page {}: {e}", ck.pages + 1));
-                save(&args.out, &ck)?;
+                save(out, &ck)?;
                 return Ok((ck, false));
             }
         };
@@ -205,7 +211,7 @@ async fn crawl(
                 "the hub's listing came back to a page it had sent ({} first): the listing loops; stopped after {} models",
                 first.info.id, ck.models
             ));
-            save(&args.out, &ck)?;
+            save(out, &ck)?;
             return Ok((ck, false));
         }
         // The next page is known from the headers: ask for it while this one is judged.
@@ -255,9 +261,9 @@ async fn crawl(
         }
         let n = page.models.len() as u64;
         let skipped = page.skipped as u64;
-        let (out, part) = (args.out.clone(), ck.parts);
+        let (dir, part) = (out.to_path_buf(), ck.parts);
         let rules = rules.clone();
-        tokio::task::spawn_blocking(move || write_part(&out, part, &page, &rules))
+        tokio::task::spawn_blocking(move || write_part(&dir, part, &page, &rules))
             .await
             .context("judging a page failed")??;
         ck.parts += 1;
@@ -266,7 +272,7 @@ async fn crawl(
         ck.skipped += skipped;
         ck.next = next.clone();
         ck.complete = next.is_none() && ck.stopped.is_none();
-        save(&args.out, &ck)?;
+        save(out, &ck)?;
         if ck.pages.is_multiple_of(20) {
             say(&format!(
                 "isopen: census: {} models, {} pages",
@@ -283,6 +289,7 @@ async fn crawl(
 /// are; a resumed one skips the rows its parts already hold.
 fn from_dump(
     args: &CensusArgs,
+    out: &Path,
     dump: &Path,
     rules: &RuleSet,
     mut ck: Checkpoint,
@@ -297,23 +304,23 @@ fn from_dump(
             Ok(p) => p,
             Err(e) => {
                 ck.stopped = Some(e.to_string());
-                save(&args.out, &ck)?;
+                save(out, &ck)?;
                 return Ok(ck);
             }
         };
-        write_part(&args.out, ck.parts, &page, rules)?;
+        write_part(out, ck.parts, &page, rules)?;
         ck.parts += 1;
         ck.pages += 1;
         ck.models += page.models.len() as u64;
         ck.skipped += page.skipped as u64;
-        save(&args.out, &ck)?;
+        save(out, &ck)?;
         if args.max_models.is_some_and(|m| ck.models - started >= m) {
             return Ok(ck);
         }
     }
     ck.next = None;
     ck.complete = true;
-    save(&args.out, &ck)?;
+    save(out, &ck)?;
     Ok(ck)
 }
 

@@ -5,6 +5,7 @@ pub mod args;
 mod audit;
 mod batch;
 mod census;
+mod census_escalate;
 mod jsonl;
 mod license;
 mod policy;
@@ -34,7 +35,10 @@ pub fn main() -> ExitCode {
         args::Command::Batch(b) => batch::run(b),
         args::Command::Scan(s) => scan::run(s),
         args::Command::License(c) => license::run(c),
-        args::Command::Census(c) => census::run(c),
+        args::Command::Census(c) => match (c.action, c.crawl) {
+            (Some(args::CensusAction::Escalate(e)), _) => census_escalate::run(e),
+            (None, crawl) => census::run(crawl),
+        },
         args::Command::Policy(c) => policy::run(c),
     };
     match code {
