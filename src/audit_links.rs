@@ -11,16 +11,23 @@ use std::sync::{Arc, Mutex};
 use futures_util::future::join_all;
 use tokio::sync::OnceCell;
 
+use crate::assess::data_card::{self, Section};
 use crate::assess::openness_links;
 use crate::hub::token::Token;
 use crate::hub::{ClientConfig, HubClient, SourceError, github, indexes, papers};
 use crate::linked::{
-    IndexData, IndexName, LinkedEvidence, PaperFacts, PaperLookup, RepoFacts, RepoLink, RepoLookup,
+    DataCardLookup, IndexData, IndexName, LinkedEvidence, PaperFacts, PaperLookup, RepoFacts,
+    RepoLink, RepoLookup,
 };
+
+/// Data cards read a model at most: a card naming fifty datasets costs four requests.
+pub const MAX_DATA_CARDS: usize = 4;
 use crate::rules::RuleSet;
 use crate::snapshot::Snapshot;
 
 type Shared<T> = Arc<OnceCell<Arc<T>>>;
+/// A data card's sections, or why it could not be read.
+type CardSections = Result<Vec<Section>, String>;
 
 /// Where the look-ups go (each configurable, for tests and mirrors).
 #[derive(Debug, Clone)]
@@ -57,6 +64,7 @@ pub struct Links {
     gitlab: HubClient,
     arxiv: HubClient,
     repos: Mutex<HashMap<RepoLink, Shared<Result<RepoFacts, String>>>>,
+    data_cards: Mutex<HashMap<String, Shared<CardSections>>>,
     papers: Mutex<HashMap<String, Shared<Result<PaperFacts, String>>>>,
     indexes: OnceCell<Vec<Arc<IndexData>>>,
     /// The indexes as the cache alone holds them, for look-ups that may send no request.
@@ -105,6 +113,7 @@ impl Links {
             base: base.clone(),
             cfg,
             repos: Mutex::default(),
+            data_cards: Mutex::default(),
             papers: Mutex::default(),
             indexes: OnceCell::new(),
             cached_indexes: OnceCell::new(),
@@ -211,10 +220,36 @@ impl Links {
                 result: (*r).clone(),
             }
         }));
-        let (repos, papers) = tokio::join!(repo_lookups, paper_lookups);
+        let (_, datasets) = crate::assess::linked_in_info(&snap.info);
+        let card_lookups = join_all(datasets.into_iter().take(MAX_DATA_CARDS).map(
+            |id| async move {
+                let c = cell(&self.data_cards, &id);
+                let r = c
+                    .get_or_init(|| async {
+                        Arc::new(match hub.dataset_file(&id, "README.md").await {
+                            Ok(body) if body.truncated => Err(format!(
+                                "the data card is larger than {} bytes; not read",
+                                body.bytes.len()
+                            )),
+                            Ok(body) => {
+                                Ok(data_card::sections(&String::from_utf8_lossy(&body.bytes)))
+                            }
+                            Err(e) => Err(format!("{}: {e}", e.kind())),
+                        })
+                    })
+                    .await
+                    .clone();
+                DataCardLookup {
+                    dataset: id,
+                    result: (*r).clone(),
+                }
+            },
+        ));
+        let (repos, papers, data_cards) = tokio::join!(repo_lookups, paper_lookups, card_lookups);
         LinkedEvidence {
             repos,
             papers,
+            data_cards,
             indexes,
             skipped: None,
             unavailable_indexes,

@@ -144,4 +144,32 @@ pub struct LinkedEvidence {
     pub unavailable_indexes: Vec<String>,
     /// The look-ups were asked for (`--links`): the datasets' provenance is reported too.
     pub enabled: bool,
+    /// The data cards of the datasets the card names, read for "data information".
+    pub data_cards: Vec<DataCardLookup>,
+}
+
+/// What a section of a data card is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topic {
+    Provenance,
+    Processing,
+    Licensing,
+}
+
+/// A section of the card that speaks to a topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub topic: Topic,
+    pub heading: String,
+    /// 1-based line of the heading in the README.
+    pub line: usize,
+    /// Words under the heading (and its subsections), placeholders left out.
+    pub words: usize,
+}
+
+/// A dataset's card (its README body) and the sections that describe its data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataCardLookup {
+    pub dataset: String,
+    pub result: Result<Vec<Section>, String>,
 }

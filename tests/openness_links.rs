@@ -450,3 +450,51 @@ fn without_links_nothing_is_looked_up() {
     // Nothing links the class to a closed component: it is undecided, never `none`.
     assert!(o["mof_class"].is_null(), "{o}");
 }
+
+#[test]
+fn a_data_card_that_describes_its_data_is_data_information() {
+    let Some((hub, links)) = fakes() else {
+        return;
+    };
+    // The Pile's license is `other`, so its license alone cannot decide the element; its card
+    // says where each subset comes from and how it was processed.
+    let report = audit(&hub, &["EleutherAI/gpt-neox-20b"], &links.args());
+    let o = &report["models"][0]["openness"];
+    let data = o["osaid_elements"]
+        .as_array()
+        .and_then(|e| e.iter().find(|x| x["name"] == "data information"))
+        .unwrap_or_else(|| panic!("{o}"));
+    assert_eq!(data["verdict"], "pass", "{data}");
+    let reason = data["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("datasets/EleutherAI/pile README.md")
+            && reason.contains("\"Source Data\"")
+            && reason.contains("\"Data Processing\""),
+        "{reason}"
+    );
+    let pile = o["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["url"] == "https://huggingface.co/datasets/EleutherAI/pile")
+        .unwrap_or_else(|| panic!("{o}"));
+    let found = pile["found"].to_string();
+    assert!(
+        found.contains("README.md line") && found.contains("processing"),
+        "{found}"
+    );
+    // The card was read through the resolver, once.
+    let reads = hub
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/datasets/EleutherAI/pile/resolve/main/README.md")
+        .count();
+    assert_eq!(reads, 1);
+    // Without --links the card's text is not read, and the element stays undecided.
+    let plain = audit(&hub, &["EleutherAI/gpt-neox-20b"], &[]);
+    let data = plain["models"][0]["openness"]["osaid_elements"]
+        .as_array()
+        .and_then(|e| e.iter().find(|x| x["name"] == "data information").cloned())
+        .unwrap();
+    assert_eq!(data["verdict"], "unknown", "{data}");
+}

@@ -3,6 +3,7 @@
 //! a snapshot and the rules in, a model report out.
 
 pub mod business;
+pub mod data_card;
 pub mod datasets;
 mod evidence;
 mod findings;

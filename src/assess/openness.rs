@@ -184,8 +184,10 @@ pub fn assess(input: &OpennessInput) -> Openness {
 
     let mut j = judge(input.model_id, input.linked);
     if input.linked.enabled {
-        j.items
-            .extend(super::openness_evidence::provenance(input.dataset_lookups));
+        j.items.extend(super::openness_evidence::provenance(
+            input.dataset_lookups,
+            &input.linked.data_cards,
+        ));
     }
 
     // OSAID: code. The linked repositories first, then the indexes' records, then a card line.
@@ -294,7 +296,9 @@ pub fn assess(input: &OpennessInput) -> Openness {
     };
 
     let data = if data.verdict == ElementVerdict::Unknown {
-        index_data(&j).unwrap_or(data)
+        documented_data(input.datasets, input.linked)
+            .or_else(|| index_data(&j))
+            .unwrap_or(data)
     } else {
         data
     };
@@ -364,6 +368,43 @@ fn looked_for_code(linked: &LinkedEvidence, j: &Judged) -> String {
         }
     }
     s
+}
+
+/// OSAID data information from the data cards, when the datasets' licenses did not decide it:
+/// the Definition asks for information a skilled person could rebuild the data from, not for
+/// the data itself. Every dataset the card names must have a card that says where its data
+/// comes from and how it was processed; one that does not, or could not be read, leaves the
+/// element to the indexes or `unknown`.
+fn documented_data(datasets: &[DatasetReport], linked: &LinkedEvidence) -> Option<Element> {
+    if datasets.is_empty() || linked.data_cards.is_empty() {
+        return None;
+    }
+    let mut cited = Vec::new();
+    for d in datasets {
+        let card = linked.data_cards.iter().find(|c| c.dataset == d.id)?;
+        let sections = card.result.as_ref().ok()?;
+        if !super::data_card::describes_data(sections) {
+            return None;
+        }
+        let heads: Vec<String> = sections
+            .iter()
+            .filter(|s| s.topic != super::data_card::Topic::Licensing)
+            .map(|s| format!("\"{}\" (line {})", s.heading, s.line))
+            .collect();
+        cited.push(format!("datasets/{} README.md: {}", d.id, heads.join(", ")));
+    }
+    Some(Element {
+        name: "data information".into(),
+        verdict: ElementVerdict::Pass,
+        reason: format!(
+            "the data cards describe where the training data comes from and how it was processed: {}",
+            cited.join("; ")
+        ),
+        source: Some(format!(
+            "https://huggingface.co/datasets/{}",
+            datasets[0].id
+        )),
+    })
 }
 
 /// OSAID data information from an index record, when the card's datasets did not decide it.

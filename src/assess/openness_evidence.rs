@@ -73,7 +73,10 @@ fn examples(v: &[String]) -> String {
 
 /// The declared datasets' provenance as their data cards state it: the card's license and its
 /// `source_datasets` (`original`, `extended|other-name`), each dataset one evidence item.
-pub fn provenance(lookups: &[super::datasets::DatasetLookup]) -> Vec<LinkedItem> {
+pub fn provenance(
+    lookups: &[super::datasets::DatasetLookup],
+    cards: &[crate::linked::DataCardLookup],
+) -> Vec<LinkedItem> {
     lookups
         .iter()
         .map(|d| {
@@ -106,11 +109,12 @@ pub fn provenance(lookups: &[super::datasets::DatasetLookup]) -> Vec<LinkedItem>
                         .and_then(|c| c.get("source_datasets"))
                         .map(text)
                         .unwrap_or_default();
-                    let found = vec![if sources.is_empty() {
+                    let mut found = vec![if sources.is_empty() {
                         "the data card states no provenance (source_datasets)".to_string()
                     } else {
                         format!("provenance (source_datasets): {}", sources.join(", "))
                     }];
+                    found.extend(card_body(cards.iter().find(|c| c.dataset == d.id)));
                     LinkedItem {
                         kind: "dataset".into(),
                         url,
@@ -122,6 +126,47 @@ pub fn provenance(lookups: &[super::datasets::DatasetLookup]) -> Vec<LinkedItem>
             }
         })
         .collect()
+}
+
+/// What a data card's body says of its data: each section that describes it, with its line,
+/// or why the body says nothing (not read, or nothing under its headings).
+fn card_body(card: Option<&crate::linked::DataCardLookup>) -> Vec<String> {
+    use super::data_card::{Topic, describes_data};
+    let Some(card) = card else {
+        return Vec::new();
+    };
+    match &card.result {
+        Err(e) => vec![format!("the data card's text could not be read: {e}")],
+        Ok(sections) if sections.is_empty() => {
+            vec![
+                "the data card's text describes neither the data's sources nor its processing"
+                    .into(),
+            ]
+        }
+        Ok(sections) => {
+            let mut out: Vec<String> = sections
+                .iter()
+                .map(|s| {
+                    let topic = match s.topic {
+                        Topic::Provenance => "sources",
+                        Topic::Processing => "processing",
+                        Topic::Licensing => "licensing",
+                    };
+                    format!(
+                        "README.md line {}: {topic} (\"{}\", {} words)",
+                        s.line, s.heading, s.words
+                    )
+                })
+                .collect();
+            if !describes_data(sections) {
+                out.push(
+                    "the data card does not describe both the data's sources and its processing"
+                        .into(),
+                );
+            }
+            out
+        }
+    }
 }
 
 /// Judges the look-ups' results for `model_id`.
@@ -363,7 +408,7 @@ mod tests {
                 result: Err("not-found: no such dataset".into()),
             },
         ];
-        let items = provenance(&lookups);
+        let items = provenance(&lookups, &[]);
         assert_eq!(items[0].license.as_deref(), Some("odc-by"));
         assert_eq!(
             items[0].found,

@@ -269,6 +269,15 @@ impl HubClient {
         self.cached_get(&key, &url, limit, Fit::Truncate).await
     }
 
+    /// A file of a dataset repository at `main` (its card), through the resolver; cached and
+    /// revalidated, as a branch moves. Cut at the license-file limit.
+    pub async fn dataset_file(&self, id: &str, path: &str) -> Result<FileBody, SourceError> {
+        let url = resolve_path(&format!("datasets/{id}"), "main", path);
+        let key = Key::Page { path: &url };
+        self.cached_get(&key, &url, self.cfg.max_license_bytes, Fit::Truncate)
+            .await
+    }
+
     /// The first `bytes` bytes of a file, with a range request: a GGUF header without its
     /// gigabytes of tensors. A server that ignores the range is cut off at `bytes`.
     pub async fn file_head(

@@ -421,7 +421,12 @@ fn resolve(
     token: Option<&str>,
     range: Option<usize>,
 ) -> Response {
-    let repo = match find_repo(state, id, token) {
+    // A dataset's files (its card) live under `datasets/`, as on the Hub.
+    let found = match id.strip_prefix("datasets/") {
+        Some(dataset) => find_in(state, "datasets", dataset, token),
+        None => find_repo(state, id, token),
+    };
+    let repo = match found {
         Ok(r) => r,
         Err(Some(new_id)) => {
             let location = format!("/{new_id}/resolve/{rev}/{file}");
