@@ -2,7 +2,8 @@
 //! census` over a generated listing of 20,000 to 200,000 models (ISOPEN_BENCH_SIZES) served by
 //! the fake hub in pages of 500, shaped like the Hub's answers (card data, siblings, gating,
 //! base models and their relations, a long tail of licenses). It reports models a second,
-//! listing calls, peak memory and the lineage join's time for each size, so the growth from
+//! listing calls, peak memory (the whole run, and the listing alone) and the lineage join's time
+//! for each size, so the growth from
 //! the smallest to the largest size shows. Nothing here asserts a time: it measures.
 
 mod support;
@@ -93,8 +94,8 @@ fn census_of_a_generated_hub() {
         .collect();
     let empty = tempfile::tempdir().unwrap();
     println!(
-        "{:>8} {:>8} {:>7} {:>10} {:>8} {:>9} {:>8}",
-        "models", "wall s", "calls", "models/s", "MiB", "join s", "MB out"
+        "{:>8} {:>8} {:>7} {:>10} {:>8} {:>12} {:>9} {:>8}",
+        "models", "wall s", "calls", "models/s", "MiB", "listing MiB", "join s", "MB out"
     );
     for n in sizes {
         let hub = FakeHub::start(empty.path());
@@ -133,10 +134,13 @@ fn census_of_a_generated_hub() {
             .count();
         let bytes: u64 = walk_size(&out.path().join("census"));
         println!(
-            "{n:>8} {:>8.2} {calls:>7} {:>10.0} {:>8.1} {:>9.2} {:>8.1}",
+            "{n:>8} {:>8.2} {calls:>7} {:>10.0} {:>8.1} {:>12.1} {:>9.2} {:>8.1}",
             f[0],
             n as f64 / f[0],
             f[1] / 1024.0,
+            report["timings"]["listing_peak_mib"]
+                .as_f64()
+                .unwrap_or(f64::NAN),
             report["timings"]["join_s"].as_f64().unwrap_or(f64::NAN),
             bytes as f64 / 1e6
         );

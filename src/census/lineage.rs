@@ -62,22 +62,34 @@ pub struct Graph {
 
 const MISSING: u32 = u32::MAX;
 
-impl Graph {
-    /// Builds the graph. Ids match case-insensitively, as the Hub resolves them; a model
-    /// listed twice keeps its first row.
-    pub fn build(nodes: impl IntoIterator<Item = Node>) -> Graph {
-        let mut index: HashMap<String, u32> = HashMap::new();
-        let mut names = Vec::new();
-        let mut pending: Vec<(Verdict, Option<Verdict>, Vec<String>)> = Vec::new();
-        for n in nodes {
-            let key = n.model.to_ascii_lowercase();
-            if index.contains_key(&key) {
-                continue;
-            }
-            index.insert(key, names.len() as u32);
-            names.push(n.model);
-            pending.push((n.verdict, n.declared, n.bases));
+/// Builds a graph one model at a time, so the census's parts are read straight into it.
+#[derive(Default)]
+pub struct GraphBuilder {
+    index: HashMap<String, u32>,
+    names: Vec<String>,
+    pending: Vec<(Verdict, Option<Verdict>, Vec<String>)>,
+}
+
+impl GraphBuilder {
+    /// Adds a model. Ids match case-insensitively, as the Hub resolves them; a model listed
+    /// twice keeps its first row.
+    pub fn add(&mut self, n: Node) {
+        let key = n.model.to_ascii_lowercase();
+        if self.index.contains_key(&key) {
+            return;
         }
+        self.index.insert(key, self.names.len() as u32);
+        self.names.push(n.model);
+        self.pending.push((n.verdict, n.declared, n.bases));
+    }
+
+    /// Resolves every base to its model, or marks it missing.
+    pub fn build(self) -> Graph {
+        let GraphBuilder {
+            index,
+            names,
+            pending,
+        } = self;
         let mut missing: HashMap<u32, Vec<String>> = HashMap::new();
         let nodes = pending
             .into_iter()
@@ -102,6 +114,17 @@ impl Graph {
             nodes,
             missing,
         }
+    }
+}
+
+impl Graph {
+    /// Builds the graph from every model at once.
+    pub fn build(nodes: impl IntoIterator<Item = Node>) -> Graph {
+        let mut b = GraphBuilder::default();
+        for n in nodes {
+            b.add(n);
+        }
+        b.build()
     }
 
     pub fn len(&self) -> usize {
