@@ -51,20 +51,26 @@ pub struct Row {
     pub unread: Vec<String>,
 }
 
-/// The snapshot `audit` would assess if it had read nothing but the listing.
+/// The snapshot `audit` would assess if it had read nothing but the listing. The card is
+/// unread even when the listing shows no files (a dump without `siblings`, a listing that
+/// left them out): the card data and the tags come from a README the census did not read.
 pub fn snapshot(listed: &Listed) -> Snapshot {
-    let files = listed
+    let unread = |path: &str| FetchedFile {
+        path: path.to_string(),
+        outcome: FileOutcome::Unavailable {
+            reason: NOT_READ.into(),
+        },
+    };
+    let mut files: Vec<FetchedFile> = listed
         .info
         .siblings
         .iter()
         .filter(|s| s.rfilename == "README.md" || is_license_file(&s.rfilename))
-        .map(|s| FetchedFile {
-            path: s.rfilename.clone(),
-            outcome: FileOutcome::Unavailable {
-                reason: NOT_READ.into(),
-            },
-        })
+        .map(|s| unread(&s.rfilename))
         .collect();
+    if !files.iter().any(|f| f.path == "README.md") {
+        files.insert(0, unread("README.md"));
+    }
     Snapshot {
         model: listed.info.id.clone(),
         source: Source::Huggingface,
@@ -173,6 +179,14 @@ mod tests {
         assert_ne!(row.verdict, Verdict::Allowed);
         assert_eq!(row.unread, vec!["README.md", "LICENSE"]);
         assert!(has_risk(&row, RiskCode::EvidenceUnread));
+    }
+
+    #[test]
+    fn without_a_file_list_the_card_is_still_unread() {
+        let row = judged(r#"{"id": "org/bare", "cardData": {"license": "mit"}}"#);
+        assert_eq!(row.declared_verdict, Some(Verdict::Allowed));
+        assert_ne!(row.verdict, Verdict::Allowed);
+        assert_eq!(row.unread, vec!["README.md"]);
     }
 
     #[test]
