@@ -33,7 +33,7 @@ pub enum Command {
     Scan(ScanArgs),
     /// The whole Hub (or a filtered part of it) from the list API: a metadata verdict for
     /// every model, lineage joined inside the listing, Parquet parts in --out DIR, resumable.
-    Census(CensusArgs),
+    Census(CensusCommand),
     /// Policy files: write a starter policy, or validate one.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -251,12 +251,49 @@ pub struct CommonArgs {
     pub timeout: u64,
 }
 
+/// `isopen census --out DIR` lists and judges; its subcommands work on a census folder.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct CensusCommand {
+    #[command(subcommand)]
+    pub action: Option<CensusAction>,
+    #[command(flatten)]
+    pub crawl: CensusArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CensusAction {
+    /// Summarise a census folder with an embedded query engine: license mix, models without
+    /// a license, relabelled fine-tunes by base, restrictive bases by permissive descendants.
+    Report(CensusReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CensusReportArgs {
+    /// The census folder (what `isopen census --out DIR` wrote).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The summary's format.
+    #[arg(long, value_enum, default_value_t = CensusReportFormat::Table)]
+    pub format: CensusReportFormat,
+    /// Rows in each ranking.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub top: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CensusReportFormat {
+    Table,
+    Json,
+    Html,
+}
+
 #[derive(Debug, Args)]
 pub struct CensusArgs {
     /// The census folder: models/part-*.parquet, reports/part-*.jsonl, lineage.parquet,
     /// checkpoint.json. A folder that holds a census needs --resume to continue it.
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    #[arg(long, value_name = "DIR", required = true)]
+    pub out: Option<PathBuf>,
     /// Continue the census in --out from its checkpoint (same filters).
     #[arg(long)]
     pub resume: bool,

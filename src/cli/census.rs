@@ -32,6 +32,9 @@ const MAX_PAGE_BYTES: usize = 64 * 1024 * 1024;
 const RETRY_BUDGET: Duration = Duration::from_secs(420);
 
 pub fn run(args: CensusArgs) -> Result<u8> {
+    let Some(out) = args.out.clone() else {
+        bail!("isopen census needs --out DIR (or a subcommand: isopen census report DIR)");
+    };
     let rules = match &args.rules {
         Some(dir) => RuleSet::builtin_with_dir(dir),
         None => RuleSet::builtin(),
@@ -56,8 +59,8 @@ pub fn run(args: CensusArgs) -> Result<u8> {
         .build()
         .context("cannot start the async runtime")?;
     let (checkpoint, interrupted) =
-        runtime.block_on(crawl(&args, &client, &endpoint, &rules, checkpoint))?;
-    let summary = finish(&args.out, &checkpoint)?;
+        runtime.block_on(crawl(&args, &out, &client, &endpoint, &rules, checkpoint))?;
+    let summary = finish(&out, &checkpoint)?;
     print(&summary, &checkpoint, args.format);
     Ok(if interrupted {
         EXIT_INTERRUPTED
@@ -70,7 +73,9 @@ pub fn run(args: CensusArgs) -> Result<u8> {
 
 /// The census's checkpoint: a new one in an empty folder, the folder's with --resume.
 fn open(args: &CensusArgs) -> Result<Checkpoint> {
-    let dir = &args.out;
+    let Some(dir) = &args.out else {
+        bail!("isopen census needs --out DIR");
+    };
     let path = dir.join("checkpoint.json");
     let query = first_query(
         args.page_size as usize,
@@ -135,6 +140,7 @@ async fn fetch(client: HubClient, path: String) -> Result<FileBody, SourceError>
 /// it, or Ctrl-C; the checkpoint after each part says where.
 async fn crawl(
     args: &CensusArgs,
+    out: &Path,
     client: &HubClient,
     endpoint: &str,
     rules: &Arc<RuleSet>,
@@ -164,7 +170,7 @@ async fn crawl(
             Ok(b) => b,
             Err(e) => {
                 ck.stopped = Some(format!("listing page {}: {e}", ck.pages + 1));
-                save(&args.out, &ck)?;
+                save(out, &ck)?;
                 return Ok((ck, false));
             }
         };
@@ -172,7 +178,7 @@ async fn crawl(
             Ok(p) => p,
             Err(e) => {
                 ck.stopped = Some(format!("listing page {}: {e}", ck.pages + 1));
-                save(&args.out, &ck)?;
+                save(out, &ck)?;
                 return Ok((ck, false));
             }
         };
@@ -185,7 +191,7 @@ async fn crawl(
                 "the hub's listing came back to a page it had sent ({} first): the listing loops; stopped after {} models",
                 first.info.id, ck.models
             ));
-            save(&args.out, &ck)?;
+            save(out, &ck)?;
             return Ok((ck, false));
         }
         // The next page is known from the headers: ask for it while this one is judged.
@@ -235,9 +241,9 @@ async fn crawl(
         }
         let n = page.models.len() as u64;
         let skipped = page.skipped as u64;
-        let (out, part) = (args.out.clone(), ck.parts);
+        let (dir, part) = (out.to_path_buf(), ck.parts);
         let rules = rules.clone();
-        tokio::task::spawn_blocking(move || write_part(&out, part, &page, &rules))
+        tokio::task::spawn_blocking(move || write_part(&dir, part, &page, &rules))
             .await
             .context("judging a page failed")??;
         ck.parts += 1;
@@ -246,7 +252,7 @@ async fn crawl(
         ck.skipped += skipped;
         ck.next = next.clone();
         ck.complete = next.is_none() && ck.stopped.is_none();
-        save(&args.out, &ck)?;
+        save(out, &ck)?;
         if ck.pages.is_multiple_of(20) {
             say(&format!(
                 "isopen: census: {} models, {} pages",

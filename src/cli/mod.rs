@@ -5,6 +5,7 @@ pub mod args;
 mod audit;
 mod batch;
 mod census;
+mod census_report;
 mod jsonl;
 mod license;
 mod policy;
@@ -34,7 +35,10 @@ pub fn main() -> ExitCode {
         args::Command::Batch(b) => batch::run(b),
         args::Command::Scan(s) => scan::run(s),
         args::Command::License(c) => license::run(c),
-        args::Command::Census(c) => census::run(c),
+        args::Command::Census(c) => match c.action {
+            Some(args::CensusAction::Report(r)) => census_report::run(r),
+            None => census::run(c.crawl),
+        },
         args::Command::Policy(c) => policy::run(c),
     };
     match code {
