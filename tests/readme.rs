@@ -29,6 +29,7 @@ fn every_option_is_documented() {
         vec!["batch", "--help"],
         vec!["scan", "--help"],
         vec!["census", "--help"],
+        vec!["census", "report", "--help"],
         vec!["policy", "init", "--help"],
         vec!["policy", "check", "--help"],
         vec!["license", "identify", "--help"],

@@ -9,7 +9,7 @@
 mod charts;
 mod codebase;
 mod detail;
-mod escape;
+pub mod escape;
 mod format;
 mod matrix;
 mod questions;
@@ -39,7 +39,7 @@ pub struct HtmlMeta {
 }
 
 /// `'sha256-…'` for a CSP source list.
-fn csp_hash(s: &str) -> String {
+pub(crate) fn csp_hash(s: &str) -> String {
     let digest = Sha256::digest(s.as_bytes());
     format!("'sha256-{}'", base64(&digest))
 }
