@@ -103,7 +103,7 @@ fn the_json_report_answers_each_question_with_its_sql() {
     assert_eq!(r["checkpoint"]["complete"], true);
     for s in r["sections"].as_array().unwrap() {
         let keys: Vec<&String> = s.as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["title", "sql", "note", "columns", "rows"]);
+        assert_eq!(keys, ["columns", "note", "rows", "sql", "title"]);
         assert!(s["sql"].as_str().unwrap().contains("FROM "), "{s}");
     }
     // Five licenses, then the rest in one row: the counts add up to every model.
@@ -199,7 +199,7 @@ fn the_html_page_escapes_a_hostile_id() {
     assert!(page.contains("<h2>Relabelled fine-tunes by base</h2>"));
     // Self-contained: no address to fetch, no script.
     assert!(!page.contains("src=") && !page.contains("href="));
-    assert!(page.contains("default-src 'none'"));
+    assert!(page.contains("default-src &#39;none&#39;"), "{page}");
     // The same id in the terminal and in JSON: shown as text.
     let json = json_report(dir.path(), &[]);
     let by_base = rows(section(&json, "Relabelled fine-tunes by base"));

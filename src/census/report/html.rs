@@ -6,8 +6,8 @@
 use std::fmt::Write;
 
 use super::{Cell, CensusReport, Section};
-use crate::report::html::csp_hash;
 use crate::report::html::escape::text as e;
+use crate::report::html::{csp_hash, head};
 
 const CSS: &str = "
 body { margin: 0; padding: 1.5rem 2rem 3rem; color: #1b1f24; background: #fff;
@@ -33,17 +33,10 @@ pub fn render(report: &CensusReport, version: &str) -> String {
         "default-src 'none'; style-src {}; img-src 'none'; base-uri 'none'; form-action 'none'",
         csp_hash(CSS)
     );
+    out.push_str(&head(&policy, version, "isopen census report", CSS));
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <meta name=\"referrer\" content=\"no-referrer\">\
-         <meta name=\"generator\" content=\"isopen {}\">\
-         <title>isopen census report</title><style>{CSS}</style></head>\n<body>\
-         <header><h1>isopen census report</h1><p class=\"meta\">{}</p>",
-        e(&policy),
-        e(version),
+        "<header><h1>isopen census report</h1><p class=\"meta\">{}</p>",
         e(&report.headline())
     );
     for n in report.all_notes() {

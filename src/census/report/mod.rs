@@ -116,8 +116,8 @@ impl CensusReport {
 
     /// The report as JSON (`--format json`); keys in the order of the structs.
     pub fn render_json(&self) -> String {
-        let value = serde_json::to_value(self).unwrap_or_default();
-        let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
+        // Straight from the structs (not through a `Value`, which would sort the keys).
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
         s.push('\n');
         s
     }

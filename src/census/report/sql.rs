@@ -48,7 +48,8 @@ SELECT 'at least 1,000 downloads', count(*),
        round(100.0 * sum(CASE WHEN license_declared IS NULL OR trim(license_declared) = ''
          THEN 1 ELSE 0 END) / nullif(count(*), 0), 1)
 FROM models
-WHERE downloads >= 1000";
+WHERE downloads >= 1000
+ORDER BY models DESC, models_counted DESC";
 
 /// Models by metadata verdict and by how deep the metadata went.
 pub const VERDICT_MIX: &str = "\
@@ -130,8 +131,9 @@ pub const QUERIES: [Query; 7] = [
         sql: VERDICT_MIX,
         lineage: false,
         note: Some(
-            "metadata only: a census row is never `allowed`, since the license files were \
-             listed, not read (an audit of the model reads them)",
+            "metadata only: a census row is never `allowed` once the listing shows a card or \
+             license file it did not read, as it does for nearly every Hub model (an audit \
+             reads them)",
         ),
     },
     Query {
