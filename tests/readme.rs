@@ -30,6 +30,7 @@ fn every_option_is_documented() {
         vec!["scan", "--help"],
         vec!["census", "--help"],
         vec!["census", "escalate", "--help"],
+        vec!["census", "report", "--help"],
         vec!["policy", "init", "--help"],
         vec!["policy", "check", "--help"],
         vec!["license", "identify", "--help"],

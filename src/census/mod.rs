@@ -3,14 +3,17 @@
 //! metadata verdict from the same rules as `audit` (`judge`), the rows go to Parquet parts as
 //! the listing streams (`table`), a checkpoint after each part lets a stopped census resume at
 //! its cursor (`Checkpoint`), and once the listing is complete the lineage is resolved inside
-//! the census itself (`lineage`). The fetching loop is the shell's (`cli/census.rs`); what is
-//! here is pure but for `table`, which owns the files.
+//! the census itself (`lineage`). `report` summarises a finished census folder with SQL. The
+//! fetching loop and the query engine are the shell's (`cli/census.rs`,
+//! `cli/census_report.rs`); what is here is pure but for `table` and `report::inputs`, which
+//! own the files.
 
 pub mod dump;
 pub mod escalate;
 pub mod judge;
 pub mod lineage;
 pub mod listing;
+pub mod report;
 pub mod table;
 
 use std::collections::BTreeMap;

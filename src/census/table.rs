@@ -421,3 +421,32 @@ pub fn escalated_batch(rows: &[Escalated]) -> RecordBatch {
     RecordBatch::try_new(escalated_schema(), columns)
         .expect("the escalated columns fit their schema")
 }
+
+/// Checks that a Parquet file holds `expected`'s columns with their types, before an engine
+/// reads it: a file from elsewhere in a census folder is named, not half-read. Extra columns
+/// are left alone (an engine reads only the ones it is given).
+pub fn check_columns(path: &Path, expected: &Schema) -> Result<(), TableError> {
+    let file = File::open(path).map_err(|e| io(path, e))?;
+    let format = |message: String| TableError::Format {
+        path: path.display().to_string(),
+        message,
+    };
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| format(e.to_string()))?;
+    let found = builder.schema();
+    for want in expected.fields() {
+        match found.field_with_name(want.name()) {
+            Ok(got) if got.data_type().equals_datatype(want.data_type()) => {}
+            Ok(got) => {
+                return Err(format(format!(
+                    "column `{}` is {} where a census writes {}",
+                    want.name(),
+                    got.data_type(),
+                    want.data_type()
+                )));
+            }
+            Err(_) => return Err(format(format!("no column `{}`", want.name()))),
+        }
+    }
+    Ok(())
+}

@@ -266,7 +266,10 @@ pub enum CensusAction {
     /// Audit in full the census models whose verdict needs their files: unknown or
     /// disagreeing terms above a number of downloads, or named in a list; within a budget of
     /// Hub API calls, on one shard of the census.
-    Escalate(CensusEscalateArgs),
+    Escalate(Box<CensusEscalateArgs>),
+    /// Summarise a census folder with an embedded query engine: license mix, models without
+    /// a license, relabelled fine-tunes by base, restrictive bases by permissive descendants.
+    Report(CensusReportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -292,6 +295,26 @@ pub struct CensusEscalateArgs {
     pub resume: bool,
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CensusReportArgs {
+    /// The census folder (what `isopen census --out DIR` wrote).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The summary's format.
+    #[arg(long, value_enum, default_value_t = CensusReportFormat::Table)]
+    pub format: CensusReportFormat,
+    /// Rows in each ranking.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub top: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CensusReportFormat {
+    Table,
+    Json,
+    Html,
 }
 
 #[derive(Debug, Args)]

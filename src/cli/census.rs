@@ -34,7 +34,9 @@ const RETRY_BUDGET: Duration = Duration::from_secs(420);
 
 pub fn run(args: CensusArgs) -> Result<u8> {
     let Some(out) = args.out.clone() else {
-        bail!("isopen census needs --out DIR (or a subcommand: isopen census escalate DIR)");
+        bail!(
+            "isopen census needs --out DIR (or a subcommand: isopen census report DIR, isopen census escalate DIR)"
+        );
     };
     let rules = match &args.rules {
         Some(dir) => RuleSet::builtin_with_dir(dir),

@@ -6,6 +6,7 @@ mod audit;
 mod batch;
 mod census;
 mod census_escalate;
+mod census_report;
 mod jsonl;
 mod license;
 mod policy;
@@ -36,7 +37,8 @@ pub fn main() -> ExitCode {
         args::Command::Scan(s) => scan::run(s),
         args::Command::License(c) => license::run(c),
         args::Command::Census(c) => match (c.action, c.crawl) {
-            (Some(args::CensusAction::Escalate(e)), _) => census_escalate::run(e),
+            (Some(args::CensusAction::Escalate(e)), _) => census_escalate::run(*e),
+            (Some(args::CensusAction::Report(r)), _) => census_report::run(r),
             (None, crawl) => census::run(crawl),
         },
         args::Command::Policy(c) => policy::run(c),

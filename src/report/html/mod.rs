@@ -9,7 +9,7 @@
 mod charts;
 mod codebase;
 mod detail;
-mod escape;
+pub mod escape;
 mod format;
 mod matrix;
 mod questions;
@@ -39,7 +39,7 @@ pub struct HtmlMeta {
 }
 
 /// `'sha256-…'` for a CSP source list.
-fn csp_hash(s: &str) -> String {
+pub(crate) fn csp_hash(s: &str) -> String {
     let digest = Sha256::digest(s.as_bytes());
     format!("'sha256-{}'", base64(&digest))
 }
@@ -76,6 +76,22 @@ pub fn csp() -> String {
     )
 }
 
+/// A page's start, up to and including `<body>`: the policy, the generator and the title
+/// escaped, the stylesheet (the caller's own constant) inline.
+pub(crate) fn head(csp: &str, version: &str, title: &str, css: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta name=\"referrer\" content=\"no-referrer\">\
+         <meta name=\"generator\" content=\"isopen {}\">\
+         <title>{}</title><style>{css}</style></head>\n<body>",
+        e(csp),
+        e(version),
+        e(title)
+    )
+}
+
 /// The whole page.
 pub fn render(report: &Report, meta: &HtmlMeta) -> String {
     let n = report.models.len();
@@ -84,19 +100,7 @@ pub fn render(report: &Report, meta: &HtmlMeta) -> String {
         None => "isopen decision page".to_string(),
     };
     let mut out = String::with_capacity(8_192 + n * 6_000);
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <meta name=\"referrer\" content=\"no-referrer\">\
-         <meta name=\"generator\" content=\"isopen {}\">\
-         <title>{}</title><style>{}</style></head>\n<body>",
-        e(&csp()),
-        e(&meta.version),
-        e(&title),
-        style::CSS
-    );
+    out.push_str(&head(&csp(), &meta.version, &title, style::CSS));
     let _ = writeln!(
         out,
         "<header><h1>{}</h1><p class=\"meta\">{n} model{} audited on {} by isopen {} \
