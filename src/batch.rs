@@ -31,6 +31,17 @@ pub struct Job {
     pub owner: Option<String>,
 }
 
+impl Job {
+    /// A job for a model with no shortlist note or owner.
+    pub fn named(model: &str) -> Job {
+        Job {
+            model: model.to_string(),
+            note: None,
+            owner: None,
+        }
+    }
+}
+
 /// The policy every report is judged by before it is reported, and the secrets removed from
 /// it first.
 #[derive(Debug, Clone, Copy)]

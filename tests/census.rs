@@ -30,10 +30,20 @@ struct Census {
 }
 
 fn census(hub: &FakeHub, out: &Path, extra: &[&str]) -> Census {
+    let mut args: Vec<&std::ffi::OsStr> =
+        ["census", "--format", "json", "--page-size", "7", "--out"]
+            .iter()
+            .map(std::ffi::OsStr::new)
+            .collect();
+    args.push(out.as_os_str());
+    invoke(hub, &args, extra)
+}
+
+/// The binary with `args` then `extra`, against the fake hub, without real backoff.
+fn invoke(hub: &FakeHub, args: &[&std::ffi::OsStr], extra: &[&str]) -> Census {
     let (mut cmd, _home) = isopen(&hub.url);
     let o = cmd
-        .args(["census", "--format", "json", "--page-size", "7", "--out"])
-        .arg(out)
+        .args(args)
         .args(extra)
         .env("ISOPEN_BACKOFF_MS", "1")
         .output()
@@ -355,20 +365,14 @@ fn escalated(path: &Path) -> Vec<(String, String, Option<String>)> {
 }
 
 fn escalate(hub: &FakeHub, dir: &Path, extra: &[&str]) -> Census {
-    let (mut cmd, _home) = isopen(&hub.url);
-    let o = cmd
-        .args(["census", "escalate"])
-        .arg(dir)
-        .args(["--format", "json"])
-        .args(extra)
-        .env("ISOPEN_BACKOFF_MS", "1")
-        .output()
-        .unwrap();
-    Census {
-        code: o.status.code(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        json: serde_json::from_slice(&o.stdout).unwrap_or(Value::Null),
-    }
+    let args: Vec<&std::ffi::OsStr> = vec![
+        "census".as_ref(),
+        "escalate".as_ref(),
+        dir.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ];
+    invoke(hub, &args, extra)
 }
 
 #[test]

@@ -46,6 +46,14 @@ pub struct Checkpoint {
 }
 
 impl Checkpoint {
+    /// Counts a part written: one page, its models and the entries it skipped.
+    pub fn add_part(&mut self, models: u64, skipped: u64) {
+        self.parts += 1;
+        self.pages += 1;
+        self.models += models;
+        self.skipped += skipped;
+    }
+
     pub fn new(query: String) -> Checkpoint {
         Checkpoint {
             version: 1,

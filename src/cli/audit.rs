@@ -11,7 +11,7 @@ use super::args::{AuditArgs, CommonArgs, FailOn, Format};
 use super::run;
 use super::{EXIT_ERROR, EXIT_GATE, EXIT_INTERRUPTED, EXIT_OK};
 use isopen::audit::Auditor;
-use isopen::batch::{Gate, Job};
+use isopen::batch::Job;
 use isopen::hub::cache::Cache;
 use isopen::hub::{ClientConfig, modelscope, ollama, token};
 use isopen::policy::{Action, Policy};
@@ -21,26 +21,14 @@ use isopen::rules::RuleSet;
 
 pub fn run(args: AuditArgs) -> Result<u8> {
     let (auditor, policy, redactor) = build_auditor(&args.common)?;
-    let jobs: Vec<Job> = args
-        .models
-        .iter()
-        .map(|m| Job {
-            model: m.clone(),
-            note: None,
-            owner: None,
-        })
-        .collect();
+    let jobs: Vec<Job> = args.models.iter().map(|m| Job::named(m)).collect();
     let outcome = run::run(
         &auditor,
         &jobs,
         Vec::new(),
         usize::from(args.common.jobs),
         None,
-        Gate {
-            policy: policy.as_ref(),
-            today: super::policy::today(),
-            redactor: &redactor,
-        },
+        run::gate(policy.as_ref(), &redactor),
     )?;
     if outcome.cancelled {
         super::say("isopen: interrupted");

@@ -13,7 +13,7 @@ use super::EXIT_INTERRUPTED;
 use super::args::BatchArgs;
 use super::audit::{build_auditor, conclude};
 use super::run;
-use isopen::batch::{Gate, Job};
+use isopen::batch::Job;
 use isopen::model_ref::ModelKey;
 use isopen::report::Report;
 use isopen::shortlist;
@@ -55,11 +55,7 @@ pub fn run(args: BatchArgs) -> Result<u8> {
         done,
         usize::from(args.common.jobs),
         out.as_mut(),
-        Gate {
-            policy: policy.as_ref(),
-            today: super::policy::today(),
-            redactor: &redactor,
-        },
+        run::gate(policy.as_ref(), &redactor),
     )?;
     if args.resume {
         let r = outcome.resumed;

@@ -271,10 +271,7 @@ async fn crawl(
         tokio::task::spawn_blocking(move || write_part(&dir, part, &page, &rules))
             .await
             .context("judging a page failed")??;
-        ck.parts += 1;
-        ck.pages += 1;
-        ck.models += n;
-        ck.skipped += skipped;
+        ck.add_part(n, skipped);
         ck.next = next.clone();
         ck.complete = next.is_none() && ck.stopped.is_none();
         save(out, &ck)?;
@@ -314,10 +311,7 @@ fn from_dump(
             }
         };
         write_part(out, ck.parts, &page, rules)?;
-        ck.parts += 1;
-        ck.pages += 1;
-        ck.models += page.models.len() as u64;
-        ck.skipped += page.skipped as u64;
+        ck.add_part(page.models.len() as u64, page.skipped as u64);
         save(out, &ck)?;
         if args.max_models.is_some_and(|m| ck.models - started >= m) {
             return Ok(ck);

@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use anyhow::{Context, Result, bail};
-use isopen::batch::{Gate, Job};
+use isopen::batch::Job;
 use isopen::census::escalate::{Candidate, Shard, plan};
 use isopen::census::table::{self, Escalated, ParquetOut};
 use isopen::report::Report;
@@ -74,15 +74,7 @@ pub fn run(args: CensusEscalateArgs) -> Result<u8> {
         p.downloads,
         p.left
     ));
-    let jobs: Vec<Job> = p
-        .chosen
-        .iter()
-        .map(|c| Job {
-            model: c.model.clone(),
-            note: None,
-            owner: None,
-        })
-        .collect();
+    let jobs: Vec<Job> = p.chosen.iter().map(|c| Job::named(&c.model)).collect();
     let dir = args.dir.join("escalated");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let stem = format!("{}-of-{}", shard.k, shard.n);
@@ -95,11 +87,7 @@ pub fn run(args: CensusEscalateArgs) -> Result<u8> {
         done,
         usize::from(args.common.jobs),
         out.as_mut(),
-        Gate {
-            policy: policy.as_ref(),
-            today: super::policy::today(),
-            redactor: &redactor,
-        },
+        run::gate(policy.as_ref(), &redactor),
     )?;
     let complete = outcome.reports.iter().filter(|r| r.is_some()).count();
     let report = Report::new(outcome.reports.into_iter().flatten().collect());

@@ -42,6 +42,18 @@ impl Reporter for Cli<'_> {
     }
 }
 
+/// The gate of a run: the policy (if any) judged as of today, the run's secrets removed.
+pub fn gate<'a>(
+    policy: Option<&'a isopen::policy::Policy>,
+    redactor: &'a isopen::redact::Redactor,
+) -> Gate<'a> {
+    Gate {
+        policy,
+        today: super::policy::today(),
+        redactor,
+    }
+}
+
 /// Audits `jobs` with `isopen::batch` on a multi-threaded runtime, until done or Ctrl-C.
 pub fn run(
     auditor: &Auditor,

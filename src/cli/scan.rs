@@ -12,7 +12,7 @@ use super::args::{Format, ScanArgs};
 use super::audit::{build_auditor, exit_code, explain, print_report};
 use super::run;
 use super::{EXIT_GATE, EXIT_INTERRUPTED, EXIT_OK};
-use isopen::batch::{Gate, Job};
+use isopen::batch::Job;
 use isopen::codebase::{self, Budget, Inventory};
 use isopen::report::{ModelReport, Report, found, sanitize};
 use isopen::rules::RuleSet;
@@ -45,22 +45,14 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     let jobs: Vec<Job> = inv
         .references
         .iter()
-        .map(|r| Job {
-            model: r.model.clone(),
-            note: None,
-            owner: None,
-        })
+        .map(|r| Job::named(&r.model))
         .collect();
     let mut inputs = Vec::new();
     if let Some(p) = &args.common.policy {
         inputs.push(("policy", p.as_path()));
     }
     let (mut out, done) = run::results_file(args.out.as_deref(), args.resume, &inputs)?;
-    let gate = Gate {
-        policy: policy.as_ref(),
-        today: super::policy::today(),
-        redactor: &redactor,
-    };
+    let gate = run::gate(policy.as_ref(), &redactor);
     let outcome = run::run(
         &auditor,
         &jobs,
