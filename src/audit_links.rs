@@ -1,7 +1,8 @@
-//! The openness look-ups behind a card, for the auditor: the code repositories and papers the
-//! card links (at most `MAX_REPOS` and `MAX_PAPERS` a model, each looked up once per run
-//! however many models link it) and the public indexes' data (loaded once per run, from the
-//! cache when recent or offline). Each host has its own client, endpoint and token; nothing is
+//! The openness look-ups behind a card, for the auditor: the code repositories and papers (arXiv,
+//! or Crossref for a DOI) the card links and the cards of the datasets it names (at most
+//! `MAX_REPOS`, `MAX_PAPERS` and `MAX_DATA_CARDS` a model, each looked up once per run however
+//! many models link it) and the public indexes' data (loaded once per run, from the cache when
+//! recent or offline). Each host has its own client, endpoint and token; nothing is
 //! sent offline or for a local audit without `--lookups`; a failed look-up is reported with the
 //! link, never fatal.
 
@@ -11,13 +12,13 @@ use std::sync::{Arc, Mutex};
 use futures_util::future::join_all;
 use tokio::sync::OnceCell;
 
-use crate::assess::data_card::{self, Section};
+use crate::assess::data_card::{self, DataCard};
 use crate::assess::openness_links;
 use crate::hub::token::Token;
 use crate::hub::{ClientConfig, HubClient, SourceError, github, indexes, papers};
 use crate::linked::{
-    DataCardLookup, IndexData, IndexName, LinkedEvidence, PaperFacts, PaperLookup, RepoFacts,
-    RepoLink, RepoLookup,
+    DataCardLookup, IndexData, IndexName, LinkedEvidence, PaperFacts, PaperLookup, PaperRef,
+    RepoFacts, RepoLink, RepoLookup,
 };
 
 /// Data cards read a model at most: a card naming fifty datasets costs four requests.
@@ -26,8 +27,8 @@ use crate::rules::RuleSet;
 use crate::snapshot::Snapshot;
 
 type Shared<T> = Arc<OnceCell<Arc<T>>>;
-/// A data card's sections, or why it could not be read.
-type CardSections = Result<Vec<Section>, String>;
+/// What a data card says, or why it could not be read.
+type CardSections = Result<DataCard, String>;
 
 /// Where the look-ups go (each configurable, for tests and mirrors).
 #[derive(Debug, Clone)]
@@ -36,6 +37,8 @@ pub struct LinkConfig {
     pub github_token: Option<Token>,
     pub gitlab_endpoint: String,
     pub arxiv_endpoint: String,
+    /// Crossref's API, for papers cited by DOI.
+    pub crossref_endpoint: String,
     /// The Model Openness Tool's records listing; None: not used.
     pub mot_url: Option<String>,
     /// The European Open Source AI Index's records listing; None: not used.
@@ -49,6 +52,7 @@ impl Default for LinkConfig {
             github_token: None,
             gitlab_endpoint: "https://gitlab.com".into(),
             arxiv_endpoint: papers::DEFAULT_ENDPOINT.into(),
+            crossref_endpoint: papers::CROSSREF_ENDPOINT.into(),
             mot_url: Some(indexes::MOT_URL.into()),
             osai_url: Some(indexes::OSAI_URL.into()),
         }
@@ -63,9 +67,10 @@ pub struct Links {
     github: HubClient,
     gitlab: HubClient,
     arxiv: HubClient,
+    crossref: HubClient,
     repos: Mutex<HashMap<RepoLink, Shared<Result<RepoFacts, String>>>>,
     data_cards: Mutex<HashMap<String, Shared<CardSections>>>,
-    papers: Mutex<HashMap<String, Shared<Result<PaperFacts, String>>>>,
+    papers: Mutex<HashMap<PaperRef, Shared<Result<PaperFacts, String>>>>,
     indexes: OnceCell<Vec<Arc<IndexData>>>,
     /// The indexes as the cache alone holds them, for look-ups that may send no request.
     cached_indexes: OnceCell<Vec<Arc<IndexData>>>,
@@ -110,6 +115,7 @@ impl Links {
             github: client(base, &cfg.github_endpoint, cfg.github_token.clone())?,
             gitlab: client(base, &cfg.gitlab_endpoint, None)?,
             arxiv: client(base, &cfg.arxiv_endpoint, None)?,
+            crossref: client(base, &cfg.crossref_endpoint, None)?,
             base: base.clone(),
             cfg,
             repos: Mutex::default(),
@@ -203,24 +209,26 @@ impl Links {
                 result: (*r).clone(),
             }
         }));
-        let paper_lookups = join_all(papers.into_iter().map(|id| async move {
-            let c = cell(&self.papers, &id);
+        let paper_lookups = join_all(papers.into_iter().map(|paper| async move {
+            let c = cell(&self.papers, &paper);
             let r = c
                 .get_or_init(|| async {
-                    Arc::new(
-                        papers::arxiv(&self.arxiv, &id)
-                            .await
-                            .map_err(|e| format!("{}: {e}", e.kind())),
-                    )
+                    let found = match &paper {
+                        PaperRef::Arxiv(id) => papers::arxiv(&self.arxiv, id).await,
+                        PaperRef::Doi(doi) => papers::crossref(&self.crossref, doi).await,
+                    };
+                    Arc::new(found.map_err(|e| format!("{}: {e}", e.kind())))
                 })
                 .await
                 .clone();
             PaperLookup {
-                arxiv: id,
+                paper,
                 result: (*r).clone(),
             }
         }));
-        let (_, datasets) = crate::assess::linked_in_info(&snap.info);
+        // The datasets as the audit looks them up: the card's metadata wherever it was read
+        // (the Hub's cardData, or a local README's front matter).
+        let (_, datasets) = crate::assess::declared_links(snap);
         let card_lookups = join_all(datasets.into_iter().take(MAX_DATA_CARDS).map(
             |id| async move {
                 let c = cell(&self.data_cards, &id);
@@ -231,9 +239,11 @@ impl Links {
                                 "the data card is larger than {} bytes; not read",
                                 body.bytes.len()
                             )),
-                            Ok(body) => {
-                                Ok(data_card::sections(&String::from_utf8_lossy(&body.bytes)))
-                            }
+                            Ok(body) => Ok(data_card::read(
+                                &id,
+                                &String::from_utf8_lossy(&body.bytes),
+                                rules,
+                            )),
                             Err(e) => Err(format!("{}: {e}", e.kind())),
                         })
                     })

@@ -1,7 +1,10 @@
 //! What the links behind a card hold, as the look-ups found it: the code repositories a card
-//! links (their license and whether their tree holds training code), the papers it cites, and
-//! the public openness indexes' records. Plain data, filled by the fetchers in `hub` and read by
-//! the openness judgement in `assess`; every string in it came from a server and is untrusted.
+//! links (their license and whether their tree holds training code), the papers it cites (arXiv
+//! ids and DOIs), the data cards of the datasets it names, and the public openness indexes'
+//! records. Plain data, filled by the fetchers in `hub` and read by the openness judgement in
+//! `assess`; every string in it came from a server and is untrusted.
+
+use crate::vocab::{Evidence, Verdict};
 
 /// Where a code repository is hosted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -67,15 +70,55 @@ pub struct RepoLookup {
 pub struct PaperFacts {
     /// The paper's title at the source; its presence means the paper exists.
     pub title: String,
-    /// The license the source states for the paper (arXiv's license URL), when it states one.
+    /// The license the source states for the paper (arXiv's license URL, the license Crossref
+    /// records for the version of record), when it states one.
     pub license_url: Option<String>,
 }
 
-/// An arXiv paper the card cites, and what its look-up gave.
+/// A paper a card cites, by the identifier its source looks it up by.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PaperRef {
+    /// An arXiv id (`2304.01373`), looked up in arXiv's API.
+    Arxiv(String),
+    /// A DOI (`10.1038/s41591-024-02857-3`), looked up in Crossref's API.
+    Doi(String),
+}
+
+impl PaperRef {
+    /// The paper's canonical web address.
+    pub fn url(&self) -> String {
+        match self {
+            PaperRef::Arxiv(id) => format!("https://arxiv.org/abs/{id}"),
+            PaperRef::Doi(doi) => format!("https://doi.org/{doi}"),
+        }
+    }
+
+    /// The source that describes it, for the report's words.
+    pub fn source(&self) -> &'static str {
+        match self {
+            PaperRef::Arxiv(_) => "arXiv",
+            PaperRef::Doi(_) => "Crossref",
+        }
+    }
+}
+
+/// A DOI safe to put in a request path: no `.` or `..` segment, no query or fragment, bounded.
+pub fn valid_doi(doi: &str) -> bool {
+    doi.starts_with("10.")
+        && doi.len() <= 200
+        && doi.contains('/')
+        && !doi
+            .split('/')
+            .any(|seg| seg == ".." || seg == "." || seg.is_empty())
+        && doi
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._;()/:".contains(&b))
+}
+
+/// A paper the card cites, and what its look-up gave.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaperLookup {
-    /// The arXiv id (`2304.01373`).
-    pub arxiv: String,
+    pub paper: PaperRef,
     pub result: Result<PaperFacts, String>,
 }
 
@@ -167,9 +210,38 @@ pub struct Section {
     pub words: usize,
 }
 
-/// A dataset's card (its README body) and the sections that describe its data.
+/// What a term in a data card's licensing section does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermKind {
+    /// It names a license the rules know.
+    License,
+    /// It states a restriction (non-commercial, research only, a use policy).
+    Restriction,
+    /// It sends the reader to other terms: the sources' own licenses, a crawl's terms of use.
+    Defers,
+}
+
+/// One term a data card's licensing section states, with its verdict and where it stands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataTerm {
+    pub kind: TermKind,
+    /// The verdict on commercial use the term alone gives: a named license's, a restriction's
+    /// (`prohibited` or `conditional`), `unknown` for terms deferred to and not read.
+    pub verdict: Verdict,
+    pub evidence: Evidence,
+}
+
+/// What a dataset's card (its README body) says: the sections that describe its data, and the
+/// terms its licensing sections state.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DataCard {
+    pub sections: Vec<Section>,
+    pub terms: Vec<DataTerm>,
+}
+
+/// A dataset's card, and what reading it gave (or why it could not be read).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataCardLookup {
     pub dataset: String,
-    pub result: Result<Vec<Section>, String>,
+    pub result: Result<DataCard, String>,
 }

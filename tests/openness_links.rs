@@ -498,3 +498,122 @@ fn a_data_card_that_describes_its_data_is_data_information() {
         .unwrap();
     assert_eq!(data["verdict"], "unknown", "{data}");
 }
+
+#[test]
+fn a_paper_cited_by_doi_is_looked_up_at_crossref() {
+    let Some((report, requests)) = audit_local(
+        "# A pathology encoder\n\nPaper: https://doi.org/10.1038/s41591-024-02857-3 \
+         ([journal](https://www.nature.com/articles/s41591-024-02857-3)).\n\
+         Report: https://doi.org/10.5555/isopen.open-paper\n\
+         Code archive: https://doi.org/10.5281/zenodo.5297715\n\
+         Withdrawn: doi:10.5555/isopen.missing\n",
+        &["--lookups"],
+    ) else {
+        return;
+    };
+    let mut works: Vec<&String> = requests
+        .iter()
+        .filter(|r| r.starts_with("/works/"))
+        .collect();
+    works.sort();
+    // One request a paper; the journal page is the same DOI, and a Zenodo software record is
+    // not a paper.
+    assert_eq!(
+        works,
+        [
+            "/works/10.1038/s41591-024-02857-3",
+            "/works/10.5555/isopen.missing",
+            "/works/10.5555/isopen.open-paper"
+        ],
+        "{requests:?}"
+    );
+    let o = &report["models"][0]["openness"];
+    let papers: Vec<&serde_json::Value> = o["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "paper")
+        .collect();
+    assert_eq!(papers.len(), 3, "{o}");
+    assert_eq!(
+        papers[0]["url"],
+        "https://doi.org/10.1038/s41591-024-02857-3"
+    );
+    // The version of record's license is the publisher's text-mining terms: not open.
+    assert_eq!(
+        papers[0]["license"],
+        "https://www.springernature.com/gp/researchers/text-and-data-mining"
+    );
+    assert_eq!(papers[1]["license"], "CC-BY-4.0", "{o}");
+    assert!(
+        papers[2]["error"]
+            .as_str()
+            .unwrap()
+            .contains("Crossref has no record of DOI 10.5555/isopen.missing"),
+        "{o}"
+    );
+    let paper = o["mof_components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "research paper")
+        .unwrap_or_else(|| panic!("{o}"));
+    assert_eq!(paper["verdict"], "found", "{paper}");
+    assert_eq!(paper["source"], "https://doi.org/10.5555/isopen.open-paper");
+}
+
+#[test]
+fn a_data_cards_licensing_section_only_ever_makes_the_dataset_stricter() {
+    let Some((report, _)) = audit_local(
+        "---\nlicense: apache-2.0\ndatasets:\n- acme/instruct-mix\n- tiiuae/falcon-refinedweb\n---\n# A tuned model\n",
+        &["--lookups"],
+    ) else {
+        return;
+    };
+    let m = &report["models"][0];
+    let datasets = m["datasets"].as_array().unwrap();
+    // The metadata says ODC-By; the card's licensing section says a subset is CC BY-NC 4.0.
+    let mix = &datasets[0];
+    assert_eq!(mix["license"], "odc-by", "{mix}");
+    assert_eq!(mix["commercial_use"], "prohibited", "{mix}");
+    assert_eq!(mix["card_terms"][0]["rule"], "cc-by-nc-4.0", "{mix}");
+    assert_eq!(
+        mix["card_terms"][0]["file"],
+        "datasets/acme/instruct-mix/README.md"
+    );
+    assert_eq!(mix["card_terms"][0]["line"], 28, "{mix}");
+    let risk = m["risks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "dataset-non-commercial")
+        .unwrap_or_else(|| panic!("{m}"));
+    assert!(
+        risk["message"]
+            .as_str()
+            .unwrap()
+            .contains("acme/instruct-mix has a card whose licensing section says"),
+        "{risk}"
+    );
+    assert_eq!(risk["evidence"][0]["line"], 28);
+    // RefinedWeb: ODC-By, and the crawl's terms of use besides, which were not read.
+    let web = &datasets[1];
+    assert_eq!(web["commercial_use"], "unknown", "{web}");
+    assert_eq!(web["license_verdict"], "allowed", "{web}");
+    assert!(web["card_terms"][0]["rule"].is_null(), "{web}");
+    assert!(
+        m["notes"]
+            .to_string()
+            .contains("tiiuae/falcon-refinedweb's card defers to other terms"),
+        "{}",
+        m["notes"]
+    );
+    // The openness yardsticks judge the licenses: RefinedWeb counts as open, the mix does not.
+    let data = m["openness"]["osai_index"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "data")
+        .unwrap_or_else(|| panic!("{m}"));
+    assert_eq!(data["verdict"], "partial", "{data}");
+}

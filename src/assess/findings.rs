@@ -124,22 +124,47 @@ pub(super) fn datasets(
     }
     for d in datasets {
         if d.commercial_use == Verdict::Prohibited {
+            // The card's own words when they made it so; else the license metadata.
+            let (said, evidence) = if d.card_terms.is_empty() {
+                (
+                    format!("is licensed {}", d.license.as_deref().unwrap_or("?")),
+                    vec![Evidence {
+                        file: None,
+                        line: None,
+                        quote: format!(
+                            "dataset {}: license {}",
+                            d.id,
+                            d.license.as_deref().unwrap_or("?")
+                        ),
+                        rule: None,
+                    }],
+                )
+            } else {
+                (
+                    format!(
+                        "has a card whose licensing section says \"{}\"",
+                        d.card_terms[0].quote
+                    ),
+                    d.card_terms.clone(),
+                )
+            };
             risks.push(RiskCode::DatasetNonCommercial.risk(
                 format!(
-                    "the training dataset {} is licensed {}, which forbids commercial use",
-                    d.id,
-                    d.license.as_deref().unwrap_or("?")
+                    "the training dataset {} {said}, which forbids commercial use",
+                    d.id
                 ),
-                vec![Evidence {
-                    file: None,
-                    line: None,
-                    quote: format!(
-                        "dataset {}: license {}",
-                        d.id,
-                        d.license.as_deref().unwrap_or("?")
-                    ),
-                    rule: None,
-                }],
+                evidence,
+            ));
+        } else if d.license_verdict.is_some()
+            && let Some(t) = d.card_terms.iter().find(|t| t.rule.is_none())
+        {
+            notes.push(format!(
+                "the dataset {}'s card defers to other terms, which were not read, so its commercial use is {}: {} line {}: \"{}\"",
+                d.id,
+                d.commercial_use.as_str(),
+                t.file.as_deref().unwrap_or("README.md"),
+                t.line.unwrap_or(0),
+                t.quote
             ));
         }
         // Datasets over the look-up budget are said once, by the shell, not one note each.

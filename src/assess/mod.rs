@@ -356,7 +356,7 @@ pub fn assess(snap: &Snapshot, rules: &RuleSet, ctx: &Context) -> ModelReport {
 
     let w = weights::assess(&snap.info, snap.source);
     risks.extend(findings::weights(&w, &snap.info));
-    let datasets = datasets::assess(&ctx.datasets, rules);
+    let datasets = datasets::assess(&ctx.datasets, &ctx.linked.data_cards, rules);
     risks.extend(findings::datasets(&meta, &datasets, &mut notes));
 
     let openness = openness::assess(&openness::OpennessInput {

@@ -256,7 +256,7 @@ pub fn assess(input: &OpennessInput) -> Openness {
 
     // OSAID: data information.
     let open_data = |d: &DatasetReport| {
-        d.commercial_use == Verdict::Allowed && d.availability == Availability::Open
+        d.licensed() == Verdict::Allowed && d.availability == Availability::Open
     };
     let data = if input.datasets.is_empty() {
         element(
@@ -376,23 +376,7 @@ fn looked_for_code(linked: &LinkedEvidence, j: &Judged) -> String {
 /// comes from and how it was processed; one that does not, or could not be read, leaves the
 /// element to the indexes or `unknown`.
 fn documented_data(datasets: &[DatasetReport], linked: &LinkedEvidence) -> Option<Element> {
-    if datasets.is_empty() || linked.data_cards.is_empty() {
-        return None;
-    }
-    let mut cited = Vec::new();
-    for d in datasets {
-        let card = linked.data_cards.iter().find(|c| c.dataset == d.id)?;
-        let sections = card.result.as_ref().ok()?;
-        if !super::data_card::describes_data(sections) {
-            return None;
-        }
-        let heads: Vec<String> = sections
-            .iter()
-            .filter(|s| s.topic != super::data_card::Topic::Licensing)
-            .map(|s| format!("\"{}\" (line {})", s.heading, s.line))
-            .collect();
-        cited.push(format!("datasets/{} README.md: {}", d.id, heads.join(", ")));
-    }
+    let cited = described(datasets, linked)?;
     Some(Element {
         name: "data information".into(),
         verdict: ElementVerdict::Pass,
@@ -405,6 +389,53 @@ fn documented_data(datasets: &[DatasetReport], linked: &LinkedEvidence) -> Optio
             datasets[0].id
         )),
     })
+}
+
+/// The sections that describe each named dataset's data, one citation a dataset, when every
+/// dataset has a card that was read and says where its data comes from and how it was
+/// processed; `None` otherwise.
+fn described(datasets: &[DatasetReport], linked: &LinkedEvidence) -> Option<Vec<String>> {
+    if datasets.is_empty() || linked.data_cards.is_empty() {
+        return None;
+    }
+    let mut cited = Vec::new();
+    for d in datasets {
+        let card = linked.data_cards.iter().find(|c| c.dataset == d.id)?;
+        let sections = &card.result.as_ref().ok()?.sections;
+        if !super::data_card::describes_data(sections) {
+            return None;
+        }
+        let heads: Vec<String> = sections
+            .iter()
+            .filter(|s| s.topic != super::data_card::Topic::Licensing)
+            .map(|s| format!("\"{}\" (line {})", s.heading, s.line))
+            .collect();
+        cited.push(format!("datasets/{} README.md: {}", d.id, heads.join(", ")));
+    }
+    Some(cited)
+}
+
+/// The MOF data card, from the data cards read: found when every named dataset's card
+/// describes its data and the dataset is openly licensed (a card ships under its dataset's
+/// license). Otherwise `None`: a card that says little is a lack of evidence, not a closed
+/// component.
+fn data_card_component(datasets: &[DatasetReport], linked: &LinkedEvidence) -> Option<Element> {
+    let cited = described(datasets, linked)?;
+    datasets
+        .iter()
+        .all(|d| d.licensed() == Verdict::Allowed)
+        .then(|| Element {
+            name: "data card".into(),
+            verdict: ElementVerdict::Found,
+            reason: format!(
+                "the openly licensed datasets' cards describe their data: {}",
+                cited.join("; ")
+            ),
+            source: Some(format!(
+                "https://huggingface.co/datasets/{}",
+                datasets[0].id
+            )),
+        })
 }
 
 /// OSAID data information from an index record, when the card's datasets did not decide it.
@@ -643,11 +674,23 @@ fn mof(input: &OpennessInput, code_link: bool, j: &Judged) -> (Option<MofClass>,
             ElementVerdict::Unknown,
             "the card names no dataset whose card could serve",
         )
+    } else if let Some(e) = data_card_component(input.datasets, input.linked) {
+        e
+    } else if input.linked.data_cards.is_empty() {
+        element(
+            "data card",
+            ElementVerdict::Unknown,
+            if input.linked.enabled {
+                "named datasets have cards on the Hub; they were not read (no request was sent)"
+            } else {
+                "named datasets have cards on the Hub; they are read with --links"
+            },
+        )
     } else {
         element(
             "data card",
             ElementVerdict::Unknown,
-            "named datasets have cards on the Hub; their completeness is not judged",
+            "the named datasets' cards were read; not every one describes its data's sources and processing under an open license",
         )
     });
     let arxiv: Vec<&str> = input
@@ -794,9 +837,7 @@ fn osai_index(input: &OpennessInput) -> Vec<Element> {
         let open = input
             .datasets
             .iter()
-            .filter(|d| {
-                d.commercial_use == Verdict::Allowed && d.availability == Availability::Open
-            })
+            .filter(|d| d.licensed() == Verdict::Allowed && d.availability == Availability::Open)
             .count();
         let v = if open == input.datasets.len() {
             ElementVerdict::Open

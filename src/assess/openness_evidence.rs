@@ -129,44 +129,58 @@ pub fn provenance(
 }
 
 /// What a data card's body says of its data: each section that describes it, with its line,
-/// or why the body says nothing (not read, or nothing under its headings).
+/// and the terms its licensing section states; or why the body says nothing (not read, or
+/// nothing under its headings).
 fn card_body(card: Option<&crate::linked::DataCardLookup>) -> Vec<String> {
-    use super::data_card::{Topic, describes_data};
+    use super::data_card::{TermKind, Topic, describes_data};
     let Some(card) = card else {
         return Vec::new();
     };
-    match &card.result {
-        Err(e) => vec![format!("the data card's text could not be read: {e}")],
-        Ok(sections) if sections.is_empty() => {
-            vec![
-                "the data card's text describes neither the data's sources nor its processing"
-                    .into(),
-            ]
-        }
-        Ok(sections) => {
-            let mut out: Vec<String> = sections
-                .iter()
-                .map(|s| {
-                    let topic = match s.topic {
-                        Topic::Provenance => "sources",
-                        Topic::Processing => "processing",
-                        Topic::Licensing => "licensing",
-                    };
-                    format!(
-                        "README.md line {}: {topic} (\"{}\", {} words)",
-                        s.line, s.heading, s.words
-                    )
-                })
-                .collect();
-            if !describes_data(sections) {
-                out.push(
-                    "the data card does not describe both the data's sources and its processing"
-                        .into(),
-                );
-            }
-            out
-        }
+    let card = match &card.result {
+        Err(e) => return vec![format!("the data card's text could not be read: {e}")],
+        Ok(c) => c,
+    };
+    let mut out: Vec<String> = card
+        .sections
+        .iter()
+        .map(|s| {
+            let topic = match s.topic {
+                Topic::Provenance => "sources",
+                Topic::Processing => "processing",
+                Topic::Licensing => "licensing",
+            };
+            format!(
+                "README.md line {}: {topic} (\"{}\", {} words)",
+                s.line, s.heading, s.words
+            )
+        })
+        .collect();
+    if card.sections.is_empty() {
+        out.push(
+            "the data card's text describes neither the data's sources nor its processing".into(),
+        );
+    } else if !describes_data(&card.sections) {
+        out.push(
+            "the data card does not describe both the data's sources and its processing".into(),
+        );
     }
+    out.extend(card.terms.iter().map(|t| {
+        let what = match t.kind {
+            TermKind::License => format!(
+                "names the license {}",
+                t.evidence.rule.as_deref().unwrap_or("?")
+            ),
+            TermKind::Restriction => "states a restriction".to_string(),
+            TermKind::Defers => "defers to other terms, not read".to_string(),
+        };
+        format!(
+            "README.md line {}: the licensing section {what} ({}): \"{}\"",
+            t.evidence.line.unwrap_or(0),
+            t.verdict.as_str(),
+            t.evidence.quote
+        )
+    }));
+    out
 }
 
 /// Judges the look-ups' results for `model_id`.
@@ -284,7 +298,7 @@ pub fn judge<'a>(model_id: &str, linked: &'a LinkedEvidence) -> Judged<'a> {
         }
     }
     for p in &linked.papers {
-        let url = format!("https://arxiv.org/abs/{}", p.arxiv);
+        let url = p.paper.url();
         match &p.result {
             Err(e) => j.items.push(LinkedItem {
                 kind: "paper".into(),
@@ -322,7 +336,11 @@ pub fn judge<'a>(model_id: &str, linked: &'a LinkedEvidence) -> Judged<'a> {
                     ),
                     None => (
                         ElementVerdict::Unknown,
-                        format!("\"{}\" exists; arXiv states no license for it", facts.title),
+                        format!(
+                            "\"{}\" exists; {} states no license for it",
+                            facts.title,
+                            p.paper.source()
+                        ),
                     ),
                 };
                 j.components.retain(|(c, _)| *c != "Research paper");

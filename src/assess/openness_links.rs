@@ -1,6 +1,6 @@
 //! The links a card holds that openness evidence sits behind: code repositories (GitHub, GitLab,
 //! Hugging Face Spaces) in the prose and in the metadata (`repository`, `code`, `github` fields),
-//! arXiv papers (the `arxiv:` tags the Hub adds, and arxiv.org links), and what a repository's
+//! papers (the `arxiv:` tags the Hub adds, arxiv.org links, DOIs), and what a repository's
 //! file tree says about its contents (training scripts, configs, preprocessing, evaluation).
 //! Generic frameworks (PyTorch, Transformers) are not a model's own code and are left out.
 
@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::linked::{RepoHost, RepoLink};
+use crate::linked::{PaperRef, RepoHost, RepoLink, valid_doi};
 use crate::snapshot::ModelInfo;
 
 /// The most repositories and papers one model's look-ups follow.
@@ -62,11 +62,50 @@ fn repo_regex() -> &'static Regex {
 fn arxiv_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
+        // arXiv's own DOIs (`10.48550/arXiv.2204.06745`, registered with DataCite) are arXiv ids.
         Regex::new(
-            r"(?i)(?:arxiv\.org/(?:abs|pdf)/|huggingface\.co/papers/|arxiv:\s?)(\d{4}\.\d{4,5})",
+            r"(?i)(?:arxiv\.org/(?:abs|pdf)/|huggingface\.co/papers/|arxiv:\s?|10\.48550/arxiv\.)(\d{4}\.\d{4,5})",
         )
         .expect("regex")
     })
+}
+
+/// DOIs in links (`doi.org/…`, `dx.doi.org/…`), `doi:` citations and Nature article pages
+/// (whose path is the DOI's suffix under 10.1038). Crossref's recommended pattern, the
+/// trailing punctuation of a sentence left out.
+fn doi_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)(?:doi\.org/|doi:\s?|(nature\.com/articles/))(10\.\d{4,9}/[-._;()/:a-z0-9]*[a-z0-9]|[a-z][-a-z0-9._]*[a-z0-9])",
+        )
+        .expect("regex")
+    })
+}
+
+/// DOI prefixes registered with DataCite, not Crossref, that name no paper: the Hub's own DOIs
+/// for repositories (10.57967), Zenodo's records of software and data (10.5281), and arXiv's
+/// (10.48550, read as arXiv ids instead).
+const NOT_PAPERS: &[&str] = &["10.57967/", "10.5281/", "10.48550/"];
+
+/// The paper DOIs a text cites, in order, lower-cased (DOIs are case-insensitive), without
+/// repeats or DataCite records of repositories and software.
+pub fn dois_in(text: &str) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    doi_regex()
+        .captures_iter(text)
+        .filter_map(|c| {
+            let found = c[2].to_ascii_lowercase();
+            match (c.get(1).is_some(), found.starts_with("10.")) {
+                // A Nature page's path is the DOI suffix; a path that is itself a DOI is not.
+                (true, false) => Some(format!("10.1038/{found}")),
+                (false, true) => Some(found),
+                _ => None,
+            }
+        })
+        .filter(|d| valid_doi(d) && !NOT_PAPERS.iter().any(|p| d.starts_with(p)))
+        .filter(|d| seen.insert(d.clone()))
+        .collect()
 }
 
 /// A repository link parsed from a URL, or None for a framework, a GitHub page or a bad path.
@@ -115,8 +154,9 @@ pub fn arxiv_in(text: &str) -> Vec<String> {
 const REPO_FIELDS: &[&str] = &["repository", "repo", "code", "github", "code_repository"];
 
 /// The links behind a model's card: code repositories (metadata fields first, then the prose)
-/// and arXiv papers (the Hub's `arxiv:` tags first, then the prose), each at most its budget.
-pub fn links(info: &ModelInfo, body: Option<&str>) -> (Vec<RepoLink>, Vec<String>) {
+/// and papers (the Hub's `arxiv:` tags first, then arXiv ids in the prose, then DOIs in the
+/// tags and the prose), each at most its budget.
+pub fn links(info: &ModelInfo, body: Option<&str>) -> (Vec<RepoLink>, Vec<PaperRef>) {
     let mut text = String::new();
     if let Some(card) = info.card_data.as_ref().and_then(|c| c.as_object()) {
         for field in REPO_FIELDS {
@@ -148,6 +188,18 @@ pub fn links(info: &ModelInfo, body: Option<&str>) -> (Vec<RepoLink>, Vec<String
             papers.push(id);
         }
     }
+    let tags: Vec<String> = info
+        .tags
+        .iter()
+        .filter(|t| t.starts_with("doi:"))
+        .cloned()
+        .collect();
+    let dois = dois_in(&format!("{}\n{}", tags.join("\n"), body.unwrap_or("")));
+    let mut papers: Vec<PaperRef> = papers
+        .into_iter()
+        .map(PaperRef::Arxiv)
+        .chain(dois.into_iter().map(PaperRef::Doi))
+        .collect();
     papers.truncate(MAX_PAPERS);
     (repos, papers)
 }
@@ -249,6 +301,41 @@ mod tests {
         );
     }
 
+    /// DOIs as real cards cite them: UNI's Nature Medicine paper by its doi.org link and its
+    /// article page, GPT-NeoX-20B's arXiv DOI, the Hub's own repository DOI tag, a Zenodo
+    /// software record, and a path that climbs out of the API's folder.
+    #[test]
+    fn dois_from_links_and_citations() {
+        let text = "Nat Med (2024). https://doi.org/10.1038/s41591-024-02857-3\n\
+                    [Journal](https://www.nature.com/articles/s41591-024-02857-3) \
+                    doi:10.57967/hf/0039 https://doi.org/10.5281/zenodo.5297715 \
+                    (https://doi.org/10.18653/v1/2022.bigscience-1.9). doi.org/10.1/../../admin";
+        assert_eq!(
+            dois_in(text),
+            [
+                "10.1038/s41591-024-02857-3",
+                "10.18653/v1/2022.bigscience-1.9"
+            ]
+        );
+        let info = ModelInfo {
+            tags: vec!["doi:10.57967/hf/0039".into()],
+            ..ModelInfo::default()
+        };
+        let (_, papers) = links(
+            &info,
+            Some(
+                "See https://doi.org/10.48550/arxiv.2204.06745 and https://doi.org/10.1038/S41591-024-02857-3.",
+            ),
+        );
+        assert_eq!(
+            papers,
+            [
+                PaperRef::Arxiv("2204.06745".into()),
+                PaperRef::Doi("10.1038/s41591-024-02857-3".into())
+            ]
+        );
+    }
+
     #[test]
     fn papers_from_tags_and_prose() {
         let info = ModelInfo {
@@ -259,7 +346,13 @@ mod tests {
             &info,
             Some("See https://arxiv.org/abs/2101.00027v2 and arXiv:2304.01373."),
         );
-        assert_eq!(papers, ["2304.01373", "2101.00027"]);
+        assert_eq!(
+            papers,
+            [
+                PaperRef::Arxiv("2304.01373".into()),
+                PaperRef::Arxiv("2101.00027".into())
+            ]
+        );
     }
 
     #[test]

@@ -224,6 +224,10 @@ pub struct CommonArgs {
     /// arXiv API base URL for --links [default: https://export.arxiv.org].
     #[arg(long, value_name = "URL")]
     pub arxiv_endpoint: Option<String>,
+    /// Crossref API base URL for --links, for papers cited by DOI [default:
+    /// https://api.crossref.org].
+    #[arg(long, value_name = "URL")]
+    pub crossref_endpoint: Option<String>,
     /// The Model Openness Tool's records for --links: a GitHub archive of its repository
     /// (`/repos/O/R/tarball`, codeload or any .tar.gz URL; one request) or a GitHub contents
     /// listing (a request per record).

@@ -152,6 +152,10 @@ pub fn build_auditor(common: &CommonArgs) -> Result<(Auditor, Option<Policy>, Re
                     .arxiv_endpoint
                     .clone()
                     .unwrap_or(defaults.arxiv_endpoint),
+                crossref_endpoint: common
+                    .crossref_endpoint
+                    .clone()
+                    .unwrap_or(defaults.crossref_endpoint),
                 mot_url: common.mot_url.clone().or(defaults.mot_url),
                 osai_url: common.osai_index_url.clone().or(defaults.osai_url),
             })

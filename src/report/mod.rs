@@ -219,6 +219,23 @@ pub struct DatasetReport {
     /// Extension: why the dataset could not be looked up.
     #[serde(default)]
     pub error: Option<String>,
+    /// Extension (with `--links`): the terms the dataset card's licensing section states and
+    /// that make `commercial_use` stricter than the license metadata alone: a stricter license
+    /// it names (`rule` set), a restriction, or other terms it defers to and isopen did not read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub card_terms: Vec<Evidence>,
+    /// Extension: the verdict of the dataset's license alone (its metadata and the licenses and
+    /// restrictions its card states), when deferred terms left `commercial_use` stricter. The
+    /// openness yardsticks judge the dataset's license, so they read this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license_verdict: Option<Verdict>,
+}
+
+impl DatasetReport {
+    /// The verdict of the dataset's own license, deferred terms left aside.
+    pub fn licensed(&self) -> Verdict {
+        self.license_verdict.unwrap_or(self.commercial_use)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

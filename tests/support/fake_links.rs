@@ -1,7 +1,9 @@
 //! An in-process fake of the hosts behind a card, in their real response shapes: a GitHub-style
 //! API (`/repos/{o}/{r}/license` with `license.spdx_id` and base64 `content`, `/repos/{o}/{r}/
 //! git/trees/HEAD?recursive=1` with `tree[].{path,type}` and `truncated`), arXiv's Atom query
-//! API (`/api/query?id_list=`), and the two openness indexes' repositories, whose records are
+//! API (`/api/query?id_list=`), Crossref's works API (`/works/DOI`: `message.title[]` and
+//! `message.license[].{URL,content-version}`; a plain-text 404 for a DOI it does not hold), and
+//! the two openness indexes' repositories, whose records are
 //! read from ../shared/corpus at run time: as GitHub archives (`/repos/{o}/{r}/tarball`
 //! redirecting to another host name, as api.github.com does to codeload.github.com, which serves
 //! the `.tar.gz` built here from the corpus folder under GitHub's `REPO-REF/` prefix) and as
@@ -88,6 +90,42 @@ pub const REPOS: &[(&str, Option<&str>, &[&str])] = &[
     ("acme/unnamed", None, &["train.py"]),
 ];
 
+/// A work: DOI, title, and its license entries as (content version, URL).
+type Work = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+/// The works the fake Crossref holds: DOI, title, and license entries (content version, URL).
+/// The first is the UNI paper as Crossref records a Springer Nature subscription article (the
+/// publisher's text-and-data-mining terms for both versions); the second is under Crossref's
+/// test prefix 10.5555, an open-access article's shape.
+const WORKS: &[Work] = &[
+    (
+        "10.1038/s41591-024-02857-3",
+        "Towards a general-purpose foundation model for computational pathology",
+        &[
+            (
+                "tdm",
+                "https://www.springernature.com/gp/researchers/text-and-data-mining",
+            ),
+            (
+                "vor",
+                "https://www.springernature.com/gp/researchers/text-and-data-mining",
+            ),
+        ],
+    ),
+    (
+        "10.5555/isopen.open-paper",
+        "An openly licensed technical report",
+        &[
+            ("tdm", "https://creativecommons.org/licenses/by/4.0"),
+            ("vor", "https://creativecommons.org/licenses/by/4.0"),
+        ],
+    ),
+];
+
 /// The indexes' repositories and their folders in the corpus (under `openness/`).
 const INDEXES: &[(&str, &str)] = &[
     ("lfai/model_openness_tool", "model_openness_tool"),
@@ -160,6 +198,8 @@ impl FakeLinks {
             "--gitlab-endpoint",
             &self.url,
             "--arxiv-endpoint",
+            &self.url,
+            "--crossref-endpoint",
             &self.url,
             "--mot-url",
             mot,
@@ -361,6 +401,30 @@ async fn handle(State(state): State<Arc<LinksState>>, req: Request) -> Response 
             ),
         )
             .into_response();
+    }
+    if let Some(doi) = path.strip_prefix("/works/") {
+        let doi = doi
+            .replace("%28", "(")
+            .replace("%29", ")")
+            .to_ascii_lowercase();
+        let Some((doi, title, licenses)) = WORKS.iter().find(|(d, ..)| *d == doi) else {
+            return (
+                StatusCode::NOT_FOUND,
+                [("content-type", "text/plain")],
+                "Resource not found.",
+            )
+                .into_response();
+        };
+        return json(serde_json::json!({
+            "status": "ok", "message-type": "work", "message-version": "1.0.0",
+            "message": {
+                "DOI": doi, "type": "journal-article", "title": [title],
+                "license": licenses.iter().map(|(version, url)| serde_json::json!({
+                    "start": {"date-parts": [[2024, 3, 19]]},
+                    "content-version": version, "delay-in-days": 0, "URL": url
+                })).collect::<Vec<_>>()
+            }
+        }));
     }
     if let Some(rest) = path.strip_prefix("/codeload/") {
         return codeload(&state, rest);
