@@ -47,6 +47,14 @@ fn indexes_of(openness: &serde_json::Value) -> Vec<&str> {
         .collect()
 }
 
+/// The entry named `name` in one of the report's named lists (`osaid_elements`,
+/// `mof_components`, `osai_index`); the test fails with the list when there is none.
+fn named<'a>(list: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    list.as_array()
+        .and_then(|l| l.iter().find(|e| e["name"] == name))
+        .unwrap_or_else(|| panic!("no {name} in {list}"))
+}
+
 /// `args` with the value of `flag` replaced.
 fn with_flag(mut args: Vec<String>, flag: &str, value: &str) -> Vec<String> {
     let at = args.iter().position(|x| x == flag).expect("the flag") + 1;
@@ -88,12 +96,7 @@ fn a_cards_links_become_cited_evidence_within_a_request_budget() {
         evidence.iter().any(|e| e["kind"] == "paper"),
         "{evidence:?}"
     );
-    let code = o["osaid_elements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["name"] == "code")
-        .unwrap();
+    let code = named(&o["osaid_elements"], "code");
     assert_eq!(code["verdict"], "pass");
     assert_eq!(code["source"], "https://github.com/EleutherAI/gpt-neox");
     let mot = o["indexes"]
@@ -460,10 +463,7 @@ fn a_data_card_that_describes_its_data_is_data_information() {
     // says where each subset comes from and how it was processed.
     let report = audit(&hub, &["EleutherAI/gpt-neox-20b"], &links.args());
     let o = &report["models"][0]["openness"];
-    let data = o["osaid_elements"]
-        .as_array()
-        .and_then(|e| e.iter().find(|x| x["name"] == "data information"))
-        .unwrap_or_else(|| panic!("{o}"));
+    let data = named(&o["osaid_elements"], "data information");
     assert_eq!(data["verdict"], "pass", "{data}");
     let reason = data["reason"].as_str().unwrap();
     assert!(
@@ -492,10 +492,10 @@ fn a_data_card_that_describes_its_data_is_data_information() {
     assert_eq!(reads, 1);
     // Without --links the card's text is not read, and the element stays undecided.
     let plain = audit(&hub, &["EleutherAI/gpt-neox-20b"], &[]);
-    let data = plain["models"][0]["openness"]["osaid_elements"]
-        .as_array()
-        .and_then(|e| e.iter().find(|x| x["name"] == "data information").cloned())
-        .unwrap();
+    let data = named(
+        &plain["models"][0]["openness"]["osaid_elements"],
+        "data information",
+    );
     assert_eq!(data["verdict"], "unknown", "{data}");
 }
 
@@ -552,12 +552,7 @@ fn a_paper_cited_by_doi_is_looked_up_at_crossref() {
             .contains("Crossref has no record of DOI 10.5555/isopen.missing"),
         "{o}"
     );
-    let paper = o["mof_components"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "research paper")
-        .unwrap_or_else(|| panic!("{o}"));
+    let paper = named(&o["mof_components"], "research paper");
     assert_eq!(paper["verdict"], "found", "{paper}");
     assert_eq!(paper["source"], "https://doi.org/10.5555/isopen.open-paper");
 }
@@ -609,11 +604,6 @@ fn a_data_cards_licensing_section_only_ever_makes_the_dataset_stricter() {
         m["notes"]
     );
     // The openness yardsticks judge the licenses: RefinedWeb counts as open, the mix does not.
-    let data = m["openness"]["osai_index"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "data")
-        .unwrap_or_else(|| panic!("{m}"));
+    let data = named(&m["openness"]["osai_index"], "data");
     assert_eq!(data["verdict"], "partial", "{data}");
 }

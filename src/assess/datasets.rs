@@ -61,13 +61,7 @@ fn apply_card(d: &mut DatasetReport, card: &DataCard) {
             .iter()
             .filter(|t| defers || t.kind != TermKind::Defers)
             .map(|t| t.verdict)
-            .fold(from, |a, v| {
-                if v.restrictiveness() > a.restrictiveness() {
-                    v
-                } else {
-                    a
-                }
-            })
+            .fold(from, Verdict::stricter)
     };
     let licensed = strictest(base, false);
     let overall = strictest(base, true);

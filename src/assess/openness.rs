@@ -255,16 +255,13 @@ pub fn assess(input: &OpennessInput) -> Openness {
     };
 
     // OSAID: data information.
-    let open_data = |d: &DatasetReport| {
-        d.licensed() == Verdict::Allowed && d.availability == Availability::Open
-    };
     let data = if input.datasets.is_empty() {
         element(
             "data information",
             ElementVerdict::Unknown,
             "the card names no training data",
         )
-    } else if input.datasets.iter().all(open_data) {
+    } else if input.datasets.iter().all(DatasetReport::open) {
         element(
             "data information",
             ElementVerdict::Pass,
@@ -282,7 +279,7 @@ pub fn assess(input: &OpennessInput) -> Openness {
         let closed: Vec<&str> = input
             .datasets
             .iter()
-            .filter(|d| !open_data(d))
+            .filter(|d| !d.open())
             .map(|d| d.id.as_str())
             .collect();
         element(
@@ -834,11 +831,7 @@ fn osai_index(input: &OpennessInput) -> Vec<Element> {
             "the card names no training data",
         ));
     } else {
-        let open = input
-            .datasets
-            .iter()
-            .filter(|d| d.licensed() == Verdict::Allowed && d.availability == Availability::Open)
-            .count();
+        let open = input.datasets.iter().filter(|d| d.open()).count();
         let v = if open == input.datasets.len() {
             ElementVerdict::Open
         } else if open > 0 {

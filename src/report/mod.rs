@@ -236,6 +236,12 @@ impl DatasetReport {
     pub fn licensed(&self) -> Verdict {
         self.license_verdict.unwrap_or(self.commercial_use)
     }
+
+    /// Openly licensed and downloadable without a gate: what the openness yardsticks count as
+    /// open data.
+    pub fn open(&self) -> bool {
+        self.licensed() == Verdict::Allowed && self.availability == Availability::Open
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
