@@ -13,6 +13,7 @@ use futures_util::future::join_all;
 use tokio::sync::OnceCell;
 
 use crate::assess::data_card::{self, DataCard};
+use crate::assess::datasets::DatasetLookup;
 use crate::assess::openness_links;
 use crate::hub::token::Token;
 use crate::hub::{ClientConfig, HubClient, SourceError, github, indexes, papers};
@@ -168,12 +169,14 @@ impl Links {
             .clone()
     }
 
-    /// The look-ups for one model. `net`: requests may be sent (else the indexes come from the
-    /// cache alone, and links are not followed).
+    /// The look-ups for one model. `datasets`: the datasets the audit looked up for it, whose
+    /// cards are read. `net`: requests may be sent (else the indexes come from the cache alone,
+    /// and links are not followed).
     pub async fn gather(
         &self,
         snap: &Snapshot,
         body: Option<&str>,
+        datasets: &[DatasetLookup],
         hub: &HubClient,
         rules: &RuleSet,
         net: bool,
@@ -226,35 +229,31 @@ impl Links {
                 result: (*r).clone(),
             }
         }));
-        // The datasets as the audit looks them up: the card's metadata wherever it was read
-        // (the Hub's cardData, or a local README's front matter).
-        let (_, datasets) = crate::assess::declared_links(snap);
-        let card_lookups = join_all(datasets.into_iter().take(MAX_DATA_CARDS).map(
-            |id| async move {
-                let c = cell(&self.data_cards, &id);
-                let r = c
-                    .get_or_init(|| async {
-                        Arc::new(match hub.dataset_file(&id, "README.md").await {
-                            Ok(body) if body.truncated => Err(format!(
-                                "the data card is larger than {} bytes; not read",
-                                body.bytes.len()
-                            )),
-                            Ok(body) => Ok(data_card::read(
-                                &id,
-                                &String::from_utf8_lossy(&body.bytes),
-                                rules,
-                            )),
-                            Err(e) => Err(format!("{}: {e}", e.kind())),
-                        })
+        let card_lookups = join_all(datasets.iter().take(MAX_DATA_CARDS).map(|d| async move {
+            let id = d.id.clone();
+            let c = cell(&self.data_cards, &id);
+            let r = c
+                .get_or_init(|| async {
+                    Arc::new(match hub.dataset_file(&id, "README.md").await {
+                        Ok(body) if body.truncated => Err(format!(
+                            "the data card is larger than {} bytes; not read",
+                            body.bytes.len()
+                        )),
+                        Ok(body) => Ok(data_card::read(
+                            &id,
+                            &String::from_utf8_lossy(&body.bytes),
+                            rules,
+                        )),
+                        Err(e) => Err(format!("{}: {e}", e.kind())),
                     })
-                    .await
-                    .clone();
-                DataCardLookup {
-                    dataset: id,
-                    result: (*r).clone(),
-                }
-            },
-        ));
+                })
+                .await
+                .clone();
+            DataCardLookup {
+                dataset: id,
+                result: (*r).clone(),
+            }
+        }));
         let (repos, papers, data_cards) = tokio::join!(repo_lookups, paper_lookups, card_lookups);
         LinkedEvidence {
             repos,

@@ -383,7 +383,7 @@ impl Auditor {
             Some(links) => {
                 let body = snap.file("README.md").and_then(|f| f.text());
                 links
-                    .gather(&snap, body, &self.client, &self.rules, net)
+                    .gather(&snap, body, &datasets, &self.client, &self.rules, net)
                     .await
             }
             None => crate::linked::LinkedEvidence::default(),
